@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Field schemas shared by every event and every input. Limits are deliberate: agents write
+ * into this log thousands of times, and a hostile or runaway agent must not be able to
+ * bloat it or smuggle control characters into a terminal.
+ */
+
+// C0 controls other than tab, newline and carriage return, plus DEL.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Free text written by an agent: bounded, no control characters beyond \t \n \r. */
+export const text = (max: number) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((s) => !CONTROL.test(s), { message: 'must not contain control characters' });
+
+export const nonEmptyText = (max: number) =>
+  text(max).refine((s) => s.trim().length > 0, { message: 'must not be empty' });
+
+/** Identifiers end up in stream names and on command lines: keep them plain. */
+export const Id = z
+  .string()
+  .min(1, { message: 'must not be empty' })
+  .max(64, { message: 'must be at most 64 characters' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, {
+    message: 'must start with a letter or digit and contain only letters, digits, ".", "_", ":" or "-"',
+  });
+
+export const InstanceId = Id;
+
+export const Role = z
+  .string()
+  .min(1, { message: 'must not be empty' })
+  .max(32, { message: 'must be at most 32 characters' })
+  .regex(/^[a-z][a-z0-9_-]*$/, { message: 'must be lower-case letters, digits, "_" or "-", starting with a letter' });
+
+/** The four roles the philosophy names; any other lower-case name is allowed too. */
+export const KNOWN_ROLES = ['explorer', 'builder', 'reflector', 'coordinator'] as const;
+
+export const Tag = z
+  .string()
+  .min(1, { message: 'must not be empty' })
+  .max(40, { message: 'must be at most 40 characters' })
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/-]*$/u, { message: 'must be a single word of letters, digits, ".", "_", ":", "/" or "-"' });
+
+export const Tags = z.array(Tag).max(20, { message: 'must have at most 20 entries' });
+
+export const Topic = nonEmptyText(80);
+
+/** ISO-8601 timestamp with offset, as written by `new Date().toISOString()`. */
+export const Timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+
+/**
+ * A global log position. Positions are bigints in the store port (KurrentDB commit positions
+ * do not fit a double); in JSON they travel as decimal strings.
+ */
+export const PositionString = z.string().regex(/^\d{1,20}$/, { message: 'must be a non-negative integer position' });
+
+/** Message recipients: one instance, every instance of a role, or everyone. */
+export const Recipient = z
+  .string()
+  .max(70, { message: 'must be at most 70 characters' })
+  .refine((s) => s === 'all' || /^role:[a-z][a-z0-9_-]{0,31}$/.test(s) || Id.safeParse(s).success, {
+    message: 'must be an instance id, "role:NAME" or "all"',
+  });
+
+export const Embedding = z
+  .object({
+    model: nonEmptyText(100),
+    vector: z.array(z.number().finite()).min(1).max(4096),
+  })
+  .strict();
