@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CURRENT_SCHEMA_VERSION,
+  EventMetadata,
+  parseNewEvent,
+  parseOrThrow,
+  streamOf,
+  type CairnEvent,
+  type Envelope,
+  type StoredEvent,
+} from '../../events/index.js';
+import { WrongExpectedRevisionError } from '../errors.js';
+import type { AppendResult, EventStore } from '../store/port.js';
+import { foldEvents, type Decider } from './decider.js';
+import { loadState } from './load.js';
+
+/** Who writes, and what they had seen: stamped on every event the command produces. */
+export interface CommandMetadata {
+  instanceId: string;
+  role: string;
+  /** The writer's last sync position (InstanceState.lastSyncedUpTo). */
+  seenUpTo: bigint;
+  at: Date;
+  causationId?: string;
+  correlationId?: string;
+}
+
+export interface HandleCommandOptions<C, E extends CairnEvent, S> {
+  store: EventStore;
+  streamName: string;
+  decider: Decider<C, E, S>;
+  command: C;
+  metadata: CommandMetadata;
+  newEventId?: () => string;
+  /** Attempts when other writers keep changing the stream under us. */
+  maxAttempts?: number;
+}
+
+export interface HandleCommandResult<E extends CairnEvent, S> {
+  /** The events appended, where they were stored; empty when the decision was "nothing to do". */
+  events: StoredEvent<E>[];
+  /** The stream's state after them. */
+  state: S;
+  /** The stream's last revision; undefined when the stream still does not exist. */
+  nextExpectedRevision: bigint | undefined;
+}
+
+/**
+ * The one write path: read the stream, decide, validate, append at the revision read.
+ * Exclusivity comes from that expected revision: when another writer got in first, the
+ * command is decided again on the new state (where it may now be refused), up to
+ * `maxAttempts` times, after which the last WrongExpectedRevisionError is thrown.
+ */
+export async function handleCommand<C, E extends CairnEvent, S>(options: HandleCommandOptions<C, E, S>): Promise<HandleCommandResult<E, S>> {
+  const { store, streamName, decider, command, newEventId = randomUUID, maxAttempts = 10 } = options;
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await loadState(store, streamName, decider);
+    const decided = decider.decide(command, state).map((event) => validated(event, streamName));
+    if (decided.length === 0) return { events: [], state, nextExpectedRevision: revision };
+
+    const envelopes = decided.map((event) => envelope(event, options.metadata, newEventId()));
+    let result: AppendResult;
+    try {
+      result = await store.append(
+        streamName,
+        envelopes.map((e) => ({ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata })),
+        { expectedRevision: revision ?? 'no_stream' },
+      );
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+      // A little jitter so that racing writers do not collide again in lockstep.
+      await sleep(1 + Math.random() * 4 * attempt);
+      continue;
+    }
+    return {
+      events: await locate(store, streamName, envelopes, result),
+      state: foldEvents(decider, decided, state),
+      nextExpectedRevision: result.nextExpectedRevision,
+    };
+  }
+}
+
+/** Bad data never reaches the store: each event is checked against its schema and its stream. */
+function validated<E extends CairnEvent>(event: E, streamName: string): E {
+  const parsed = parseNewEvent(event) as E;
+  const target = streamOf(parsed);
+  // A programming error (the command names another entity than the stream), not bad input.
+  if (target !== streamName) throw new Error(`${parsed.type} belongs to stream ${target}, not ${streamName}`);
+  return { ...parsed, data: withoutUndefined(parsed.data) };
+}
+
+function envelope<E extends CairnEvent>(event: E, source: CommandMetadata, eventId: string): Envelope<E> {
+  const metadata = parseOrThrow(
+    EventMetadata,
+    withoutUndefined({
+      eventId,
+      instanceId: source.instanceId,
+      role: source.role,
+      at: source.at.toISOString(),
+      seenUpTo: String(source.seenUpTo),
+      causationId: source.causationId,
+      correlationId: source.correlationId,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+    }),
+    'metadata',
+  );
+  return { ...event, metadata };
+}
+
+/**
+ * Where the batch landed. The append result gives the last event's revision and position;
+ * earlier events of a batch have consecutive revisions, but their positions (not always
+ * consecutive, e.g. in KurrentDB) are read back.
+ */
+async function locate<E extends CairnEvent>(
+  store: EventStore,
+  streamName: string,
+  envelopes: Envelope<E>[],
+  result: AppendResult,
+): Promise<StoredEvent<E>[]> {
+  const first = result.nextExpectedRevision - BigInt(envelopes.length - 1);
+  const positions = new Map<string, bigint>();
+  if (envelopes.length === 1) positions.set(envelopes[0]!.metadata.eventId, result.position);
+  else for await (const r of store.readStream(streamName, { fromRevision: first, maxCount: envelopes.length })) positions.set(r.id, r.position);
+
+  return envelopes.map((e, i) => {
+    const position = positions.get(e.metadata.eventId);
+    if (position === undefined) throw new Error(`event ${e.metadata.eventId} was appended to ${streamName} but cannot be read back`);
+    return { ...e, streamName, revision: first + BigInt(i), position };
+  });
+}
+
+/** Optional fields left undefined by a decider are simply absent in the log. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
