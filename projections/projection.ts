@@ -9,6 +9,8 @@ import type { StoredEvent } from '../events/index.js';
  * state it is given in place and return it: the runtime owns each state and never shares it
  * between folds. States must survive `encodeJson`/`decodeJson` (src/runtime/json.ts): plain
  * objects, arrays, strings, numbers, booleans, null and bigints; no Map, Set or class.
+ * The runtime hands the same parsed event to every projection: treat it as read-only (keeping
+ * a reference to its arrays is fine as long as neither side mutates them).
  */
 export interface Projection<S> {
   /** Stable name, used for checkpoints and on the command line (`cairn replay --at 10 tasks`). */
@@ -25,3 +27,6 @@ export function fold<S>(projection: Projection<S>, events: Iterable<StoredEvent>
   for (const event of events) state = projection.evolve(state, event);
   return state;
 }
+
+/** The state type of a projection. */
+export type StateOf<P> = P extends Projection<infer S> ? S : never;

@@ -1,0 +1,179 @@
+import type { StoredEvent } from '../events/index.js';
+import type { Projection } from './projection.js';
+import { bump, dict, laterAt, topicKey, type Dict } from './shared.js';
+
+/** What one instance has done, as the log records it. */
+export interface InstanceRecord {
+  instanceId: string;
+  /** Its current role: from InstanceJoined / RoleChanged, else the role its first event carried. */
+  role: string;
+  joinedAt: string | null;
+  left: boolean;
+  leftAt: string | null;
+  /** The latest `at` among the events it wrote. */
+  lastSeen: string | null;
+  lastSyncedUpTo: bigint | null;
+  /** Events it wrote, per event type. */
+  events: Dict<number>;
+  /** Claims it holds as recorded: task id -> leaseUntil. Whether each is still live needs a `now`. */
+  claims: Dict<string>;
+  /** Topics it worked on: its findings' topic and tags, and the tags of tasks it claimed. */
+  topics: Dict<number>;
+}
+
+/** Totals per role, attributed to the role each event was written under (metadata.role). */
+export interface RoleRecord {
+  role: string;
+  events: Dict<number>;
+  topics: Dict<number>;
+  lastSeen: string | null;
+}
+
+export interface ActivityState {
+  instances: Dict<InstanceRecord>;
+  roles: Dict<RoleRecord>;
+  /** Bookkeeping: tags of every task (to credit claimers) and the current holder of each claim. */
+  taskTags: Dict<string[]>;
+  holders: Dict<string>;
+}
+
+export interface InstanceView extends Omit<InstanceRecord, 'claims'> {
+  /** Task ids it holds a live claim on at `now`. */
+  claims: string[];
+}
+
+export interface RoleView extends RoleRecord {
+  /** Instances currently in this role that have not left. */
+  instances: string[];
+  /** Live claims at `now` held by instances whose current role this is (left or not: a lease outlives its holder). */
+  claims: string[];
+}
+
+export const activityProjection: Projection<ActivityState> = {
+  name: 'activity',
+  version: 1,
+  initialState: () => ({ instances: dict(), roles: dict(), taskTags: dict(), holders: dict() }),
+  evolve(state, event) {
+    const { instanceId, role, at } = event.metadata;
+    const author = instanceOf(state, instanceId, role);
+    bump(author.events, event.type);
+    author.lastSeen = laterAt(author.lastSeen, at);
+    const roleRecord = (state.roles[role] ??= { role, events: dict(), topics: dict(), lastSeen: null });
+    bump(roleRecord.events, event.type);
+    roleRecord.lastSeen = laterAt(roleRecord.lastSeen, at);
+    applyTo(state, event, roleRecord);
+    return state;
+  },
+};
+
+function instanceOf(state: ActivityState, instanceId: string, role: string): InstanceRecord {
+  return (state.instances[instanceId] ??= {
+    instanceId,
+    role,
+    joinedAt: null,
+    left: false,
+    leftAt: null,
+    lastSeen: null,
+    lastSyncedUpTo: null,
+    events: dict(),
+    claims: dict(),
+    topics: dict(),
+  });
+}
+
+function applyTo(state: ActivityState, event: StoredEvent, role: RoleRecord): void {
+  const { at } = event.metadata;
+  const credit = (instance: InstanceRecord, topic: string) => {
+    bump(instance.topics, topicKey(topic));
+    bump(role.topics, topicKey(topic));
+  };
+  switch (event.type) {
+    case 'InstanceJoined': {
+      const instance = instanceOf(state, event.data.instanceId, event.data.role);
+      instance.role = event.data.role;
+      instance.joinedAt = at;
+      instance.left = false;
+      instance.leftAt = null;
+      return;
+    }
+    case 'RoleChanged':
+      instanceOf(state, event.data.instanceId, event.data.to).role = event.data.to;
+      return;
+    case 'InstanceLeft': {
+      const instance = instanceOf(state, event.data.instanceId, event.metadata.role);
+      instance.left = true;
+      instance.leftAt = at;
+      return;
+    }
+    case 'InstanceSynced': {
+      const instance = instanceOf(state, event.data.instanceId, event.metadata.role);
+      const upTo = BigInt(event.data.upTo);
+      if (instance.lastSyncedUpTo === null || upTo > instance.lastSyncedUpTo) instance.lastSyncedUpTo = upTo;
+      return;
+    }
+    case 'TaskProposed':
+      state.taskTags[event.data.taskId] = event.data.tags;
+      return;
+    case 'TaskClaimed':
+    case 'ClaimRenewed': {
+      const { taskId, owner, leaseUntil } = event.data;
+      if (state.holders[taskId] !== owner) release(state, taskId);
+      const holder = instanceOf(state, owner, event.metadata.role);
+      holder.claims[taskId] = leaseUntil;
+      state.holders[taskId] = owner;
+      if (event.type === 'TaskClaimed') for (const tag of state.taskTags[taskId] ?? []) credit(holder, tag);
+      return;
+    }
+    case 'ClaimReleased':
+    case 'TaskCompleted':
+    case 'TaskAbandoned':
+      release(state, event.data.taskId);
+      return;
+    case 'FindingRecorded': {
+      const finder = instanceOf(state, event.data.by, event.metadata.role);
+      if (event.data.topic !== undefined) credit(finder, event.data.topic);
+      for (const tag of event.data.tags) credit(finder, tag);
+      return;
+    }
+  }
+}
+
+function release(state: ActivityState, taskId: string): void {
+  const holder = state.holders[taskId];
+  if (holder === undefined) return;
+  const instance = state.instances[holder];
+  if (instance) delete instance.claims[taskId];
+  delete state.holders[taskId];
+}
+
+const liveClaims = (instance: InstanceRecord, now: number): string[] =>
+  Object.keys(instance.claims)
+    .filter((taskId) => Date.parse(instance.claims[taskId]!) > now)
+    .sort();
+
+/** Every instance at `now`, by id. The dictionaries are the state's own: read, don't mutate. */
+export function instanceActivity(state: ActivityState, now: Date): InstanceView[] {
+  return Object.values(state.instances)
+    .map((instance) => ({ ...instance, claims: liveClaims(instance, now.getTime()) }))
+    .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
+}
+
+/**
+ * Every role at `now`, by name. Event and topic totals follow the role each event was
+ * written under (what the role did), while `instances` and `claims` follow current roles
+ * (who is in the role now).
+ */
+export function roleActivity(state: ActivityState, now: Date): RoleView[] {
+  const views = dict<RoleView>();
+  const viewOf = (role: string) =>
+    (views[role] ??= { ...(state.roles[role] ?? { role, events: dict(), topics: dict(), lastSeen: null }), instances: [], claims: [] });
+  for (const role of Object.keys(state.roles)) viewOf(role);
+  for (const instance of instanceActivity(state, now)) {
+    const view = viewOf(instance.role);
+    if (!instance.left) view.instances.push(instance.instanceId);
+    view.claims.push(...instance.claims);
+  }
+  const roles = Object.values(views).sort((a, b) => (a.role < b.role ? -1 : 1));
+  for (const view of roles) view.claims.sort();
+  return roles;
+}

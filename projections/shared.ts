@@ -1,0 +1,28 @@
+/** Helpers every projection shares. */
+
+/**
+ * A dictionary keyed by ids, roles or topics that agents wrote. It has no prototype, so a
+ * task called "constructor" or a topic "__proto__" is an ordinary key, not Object.prototype's.
+ * The runtime keeps this true for states read back from checkpoints (src/runtime/state.ts).
+ */
+export type Dict<T> = Record<string, T>;
+
+export const dict = <T>(): Dict<T> => Object.create(null) as Dict<T>;
+
+export function bump(counts: Dict<number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** Topics and tags are counted case- and space-insensitively: "Resilience " is "resilience". */
+export const topicKey = (topic: string): string => topic.trim().toLowerCase();
+
+/**
+ * The later of two ISO times. Compared as instants, not strings: writers may use different
+ * offsets ("+02:00" and "Z").
+ */
+export const laterAt = (a: string | null, b: string): string => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
+
+/** Sorts by a bigint key in place; positions are unique, so the order is total. */
+export function sortBy<T>(items: T[], key: (item: T) => bigint): T[] {
+  return items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

@@ -1,0 +1,152 @@
+import type { Projection, StateOf } from '../../projections/projection.js';
+import { ValidationError } from '../errors.js';
+import type { EventStore } from '../store/port.js';
+import { CheckpointStore } from './checkpoints.js';
+import { copyState } from './state.js';
+import { toStored } from './stored.js';
+
+/** A projection's state and the position of the last event folded into it (0n: none). */
+export interface Current<S> {
+  state: S;
+  position: bigint;
+}
+
+/**
+ * A point in the log's past. `position`: every event at or before it. `time`: every event
+ * whose `at` is at or before it, wherever it sits: writers' clocks may be skewed, so log
+ * order and `at` order can disagree, and replay reads the whole log rather than stopping at
+ * the first later event. Both: the events meeting both. Neither: the whole log.
+ */
+export interface ReplayPoint {
+  position?: bigint;
+  time?: Date;
+}
+
+/** A state that includes every event up to `position` (`maxAt`: latest `at` folded, epoch ms). */
+interface Start {
+  state: unknown;
+  position: bigint;
+  maxAt: number | null;
+}
+
+interface Run extends Start {
+  readonly projection: Projection<unknown>;
+  /** The state has been handed to a caller: copy it before folding into it. */
+  shared: boolean;
+  folded: number;
+}
+
+/**
+ * Runs projections over a store: resumes from the latest state in memory or a checkpoint,
+ * folds only what is new, and saves a checkpoint when something was. States it returns are
+ * shared with later calls: read them, never mutate them.
+ */
+export class ProjectionRuntime {
+  private readonly checkpoints: CheckpointStore | undefined;
+  /** Latest state per projection, so a long-lived process catches up from memory. */
+  private readonly latest = new Map<string, Start & { version: number }>();
+  private logId: string | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    cacheDir?: string,
+  ) {
+    this.checkpoints = cacheDir === undefined ? undefined : new CheckpointStore(cacheDir);
+  }
+
+  async current<S>(projection: Projection<S>): Promise<Current<S>> {
+    const [result] = await this.currentMany([projection]);
+    return result;
+  }
+
+  /** Catches several projections up in one pass over the log. */
+  async currentMany<const P extends readonly Projection<unknown>[]>(
+    projections: P,
+  ): Promise<{ -readonly [K in keyof P]: Current<StateOf<P[K]>> }> {
+    const { runs, head } = await this.prepare(projections, {});
+    await this.foldInto(runs, {}, head);
+    await Promise.all(runs.map((run) => this.keep(run)));
+    return runs.map(({ state, position }) => ({ state, position })) as { -readonly [K in keyof P]: Current<StateOf<P[K]>> };
+  }
+
+  /** The state as of a past point; starts from a checkpoint only if it is not past that point. */
+  async at<S>(projection: Projection<S>, point: ReplayPoint): Promise<Current<S>> {
+    if (point.time !== undefined && Number.isNaN(point.time.getTime())) {
+      throw new ValidationError([{ field: 'time', reason: 'must be a valid date' }]);
+    }
+    const { runs, head } = await this.prepare([projection], point);
+    await this.foldInto(runs, point, head);
+    const [run] = runs;
+    return { state: run!.state as S, position: run!.position };
+  }
+
+  private async prepare(projections: readonly Projection<unknown>[], point: ReplayPoint): Promise<{ runs: Run[]; head: bigint }> {
+    const logId = await this.firstEventId();
+    const starts = await Promise.all(projections.map((projection) => this.startOf(projection, logId, point)));
+    // Read after loading, so a checkpoint another process saved meanwhile is not mistaken for one of another log.
+    const head = await this.store.headPosition();
+    const runs = projections.map((projection, i): Run => {
+      const start = starts[i];
+      return start && start.position <= head
+        ? { projection, ...start, folded: 0 }
+        : { projection, state: projection.initialState(), position: 0n, maxAt: null, shared: false, folded: 0 };
+    });
+    return { runs, head };
+  }
+
+  private async startOf(projection: Projection<unknown>, logId: string | undefined, point: ReplayPoint) {
+    const fits = (start: Start) =>
+      (point.position === undefined || start.position <= point.position) &&
+      (point.time === undefined || start.maxAt === null || start.maxAt <= point.time.getTime());
+    const latest = this.latest.get(projection.name);
+    if (latest && latest.version === projection.version && fits(latest)) {
+      return { state: latest.state, position: latest.position, maxAt: latest.maxAt, shared: true };
+    }
+    const saved = logId !== undefined ? await this.checkpoints?.load(projection, logId) : undefined;
+    if (saved && fits(saved)) return { state: saved.state, position: saved.position, maxAt: saved.maxAt, shared: false };
+    return undefined;
+  }
+
+  /** One pass over the log after the earliest run, folding each event into every run not yet past it. */
+  private async foldInto(runs: Run[], point: ReplayPoint, head: bigint): Promise<void> {
+    const after = runs.reduce((min, run) => (run.position < min ? run.position : min), head);
+    const until = point.position;
+    if (after >= head || (until !== undefined && after >= until)) return;
+    const notAfter = point.time?.getTime();
+    for await (const recorded of this.store.readAll({ after })) {
+      if (until !== undefined && recorded.position > until) break;
+      const event = toStored(recorded);
+      const at = Date.parse(event.metadata.at);
+      if (notAfter !== undefined && at > notAfter) continue;
+      for (const run of runs) {
+        if (recorded.position <= run.position) continue;
+        if (run.shared) {
+          run.state = copyState(run.state);
+          run.shared = false;
+        }
+        run.state = run.projection.evolve(run.state, event);
+        run.position = recorded.position;
+        if (run.maxAt === null || at > run.maxAt) run.maxAt = at;
+        run.folded++;
+      }
+    }
+  }
+
+  /** Remembers a caught-up state, and saves a checkpoint if it holds anything new. */
+  private async keep(run: Run): Promise<void> {
+    const { projection, state, position, maxAt } = run;
+    const { name, version } = projection;
+    const known = this.latest.get(name);
+    // Concurrent calls may finish out of order: never go back to an older state.
+    if (known && known.version === version && known.position >= position) return;
+    this.latest.set(name, { version, state, position, maxAt });
+    const logId = run.folded > 0 ? await this.firstEventId() : undefined;
+    if (logId !== undefined) await this.checkpoints?.save({ name, version, position, logId, maxAt, state });
+  }
+
+  /** Identifies the log; the first event never changes, so it is read once. */
+  private async firstEventId(): Promise<string | undefined> {
+    if (this.logId === undefined) for await (const first of this.store.readAll({ maxCount: 1 })) this.logId = first.id;
+    return this.logId;
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../events/validation.js';
+import { PROJECTIONS, PROJECTION_NAMES, projectionNamed } from '../../projections/index.js';
+import { tasksProjection } from '../../projections/tasks.js';
+
+describe('projection registry', () => {
+  it('keys every projection by its own name', () => {
+    for (const [key, projection] of Object.entries(PROJECTIONS)) expect(projection.name).toBe(key);
+    expect(PROJECTION_NAMES).toEqual(['tasks', 'activity', 'inbox', 'questions', 'findings']);
+  });
+
+  it('finds a projection by name', () => {
+    expect(projectionNamed('tasks')).toBe(tasksProjection);
+  });
+
+  it('refuses an unknown name with a ValidationError listing the valid ones', () => {
+    for (const name of ['task', 'constructor', '']) {
+      expect(() => projectionNamed(name)).toThrow(ValidationError);
+    }
+    try {
+      projectionNamed('nope');
+    } catch (error) {
+      expect((error as ValidationError).issues).toEqual([
+        { field: 'projection', reason: 'unknown projection "nope"; must be one of tasks, activity, inbox, questions, findings' },
+      ]);
+    }
+  });
+
+  it('gives every projection a fresh, JSON-safe initial state', () => {
+    for (const projection of Object.values(PROJECTIONS)) {
+      const a: unknown = projection.initialState();
+      expect(a).not.toBe(projection.initialState());
+      expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+    }
+  });
+});
