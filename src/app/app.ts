@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore } from '../store/port.js';
+import { openStore } from '../store/open.js';
+import { ProjectionRuntime } from '../runtime/runtime.js';
+
+/** Everything an operation needs: the log, the read models over it, and the clock. */
+export interface App {
+  readonly store: EventStore;
+  readonly runtime: ProjectionRuntime;
+  /** Where the log lives, for messages (never secrets). */
+  readonly describe: string;
+  clock(): Date;
+  newEventId(): string;
+  close(): Promise<void>;
+}
+
+export interface OpenAppOptions {
+  create?: boolean;
+  clock?: () => Date;
+}
+
+export async function openApp(storeUrl: string, options: OpenAppOptions = {}): Promise<App> {
+  const { store, cacheDir, describe } = await openStore(storeUrl, { create: options.create ?? false });
+  return appOver(store, { cacheDir, describe, clock: options.clock });
+}
+
+/** An App over a store that is already open (tests, the server). */
+export function appOver(
+  store: EventStore,
+  options: { cacheDir?: string | undefined; describe?: string; clock?: (() => Date) | undefined } = {},
+): App {
+  return {
+    store,
+    runtime: new ProjectionRuntime(store, options.cacheDir),
+    describe: options.describe ?? 'store',
+    clock: options.clock ?? (() => new Date()),
+    newEventId: randomUUID,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const UNITS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * A duration as people write it ("90s", "15m", "2h") or as a number of milliseconds.
+ * Bounded to a week: a longer lease is a claim nobody can take back.
+ */
+export const Duration = z
+  .union([
+    z.string().regex(/^\d{1,9}(ms|s|m|h|d)$/, { message: 'must be a duration like 500ms, 90s, 15m, 2h or 1d' }),
+    z.number().int().positive(),
+  ])
+  .transform((value) => {
+    if (typeof value === 'number') return value;
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value)!;
+    return Number(amount) * UNITS[unit as keyof typeof UNITS];
+  })
+  .refine((ms) => ms > 0 && ms <= 7 * UNITS.d, { message: 'must be more than 0 and at most 7 days' });
+
+export function formatDuration(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(Math.round(ms / 1000));
+  const h = Math.floor(rest / 3600);
+  rest -= h * 3600;
+  const m = Math.floor(rest / 60);
+  const s = rest - m * 60;
+  return sign + (h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`);
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { EVENT_TYPES, Id, type StoredEvent } from '../../events/index.js';
+import { toStored } from '../runtime/stored.js';
+import { LogPoint } from './point.js';
+import { defineOperation } from './operation.js';
+
+export const LogInput = z.strictObject({
+  type: z.array(z.enum(EVENT_TYPES as [string, ...string[]], { message: `must be one of ${EVENT_TYPES.join(', ')}` })).optional(),
+  /** A stream name or a prefix of one (`task-` for every task). */
+  stream: z.string().max(100).optional(),
+  instance: Id.optional(),
+  since: LogPoint.optional(),
+  limit: z.number().int().min(1).max(100_000).default(1_000),
+});
+
+/** The raw history, filtered: what analysts read and `cairn log` prints as NDJSON. */
+export const log = defineOperation({
+  name: 'log',
+  summary: 'List events in log order, filtered by type, stream, instance or since a position or time',
+  input: LogInput,
+  writes: false,
+  async run(app, input): Promise<{ events: StoredEvent[] }> {
+    const since = input.since;
+    const after = since && 'position' in since ? since.position : undefined;
+    const events: StoredEvent[] = [];
+    for await (const recorded of app.store.readAll({ after, streamPrefixes: input.stream ? [input.stream] : undefined })) {
+      const event = toStored(recorded);
+      if (input.type && !input.type.includes(event.type)) continue;
+      if (input.instance && event.metadata.instanceId !== input.instance) continue;
+      if (since && 'time' in since && new Date(event.metadata.at) < since.time) continue;
+      events.push(event);
+      if (events.length >= input.limit) break;
+    }
+    return { events };
+  },
+});

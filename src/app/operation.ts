@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import type { App } from './app.js';
+
+/**
+ * One thing a user of cairn can do: join, claim, find, status… Each operation is declared
+ * once, with a zod schema for its input, and reached three ways: the CLI maps flags onto
+ * the input, the HTTP server takes it as a JSON body, the MCP server as tool arguments.
+ * The same schema validates all three, so bad input is refused the same way everywhere.
+ */
+export interface Operation<I extends z.ZodType = z.ZodType, R = unknown> {
+  readonly name: string;
+  /** One line for --help, the HTTP index and the MCP tool description. */
+  readonly summary: string;
+  readonly input: I;
+  /** Writes to the log as the caller: needs an identity (`--as`, CAIRN_INSTANCE, a token). */
+  readonly writes: boolean;
+  run(app: App, input: z.output<I>, caller: Caller): Promise<R>;
+}
+
+/** Who is asking. Reads need nobody; writes need an instance id. */
+export interface Caller {
+  instanceId?: string;
+}
+
+export const defineOperation = <I extends z.ZodType, R>(op: Operation<I, R>): Operation<I, R> => op;

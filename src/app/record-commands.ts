@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { Id, Recipient, Tags, Topic, nonEmptyText } from '../../events/index.js';
+import { record } from '../domain/record.js';
+import { actorOf, metadataFor } from './actor.js';
+import { newEntityId } from './ids.js';
+import { defineOperation } from './operation.js';
+import { requireExisting } from './references.js';
+
+export const FindInput = z.strictObject({
+  summary: nonEmptyText(4_000),
+  topic: Topic.optional(),
+  tags: Tags.default([]),
+  cites: z.array(Id).max(50, { message: 'must have at most 50 entries' }).default([]),
+  question: Id.optional(),
+  id: Id.optional(),
+});
+
+/** Records a shared learning. Its `seenUpTo` is what later proves whether it was reached independently. */
+export const find = defineOperation({
+  name: 'find',
+  summary: 'Record a finding (a shared learning), optionally citing other findings or answering a question',
+  input: FindInput,
+  writes: true,
+  async run(app, input, caller) {
+    const actor = await actorOf(app, caller);
+    await requireExisting(app, 'finding', input.cites, '--cites');
+    if (input.question) await requireExisting(app, 'question', [input.question], '--question');
+    const findingId = input.id ?? newEntityId('f');
+    const { events } = await record({
+      store: app.store,
+      fact: {
+        type: 'FindingRecorded',
+        data: {
+          findingId,
+          by: actor.instanceId,
+          summary: input.summary,
+          topic: input.topic,
+          tags: input.tags,
+          cites: input.cites,
+          questionId: input.question,
+        },
+      },
+      metadata: metadataFor(app, actor),
+    });
+    return { findingId, position: events[0]?.position, events };
+  },
+});
+
+export const SayInput = z.strictObject({ body: nonEmptyText(10_000), to: Recipient, replyTo: Id.optional(), id: Id.optional() });
+
+export const say = defineOperation({
+  name: 'say',
+  summary: 'Post a message to an instance, a whole role ("role:builder") or everyone ("all")',
+  input: SayInput,
+  writes: true,
+  async run(app, input, caller) {
+    const actor = await actorOf(app, caller);
+    if (input.to !== 'all' && !input.to.startsWith('role:')) await requireExisting(app, 'instance', [input.to], '--to');
+    if (input.replyTo) await requireExisting(app, 'message', [input.replyTo], '--reply-to');
+    const messageId = input.id ?? newEntityId('m');
+    const { events } = await record({
+      store: app.store,
+      fact: { type: 'MessagePosted', data: { messageId, from: actor.instanceId, to: input.to, body: input.body, replyTo: input.replyTo } },
+      metadata: metadataFor(app, actor),
+    });
+    return { messageId, to: input.to, position: events[0]?.position, events };
+  },
+});
+
+export const SynthesizeInput = z.strictObject({
+  summary: nonEmptyText(10_000),
+  integrates: z.array(Id).min(1, { message: 'must name at least one finding' }).max(200),
+  question: Id.optional(),
+  tags: Tags.default([]),
+  id: Id.optional(),
+});
+
+/** The Reflector's integration of several findings into one statement. */
+export const synthesize = defineOperation({
+  name: 'synthesize',
+  summary: 'Publish a synthesis integrating several findings',
+  input: SynthesizeInput,
+  writes: true,
+  async run(app, input, caller) {
+    const actor = await actorOf(app, caller);
+    await requireExisting(app, 'finding', input.integrates, '--integrates');
+    if (input.question) await requireExisting(app, 'question', [input.question], '--question');
+    const synthesisId = input.id ?? newEntityId('s');
+    const { events } = await record({
+      store: app.store,
+      fact: {
+        type: 'SynthesisPublished',
+        data: { synthesisId, by: actor.instanceId, summary: input.summary, integrates: input.integrates, questionId: input.question, tags: input.tags },
+      },
+      metadata: metadataFor(app, actor),
+    });
+    return { synthesisId, position: events[0]?.position, events };
+  },
+});

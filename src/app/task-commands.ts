@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { Id, Tags, nonEmptyText, streamName, text, type StoredEvent } from '../../events/index.js';
+import { handleCommand } from '../domain/handle.js';
+import { DEFAULT_LEASE_MS, taskDecider, type TaskCommand, type TaskState } from '../domain/task.js';
+import { actorOf, metadataFor } from './actor.js';
+import type { App } from './app.js';
+import { Duration } from './duration.js';
+import { newEntityId } from './ids.js';
+import { defineOperation, type Caller } from './operation.js';
+
+/** What every task command answers: the task's state after it, and the events it appended. */
+export interface TaskCommandResult {
+  taskId: string;
+  status: TaskState['status'];
+  owner?: string | undefined;
+  leaseUntil?: string | undefined;
+  events: StoredEvent[];
+}
+
+/** Runs one task command as the caller: load its instance, decide on the task stream, append. */
+async function runTaskCommand(
+  app: App,
+  caller: Caller,
+  taskId: string,
+  command: (base: { taskId: string; now: Date; actor: { instanceId: string; role: string } }) => TaskCommand,
+): Promise<TaskCommandResult> {
+  const actor = await actorOf(app, caller);
+  const metadata = metadataFor(app, actor);
+  const { events, state } = await handleCommand({
+    store: app.store,
+    streamName: streamName('task', taskId),
+    decider: taskDecider,
+    command: command({ taskId, now: metadata.at, actor }),
+    metadata,
+  });
+  return { taskId, status: state.status, owner: state.owner, leaseUntil: state.leaseUntil?.toISOString(), events };
+}
+
+export const ProposeInput = z.strictObject({
+  title: nonEmptyText(200),
+  description: text(10_000).optional(),
+  tags: Tags.default([]),
+  id: Id.optional(),
+});
+
+export const propose = defineOperation({
+  name: 'propose',
+  summary: 'Propose a task anyone may take (warns when it is a near-duplicate of an open one)',
+  input: ProposeInput,
+  writes: true,
+  run: (app, input, caller) =>
+    runTaskCommand(app, caller, input.id ?? newEntityId('t'), (base) => ({
+      ...base,
+      type: 'propose',
+      title: input.title,
+      description: input.description,
+      tags: input.tags,
+    })),
+});
+
+const TaskRef = z.strictObject({ task: Id });
+const LeaseInput = TaskRef.extend({ lease: Duration.default(DEFAULT_LEASE_MS) });
+
+export const claim = defineOperation({
+  name: 'claim',
+  summary: 'Claim a task with a lease (default 15m): exactly one of several racing claimers wins',
+  input: LeaseInput,
+  writes: true,
+  run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'claim', leaseMs: input.lease })),
+});
+
+export const renew = defineOperation({
+  name: 'renew',
+  summary: 'Extend the lease on a task you hold',
+  input: LeaseInput,
+  writes: true,
+  run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'renew', leaseMs: input.lease })),
+});
+
+export const release = defineOperation({
+  name: 'release',
+  summary: 'Let go of a task you hold so that someone else may claim it',
+  input: TaskRef.extend({ reason: text(2_000).optional() }),
+  writes: true,
+  run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'release', reason: input.reason })),
+});
+
+export const complete = defineOperation({
+  name: 'complete',
+  summary: 'Mark a task done (its owner, or a coordinator when it is delivered)',
+  input: TaskRef.extend({ outcome: text(10_000).optional() }),
+  writes: true,
+  run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'complete', outcome: input.outcome })),
+});
+
+export const abandon = defineOperation({
+  name: 'abandon',
+  summary: 'Close a task that is no longer worth doing (its owner, proposer or a coordinator)',
+  input: TaskRef.extend({ reason: text(2_000).optional() }),
+  writes: true,
+  run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'abandon', reason: input.reason })),
+});

@@ -1,0 +1,32 @@
+import { CommanderError } from 'commander';
+import {
+  CorruptEventError,
+  DomainError,
+  StoreUnavailableError,
+  ValidationError,
+  WaitTimeoutError,
+} from '../errors.js';
+
+/** The CLI's contract with the agents that call it. */
+export const EXIT = { ok: 0, refused: 1, usage: 2, unavailable: 3, timeout: 124, internal: 70 } as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error instanceof ValidationError) return EXIT.usage;
+  if (error instanceof DomainError) return EXIT.refused;
+  if (error instanceof StoreUnavailableError) return EXIT.unavailable;
+  if (error instanceof CorruptEventError) return EXIT.unavailable;
+  if (error instanceof WaitTimeoutError) return EXIT.timeout;
+  return EXIT.internal;
+}
+
+/** A stable, machine-readable name for the error, for `--json` output. */
+export function errorCodeFor(error: unknown): string {
+  if (error instanceof DomainError) return error.code;
+  if (error instanceof ValidationError) return 'invalid_input';
+  if (error instanceof StoreUnavailableError) return 'store_unavailable';
+  if (error instanceof CorruptEventError) return 'corrupt_log';
+  if (error instanceof WaitTimeoutError) return 'timeout';
+  if (error instanceof CommanderError) return 'usage';
+  return 'internal';
+}

@@ -1,0 +1,26 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { openStore } from '../store/open.js';
+import { defaultStorePath } from '../store/locate.js';
+import type { GlobalOptions } from './context.js';
+import { printJson, printLine } from './output.js';
+
+/** `cairn init`: creates the embedded log (.cairn/log.db here, or --store PATH). */
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('Create a cairn log here (.cairn/log.db), or at --store')
+    .action(async (_options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const target = globals.store ?? process.env.CAIRN_STORE ?? defaultStorePath(process.cwd());
+      const isPath = !/^[a-z+]+:/.test(target) || target.startsWith('file:') || target.startsWith('sqlite:');
+      const path = isPath ? resolve(target.replace(/^(file|sqlite):/, '')) : undefined;
+      const existed = path !== undefined && existsSync(path);
+      if (path) mkdirSync(dirname(path), { recursive: true });
+      const { store, describe } = await openStore(path ?? target, { create: true });
+      await store.close();
+      if (globals.json) printJson({ store: path ?? describe, created: !existed });
+      else printLine(existed ? `cairn log already at ${path}` : `created cairn log at ${path ?? describe}`);
+    });
+}

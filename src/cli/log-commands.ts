@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import type { StoredEvent } from '../../events/index.js';
+import { log, LogInput } from '../app/log.js';
+import { exportLog, importEvents, parseExport } from '../app/transfer.js';
+import { ValidationError, issuesOf } from '../../events/validation.js';
+import { toPlainJson } from '../runtime/json.js';
+import { toStored } from '../runtime/stored.js';
+import { withApp, type GlobalOptions } from './context.js';
+import { clip, printJson, printLine } from './output.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
+
+/** One event per line: NDJSON with --json, a readable line otherwise. */
+function printEvent(event: StoredEvent, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(toPlainJson(event))}\n`);
+    return;
+  }
+  const d = event.data as Record<string, unknown>;
+  const what = d.summary ?? d.title ?? d.body ?? d.text ?? d.role ?? d.upTo ?? d.leaseUntil ?? '';
+  printLine(`${String(event.position).padStart(6)}  ${event.metadata.at}  ${event.metadata.instanceId.padEnd(12)} ${event.type.padEnd(18)} ${event.streamName}  ${clip(String(what), 50)}`);
+}
+
+/** Commands that stream the log rather than answer with one object. */
+export function registerLogCommands(program: Command): void {
+  program
+    .command('log')
+    .description('Print events in log order (NDJSON with --json), filtered; --follow keeps printing new ones')
+    .option('--type <type>', 'only this event type (repeat or comma-separate)', collect)
+    .option('--stream <stream>', 'only this stream, or streams with this prefix (task-)')
+    .option('--instance <instance>', 'only events written by this instance')
+    .option('--since <point>', 'a log position or an ISO time')
+    .option('--limit <n>', 'at most this many events (default 1000)')
+    .option('--follow', 'after the history, keep printing new events as they are appended')
+    .action(async (options: Record<string, unknown>, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const parsed = LogInput.safeParse({
+        type: options.type,
+        stream: options.stream,
+        instance: options.instance,
+        since: options.since,
+        limit: typeof options.limit === 'string' && /^\d+$/.test(options.limit) ? Number(options.limit) : options.limit,
+      });
+      if (!parsed.success) throw new ValidationError(issuesOf(parsed.error).map((i) => ({ ...i, field: `--${i.field}` })));
+      await withApp(globals, async (app) => {
+        const { events } = await log.run(app, parsed.data, {});
+        for (const event of events) printEvent(event, globals.json);
+        if (!options.follow) return;
+        const input = parsed.data;
+        const after = events.length > 0 ? events[events.length - 1]!.position : await app.store.headPosition();
+        const stop = new AbortController();
+        process.once('SIGINT', () => stop.abort());
+        process.once('SIGTERM', () => stop.abort());
+        for await (const recorded of app.store.subscribe({ after, signal: stop.signal, streamPrefixes: input.stream ? [input.stream] : undefined })) {
+          const event = toStored(recorded);
+          if (input.type && !input.type.includes(event.type)) continue;
+          if (input.instance && event.metadata.instanceId !== input.instance) continue;
+          printEvent(event, globals.json);
+        }
+      });
+    });
+
+  program
+    .command('export')
+    .description('Write the whole log as NDJSON (ids, order and metadata preserved) to stdout or --out')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (options: { out?: string }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      await withApp(globals, async (app) => {
+        const out: NodeJS.WritableStream = options.out ? createWriteStream(options.out) : process.stdout;
+        let count = 0;
+        for await (const event of exportLog(app.store)) {
+          if (!out.write(`${JSON.stringify(event)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+          count++;
+        }
+        if (options.out) {
+          await new Promise<void>((resolve) => out.end(() => resolve()));
+          if (globals.json) printJson({ exported: count, file: options.out });
+          else printLine(`exported ${count} events to ${options.out}`);
+        }
+      });
+    });
+
+  program
+    .command('import')
+    .description('Append events from an NDJSON export (validated first: a bad line appends nothing)')
+    .argument('<file>', 'the export file, or - for standard input')
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      let text: string;
+      try {
+        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+      } catch (error) {
+        throw new ValidationError([{ field: '<file>', reason: `cannot be read: ${(error as Error).message}` }]);
+      }
+      const events = parseExport(text).map((e) => e.event);
+      await withApp(globals, async (app) => {
+        const result = await importEvents(app.store, events);
+        if (globals.json) printJson(result);
+        else printLine(`imported ${result.imported} events${result.skipped ? `, ${result.skipped} already present` : ''}`);
+      });
+    });
+}

@@ -1,0 +1,199 @@
+import { join } from '../app/join.js';
+import { leave } from '../app/instance-commands.js';
+import { abandon, claim, complete, propose, release, renew, type TaskCommandResult } from '../app/task-commands.js';
+import { ask, closeQuestion } from '../app/questions.js';
+import { find, say, synthesize } from '../app/record-commands.js';
+import { activity, findings, questions, tasks } from '../app/reads.js';
+import { inbox } from '../app/inbox.js';
+import { sync } from '../app/sync.js';
+import { status } from '../app/status.js';
+import { wait } from '../app/wait.js';
+import { replay } from '../app/replay.js';
+import { formatDuration } from '../app/duration.js';
+import type { CliSpec } from './bridge.js';
+import { clip, table } from './output.js';
+
+const lease = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '' : ms > 0 ? formatDuration(ms) : 'expired');
+const taskLine = (verb: string) => (r: TaskCommandResult) =>
+  `${verb} ${r.taskId}${r.owner ? ` (owner ${r.owner}${r.leaseUntil ? ` until ${r.leaseUntil}` : ''})` : ''}${r.events.length === 0 ? ' (nothing changed)' : ''}`;
+const TAGS = { flags: '--tag <tag>', key: 'tags', description: 'a tag (repeat or comma-separate)', list: true };
+const ID = (what: string) => ({ flags: '--id <id>', key: 'id', description: `choose the ${what} id instead of a generated one` });
+const LEASE = { flags: '--lease <duration>', key: 'lease', description: 'lease length, e.g. 30m, 2h (default 15m)' };
+
+/** The operations as subcommands: arguments and flags map onto each operation's input. */
+export const OPERATION_COMMANDS: CliSpec<any>[] = [
+  {
+    op: join,
+    options: [
+      { flags: '--role <role>', key: 'role', description: 'explorer, builder, reflector, coordinator, or any lower-case name' },
+      { flags: '--description <text>', key: 'description', description: 'what this instance is' },
+    ],
+    render: (r: Awaited<ReturnType<typeof join.run>>) => (r.changed ? `${r.instanceId} joined as ${r.role}` : `${r.instanceId} is already ${r.role}`),
+  },
+  { op: leave, options: [{ flags: '--reason <text>', key: 'reason', description: 'why' }], render: (r: { instanceId: string }) => `${r.instanceId} left` },
+  {
+    op: propose,
+    args: [{ key: 'title', label: 'title', rest: true }],
+    options: [{ flags: '--description <text>', key: 'description', description: 'details' }, TAGS, ID('task')],
+    render: (r: TaskCommandResult) => `proposed ${r.taskId}`,
+  },
+  { op: claim, args: [{ key: 'task', label: 'task' }], options: [LEASE], render: taskLine('claimed') },
+  { op: renew, args: [{ key: 'task', label: 'task' }], options: [LEASE], render: taskLine('renewed') },
+  { op: release, args: [{ key: 'task', label: 'task' }], options: [{ flags: '--reason <text>', key: 'reason', description: 'why' }], render: taskLine('released') },
+  {
+    op: complete,
+    command: 'done',
+    args: [{ key: 'task', label: 'task' }],
+    options: [{ flags: '--outcome <text>', key: 'outcome', description: 'what came of it' }],
+    render: taskLine('completed'),
+  },
+  { op: abandon, args: [{ key: 'task', label: 'task' }], options: [{ flags: '--reason <text>', key: 'reason', description: 'why' }], render: taskLine('abandoned') },
+  {
+    op: tasks,
+    options: [
+      { flags: '--status <status>', key: 'status', description: 'open, claimed, completed or abandoned' },
+      { flags: '--all', key: 'all', description: 'include completed and abandoned tasks' },
+      { flags: '--owner <instance>', key: 'owner', description: 'only tasks this instance holds' },
+    ],
+    render: (r: Awaited<ReturnType<typeof tasks.run>>) =>
+      r.tasks.length === 0
+        ? 'no tasks'
+        : table(
+            ['task', 'status', 'owner', 'lease', 'title'],
+            r.tasks.map((t) => [t.taskId, t.stale ? 'open (stale)' : t.status, t.owner ?? (t.stale ? `(${t.lastOwner})` : ''), lease(t.leaseRemainingMs), clip(t.title)]),
+          ),
+  },
+  {
+    op: ask,
+    args: [{ key: 'text', label: 'question', rest: true }],
+    options: [TAGS, ID('question')],
+    render: (r: { questionId: string }) => `asked ${r.questionId}`,
+  },
+  {
+    op: closeQuestion,
+    args: [{ key: 'question', label: 'question' }],
+    options: [{ flags: '--resolution <text>', key: 'resolution', description: 'what was concluded' }],
+    render: (r: { questionId: string }) => `closed ${r.questionId}`,
+  },
+  {
+    op: questions,
+    options: [{ flags: '--status <status>', key: 'status', description: 'open or closed' }],
+    render: (r: Awaited<ReturnType<typeof questions.run>>) =>
+      r.questions.length === 0
+        ? 'no questions'
+        : table(['question', 'status', 'findings', 'text'], r.questions.map((q) => [q.questionId, q.status, q.findings.length, clip(q.text)])),
+  },
+  {
+    op: find,
+    args: [{ key: 'summary', label: 'summary', rest: true }],
+    options: [
+      { flags: '--topic <topic>', key: 'topic', description: 'what it is about' },
+      TAGS,
+      { flags: '--cites <finding>', key: 'cites', description: 'a finding this builds on (repeat or comma-separate)', list: true },
+      { flags: '--question <question>', key: 'question', description: 'the question it answers' },
+      ID('finding'),
+    ],
+    render: (r: { findingId: string }) => `recorded ${r.findingId}`,
+  },
+  {
+    op: findings,
+    options: [
+      { flags: '--topic <topic>', key: 'topic', description: 'only this topic' },
+      { flags: '--tag <tag>', key: 'tag', description: 'only this tag' },
+      { flags: '--question <question>', key: 'question', description: 'only findings on this question' },
+      { flags: '--by <instance>', key: 'by', description: 'only this author' },
+      { flags: '--since <point>', key: 'since', description: 'a log position or an ISO time' },
+    ],
+    render: (r: Awaited<ReturnType<typeof findings.run>>) =>
+      r.findings.length === 0
+        ? 'no findings'
+        : table(['finding', 'by', 'role', 'topic', 'summary'], r.findings.map((f) => [f.findingId, f.by, f.role, f.topic ?? '', clip(f.summary)])),
+  },
+  {
+    op: say,
+    args: [{ key: 'body', label: 'message', rest: true }],
+    options: [
+      { flags: '--to <recipient>', key: 'to', description: 'an instance id, role:NAME or all' },
+      { flags: '--reply-to <message>', key: 'replyTo', description: 'the message this answers' },
+      ID('message'),
+    ],
+    render: (r: { messageId: string; to: string }) => `sent ${r.messageId} to ${r.to}`,
+  },
+  {
+    op: inbox,
+    options: [
+      { flags: '--all', key: 'all', description: 'include messages already read' },
+      { flags: '--mark-read', key: 'markRead', description: 'advance your read cursor past the messages shown' },
+    ],
+    render: (r: Awaited<ReturnType<typeof inbox.run>>) =>
+      r.messages.length === 0
+        ? 'no unread messages'
+        : r.messages.map((m) => `${m.unread ? '*' : ' '} ${m.messageId}  ${m.at}  from ${m.from} to ${m.to}\n    ${m.body.replace(/\n/g, '\n    ')}`).join('\n'),
+  },
+  {
+    op: sync,
+    render: (d: Awaited<ReturnType<typeof sync.run>>) => {
+      const lines = [`synced ${d.from} -> ${d.upTo}`];
+      for (const j of d.joined) lines.push(`  joined   ${j.instanceId} as ${j.role}`);
+      for (const t of d.tasks) lines.push(`  task     ${t.taskId} ${t.change} by ${t.by}${t.title ? `: ${clip(t.title)}` : ''}`);
+      for (const q of d.questions) lines.push(`  question ${q.questionId} by ${q.by}: ${clip(q.text)}`);
+      for (const f of d.findings) lines.push(`  finding  ${f.findingId} by ${f.by} (${f.role}): ${clip(f.summary)}`);
+      for (const m of d.messages) lines.push(`  message  ${m.messageId} from ${m.from}: ${clip(m.body)}`);
+      for (const s of d.syntheses) lines.push(`  synthesis ${s.synthesisId} by ${s.by}: ${clip(s.summary)}`);
+      if (lines.length === 1) lines.push('  nothing new from others');
+      return lines.join('\n');
+    },
+  },
+  {
+    op: synthesize,
+    args: [{ key: 'summary', label: 'summary', rest: true }],
+    options: [
+      { flags: '--integrates <finding>', key: 'integrates', description: 'findings it integrates (repeat or comma-separate)', list: true },
+      { flags: '--question <question>', key: 'question', description: 'the question it answers' },
+      TAGS,
+      ID('synthesis'),
+    ],
+    render: (r: { synthesisId: string }) => `published ${r.synthesisId}`,
+  },
+  {
+    op: wait,
+    options: [
+      { flags: '--task <task>', key: 'task', description: 'wait for this task to reach --state' },
+      { flags: '--state <state>', key: 'state', description: 'open, claimed, completed or abandoned' },
+      { flags: '--message', key: 'message', description: 'wait for a new message to you, your role or all' },
+      { flags: '--question <question>', key: 'question', description: 'wait for this question to have --findings N' },
+      { flags: '--findings <n>', key: 'findings', description: 'how many findings', int: true },
+      { flags: '--timeout <duration>', key: 'timeout', description: 'give up after this long (exit 124; default 60s)' },
+    ],
+    render: (r: Awaited<ReturnType<typeof wait.run>>) => `${r.matched}${r.already ? ' (already)' : ` after ${r.waitedMs} ms`}${r.event ? ` at ${r.event.position}: ${r.event.type}` : ''}`,
+  },
+  {
+    op: status,
+    render: (r: Awaited<ReturnType<typeof status.run>>) => {
+      const sections = [`status at ${r.now} (log position ${r.position})`];
+      sections.push(
+        r.instances.length === 0
+          ? 'no instances'
+          : table(['instance', 'role', 'last seen', 'holds'], r.instances.map((i) => [i.instanceId + (i.left ? ' (left)' : ''), i.role, i.lastSeen ?? '', i.holds.map((h) => `${h.taskId} (${lease(h.leaseRemainingMs)})`).join(', ')])),
+      );
+      if (r.stale.length > 0) sections.push(`stale leases:\n${r.stale.map((t) => `  ${t.taskId} last held by ${t.lastOwner}: ${clip(t.title)}`).join('\n')}`);
+      sections.push(r.open.length === 0 ? 'open tasks: none' : `open tasks:\n${r.open.map((t) => `  ${t.taskId} ${clip(t.title)}`).join('\n')}`);
+      if (r.questions.length > 0) sections.push(`open questions:\n${r.questions.map((q) => `  ${q.questionId} (${q.findings.length} findings) ${clip(q.text)}`).join('\n')}`);
+      return sections.join('\n\n');
+    },
+  },
+  {
+    op: activity,
+    render: (r: Awaited<ReturnType<typeof activity.run>>) =>
+      table(
+        ['instance', 'role', 'last seen', 'claims', 'topics'],
+        r.instances.map((i) => [i.instanceId, i.role, i.lastSeen ?? '', i.claims.join(', '), clip(Object.keys(i.topics).join(', '), 40)]),
+      ),
+  },
+  {
+    op: replay,
+    options: [{ flags: '--at <point>', key: 'at', description: 'a log position or an ISO time' }],
+    args: [{ key: 'projection', label: 'projection', optional: true }],
+    render: (r: Awaited<ReturnType<typeof replay.run>>) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2),
+  },
+];
