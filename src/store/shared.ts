@@ -31,13 +31,22 @@ export function subscriptionOver(
     pending = true;
     wakeUp?.();
   };
-  const unsubscribe = onWake(wake);
+  const stopWaking = onWake(wake);
+  let unsubscribed = false;
+  // Called from close, abort and the loop's end: a subscription closed before anyone
+  // iterated it must not stay registered (for SQLite that would keep a poller alive).
+  const unsubscribe = () => {
+    if (unsubscribed) return;
+    unsubscribed = true;
+    stopWaking();
+  };
   const onAbort = () => {
     closed = true;
     wake();
+    unsubscribe();
   };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted) closed = true;
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
 
   async function* run(): AsyncGenerator<RecordedEvent> {
     let after = options.after;
@@ -69,6 +78,7 @@ export function subscriptionOver(
     async close() {
       closed = true;
       wake();
+      unsubscribe();
       await iterator.return(undefined);
     },
   };

@@ -1,0 +1,496 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import {
+  CorruptEventError,
+  IdempotencyConflictError,
+  StoreUnavailableError,
+  ValidationError,
+  WrongExpectedRevisionError,
+} from '../errors.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './port.js';
+import { describeExpected, subscriptionOver } from './shared.js';
+
+/** Rows per read query: big reads stream page by page instead of loading the whole log. */
+const PAGE_SIZE = 500;
+/** How often an idle subscriber checks whether another connection (process) committed. */
+const POLL_INTERVAL_MS = 15;
+/** SQLite waits this long for the write lock before reporting SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+/** Retries after SQLITE_BUSY still surfaces (e.g. during WAL recovery after a crash). */
+const BUSY_RETRIES = 5;
+const MAX_INT64 = 9223372036854775807n;
+const SCHEMA_VERSION = 1;
+
+// Positions come from an AUTOINCREMENT rowid: assigned under the write lock, so commit order
+// is position order, and never reused even if the last rows were deleted.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position    INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_name TEXT    NOT NULL,
+  revision    INTEGER NOT NULL,
+  event_id    TEXT    NOT NULL UNIQUE,
+  type        TEXT    NOT NULL,
+  data        TEXT    NOT NULL,
+  metadata    TEXT    NOT NULL,
+  UNIQUE (stream_name, revision)
+);
+PRAGMA user_version = ${SCHEMA_VERSION};
+`;
+
+const COLUMNS = 'position, stream_name, revision, event_id, type, data, metadata';
+
+interface Row {
+  position: bigint;
+  stream_name: unknown;
+  revision: unknown;
+  event_id: unknown;
+  type: unknown;
+  data: unknown;
+  metadata: unknown;
+}
+
+interface Stored {
+  position: bigint;
+  stream_name: string;
+  revision: bigint;
+}
+
+export interface OpenSqliteOptions {
+  /** Create the file and schema when missing (`cairn init`). Default false. */
+  create?: boolean;
+}
+
+/**
+ * Opens (or, with `create`, creates) a cairn log in one SQLite file. Cheap enough to call on
+ * every CLI invocation: no migrations, the schema is only created when it is missing.
+ */
+export function openSqliteStore(path: string, options: OpenSqliteOptions = {}): SqliteEventStore {
+  const create = options.create ?? false;
+  const inMemory = path === ':memory:';
+  if (!inMemory) {
+    const dir = dirname(path);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new StoreUnavailableError(`cannot open cairn log ${path}: directory ${dir} does not exist`);
+    }
+    if (!create && !existsSync(path)) {
+      throw new StoreUnavailableError(`no cairn log at ${path}; run \`cairn init\``);
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: !create && !inMemory, timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new StoreUnavailableError(`cannot open cairn log ${path}: ${messageOf(error)}`, { cause: error });
+  }
+  try {
+    prepareDatabase(db, path, create);
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreUnavailableError) throw error;
+    const hint = codeOf(error) === 'SQLITE_NOTADB' ? ' (not a SQLite database)' : '';
+    throw new StoreUnavailableError(`cannot open cairn log ${path}${hint}: ${messageOf(error)}`, { cause: error });
+  }
+  return new SqliteEventStore(db, path);
+}
+
+function prepareDatabase(db: Database.Database, path: string, create: boolean): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // Switching to WAL needs a moment alone with the file; when several processes create the
+  // log at once the switch can report SQLITE_BUSY without waiting, so retry it briefly.
+  withBusyRetrySync(() => {
+    if (db.pragma('journal_mode', { simple: true }) !== 'wal' && db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') {
+      if (path !== ':memory:') throw new StoreUnavailableError(`cannot open cairn log ${path}: could not switch it to WAL mode`);
+    }
+  });
+  // WAL + synchronous=NORMAL: a commit is in the WAL (the OS page cache) before append()
+  // returns, so a killed process (even kill -9) never loses an acknowledged event. Only an
+  // OS crash or power loss could roll back the last commits; FULL would fsync every append
+  // to cover that, at a cost every CLI call would pay.
+  db.pragma('synchronous = NORMAL');
+
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").pluck().get();
+  if (!hasTable) {
+    if (!create) throw new StoreUnavailableError(`${path} is not a cairn log (it has no events table); run \`cairn init\``);
+    withBusyRetrySync(() => db.transaction(() => db.exec(SCHEMA)).immediate());
+  }
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > SCHEMA_VERSION) {
+    throw new StoreUnavailableError(`cairn log ${path} was written by a newer cairn (schema ${version}); upgrade cairn`);
+  }
+}
+
+/** An EventStore in one SQLite file, shared safely by many processes on one machine. */
+export class SqliteEventStore implements EventStore {
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly wakers = new Set<() => void>();
+  private readonly subscriptions = new Set<AbortController>();
+  private poller: NodeJS.Timeout | undefined;
+  private dataVersion: unknown;
+  private closed = false;
+  private readonly appendTx: Database.Transaction<(streamName: string, events: Encoded[], expected: ExpectedRevision) => AppendResult>;
+
+  constructor(
+    private readonly db: Database.Database,
+    /** The file this log lives in. */
+    readonly path: string,
+  ) {
+    this.appendTx = db.transaction((streamName: string, events: Encoded[], expected: ExpectedRevision) =>
+      this.appendInTransaction(streamName, events, expected),
+    );
+  }
+
+  async append(streamName: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    const encoded = encodeBatch(events); // outside the transaction: keep the write lock short
+    const expected = options.expectedRevision ?? 'any';
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // BEGIN IMMEDIATE takes the write lock up front, so the revision check and the insert
+        // see the same stream even with other processes appending at the same moment.
+        const result = this.appendTx.immediate(streamName, encoded, expected);
+        this.wakeAll();
+        return result;
+      } catch (error) {
+        if (!isSqliteError(error)) throw error;
+        if (isBusy(error) && attempt < BUSY_RETRIES) {
+          await sleep(10 * 2 ** attempt + Math.random() * 10);
+          continue;
+        }
+        throw new StoreUnavailableError(`cannot append to ${streamName} in ${this.path}: ${messageOf(error)}`, { cause: error });
+      }
+    }
+  }
+
+  private appendInTransaction(streamName: string, events: Encoded[], expected: ExpectedRevision): AppendResult {
+    const byId = this.statement('byId', 'SELECT position, stream_name, revision FROM events WHERE event_id = ?');
+    const found = events.map((e) => byId.get(e.id) as Stored | undefined);
+    const elsewhere = events.findIndex((_, i) => found[i] !== undefined && found[i]!.stream_name !== streamName);
+    if (elsewhere >= 0) {
+      const error = new IdempotencyConflictError(streamName, [events[elsewhere]!.id]);
+      error.message = `stream ${streamName}: event ${events[elsewhere]!.id} is already stored in stream ${found[elsewhere]!.stream_name}`;
+      throw error;
+    }
+    const already = found.filter((f) => f !== undefined).length;
+    if (events.length > 0 && already === events.length) {
+      const last = found[found.length - 1]!;
+      return { nextExpectedRevision: last.revision, position: last.position };
+    }
+    if (already > 0) {
+      throw new IdempotencyConflictError(streamName, events.filter((_, i) => found[i] !== undefined).map((e) => e.id));
+    }
+
+    const head = this.statement(
+      'streamHead',
+      'SELECT revision, position FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
+    ).get(streamName) as { revision: bigint; position: bigint } | undefined;
+    const current = head?.revision;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === undefined) ||
+      (expected === 'stream_exists' && current !== undefined) ||
+      (typeof expected === 'bigint' && current === expected);
+    if (!ok) {
+      throw new WrongExpectedRevisionError(streamName, describeExpected(expected), current === undefined ? 'no stream' : String(current));
+    }
+    if (events.length === 0) return { nextExpectedRevision: current ?? -1n, position: head?.position ?? 0n };
+
+    const insert = this.statement(
+      'insert',
+      'INSERT INTO events (stream_name, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    let revision = current === undefined ? -1n : current;
+    let position = 0n;
+    for (const e of events) {
+      revision += 1n;
+      position = BigInt(insert.run(streamName, revision, e.id, e.type, e.data, e.metadata).lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  async *readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    const backwards = options.direction === 'backwards';
+    const statement = backwards
+      ? this.statement(
+          'streamBackwards',
+          `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+      : this.statement(
+          'streamForwards',
+          `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+        );
+    let from = clampInt64(options.fromRevision ?? (backwards ? MAX_INT64 : 0n));
+    let remaining = countOf(options.maxCount);
+    while (remaining > 0) {
+      const limit = Math.min(PAGE_SIZE, remaining);
+      const rows = this.query(statement, [streamName, from, limit]);
+      let last = from;
+      for (const row of rows) {
+        const event = decodeRow(row);
+        last = event.revision;
+        yield event;
+      }
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      from = backwards ? last - 1n : last + 1n;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    const backwards = options.direction === 'backwards';
+    let lower = clampInt64(options.after ?? -1n); // exclusive
+    let upper = clampInt64(options.before ?? MAX_INT64); // exclusive
+    let remaining = countOf(options.maxCount);
+    while (remaining > 0) {
+      const limit = Math.min(PAGE_SIZE, remaining);
+      const rows = this.allPage(backwards, lower, upper, options.streamPrefixes, limit);
+      for (const row of rows) yield decodeRow(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      const last = rows[rows.length - 1]!.position;
+      if (backwards) upper = last;
+      else lower = last;
+    }
+  }
+
+  /** One page of the global log with positions in (lower, upper), optionally filtered. */
+  private allPage(backwards: boolean, lower: bigint, upper: bigint, prefixes: string[] | undefined, limit: number): Row[] {
+    const count = prefixes?.length ?? 0;
+    const statement = this.statement(`all:${backwards ? 'b' : 'f'}:${count}`, () => {
+      // Prefix filters compare characters with substr/length, so they agree with
+      // String.prototype.startsWith for any Unicode (a LIKE would be case-insensitive).
+      const filter =
+        count === 0
+          ? ''
+          : ` AND (${Array.from({ length: count }, (_, i) => `substr(stream_name, 1, length(@p${i})) = @p${i}`).join(' OR ')})`;
+      return `SELECT ${COLUMNS} FROM events WHERE position > @lower AND position < @upper${filter} ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT @limit`;
+    });
+    const params: Record<string, unknown> = { lower, upper, limit };
+    prefixes?.forEach((p, i) => (params[`p${i}`] = p));
+    return this.query(statement, [params]);
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    // One signal for both ways to end: the caller's signal, and closing the store.
+    const ending = new AbortController();
+    const forwardAbort = () => ending.abort();
+    if (options.signal?.aborted) ending.abort();
+    else options.signal?.addEventListener('abort', forwardAbort, { once: true });
+    const signal = ending.signal;
+    this.subscriptions.add(ending);
+    // Everything at or below `scanned` has been looked at, so with a filter that rarely
+    // matches, each wake-up scans only what is new instead of everything since the last match.
+    let scanned = clampInt64(options.after ?? -1n);
+    const readAfter = (after: bigint | undefined): AsyncIterable<RecordedEvent> => {
+      const self = this;
+      return (async function* () {
+        const lower = after === undefined || after < scanned ? scanned : clampInt64(after);
+        // Bounded by the head read first: every position at or below it is committed (commits
+        // happen in position order), so a short page means all of (lower, head] was seen.
+        const head = self.headNow();
+        const rows = self.allPage(false, lower, head + 1n, options.streamPrefixes, PAGE_SIZE);
+        for (const row of rows) yield decodeRow(row);
+        const reached = rows.length < PAGE_SIZE ? head : rows[rows.length - 1]!.position;
+        if (reached > scanned) scanned = reached;
+      })();
+    };
+    let registered: (() => void) | undefined;
+    const unregister = () => {
+      if (registered) this.wakers.delete(registered);
+      registered = undefined;
+      this.subscriptions.delete(ending);
+      options.signal?.removeEventListener('abort', forwardAbort);
+      if (this.wakers.size === 0) this.stopPolling();
+    };
+    return subscriptionOver(
+      readAfter,
+      (wake) => {
+        registered = wake;
+        this.wakers.add(wake);
+        this.startPolling();
+        return unregister;
+      },
+      { ...options, signal },
+    );
+  }
+
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    return this.headNow();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const ending of [...this.subscriptions]) ending.abort();
+    this.stopPolling();
+    this.closed = true;
+    this.statements.clear();
+    this.db.close();
+  }
+
+  private headNow(): bigint {
+    const head = this.query(this.statement('head', 'SELECT MAX(position) AS head FROM events'), [])[0] as unknown as {
+      head: bigint | null;
+    };
+    return head.head ?? 0n;
+  }
+
+  // Same-process appends wake subscribers at once; other processes' commits are noticed by
+  // polling PRAGMA data_version, which changes only when another connection commits and
+  // costs no disk read, so polling every few milliseconds is cheap.
+  private startPolling(): void {
+    if (this.poller || this.closed) return;
+    const version = this.statement('dataVersion', 'PRAGMA data_version').pluck();
+    this.dataVersion = version.get();
+    this.poller = setInterval(() => {
+      try {
+        const now = version.get();
+        if (now !== this.dataVersion) {
+          this.dataVersion = now;
+          this.wakeAll();
+        }
+      } catch {
+        this.stopPolling();
+        this.wakeAll(); // the next read reports the failure to the subscriber
+      }
+    }, POLL_INTERVAL_MS);
+  }
+
+  private stopPolling(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  private statement(key: string, sql: string | (() => string)): Database.Statement {
+    this.assertOpen();
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.db.prepare(typeof sql === 'string' ? sql : sql()).safeIntegers(true);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+
+  private query(statement: Database.Statement, params: unknown[]): Row[] {
+    try {
+      return statement.all(...params) as Row[];
+    } catch (error) {
+      if (!isSqliteError(error)) throw error;
+      throw new StoreUnavailableError(`cannot read cairn log ${this.path}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError(`cairn log ${this.path} is closed`);
+  }
+}
+
+interface Encoded {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+function encodeBatch(events: EventToAppend[]): Encoded[] {
+  const seen = new Set<string>();
+  return events.map((e, i) => {
+    if (seen.has(e.id)) throw new ValidationError([{ field: `events.${i}.id`, reason: `duplicate event id ${e.id} in one batch` }]);
+    seen.add(e.id);
+    return { id: e.id, type: e.type, data: encodeObject(e.data, `events.${i}.data`), metadata: encodeObject(e.metadata, `events.${i}.metadata`) };
+  });
+}
+
+function encodeObject(value: Record<string, unknown>, field: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new ValidationError([{ field, reason: `not JSON-serialisable: ${messageOf(error)}` }]);
+  }
+  if (!isObjectJson(value) || text === undefined) throw new ValidationError([{ field, reason: 'must be a JSON object' }]);
+  return text;
+}
+
+const MIN_INT64 = -9223372036854775808n;
+/** Bounds outside SQLite's integer range would make the binding throw; clamping keeps the meaning. */
+const clampInt64 = (value: bigint): bigint => (value > MAX_INT64 ? MAX_INT64 : value < MIN_INT64 ? MIN_INT64 : value);
+const countOf = (maxCount: number | undefined): number => (maxCount === undefined ? Number.POSITIVE_INFINITY : Math.floor(maxCount));
+
+const isObjectJson = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Decodes a row, or names its position: a hand-edited or damaged row must not crash a reader. */
+function decodeRow(row: Row): RecordedEvent {
+  const position = row.position;
+  const text = (column: string, value: unknown): string => {
+    if (typeof value !== 'string') throw new CorruptEventError(position, `${column} is ${value === null ? 'NULL' : typeof value}, expected text`);
+    return value;
+  };
+  const object = (column: string, value: unknown): Record<string, unknown> => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text(column, value));
+    } catch (error) {
+      if (error instanceof CorruptEventError) throw error;
+      throw new CorruptEventError(position, `${column} is not valid JSON (${messageOf(error)})`);
+    }
+    if (!isObjectJson(parsed)) throw new CorruptEventError(position, `${column} is not a JSON object`);
+    return parsed;
+  };
+  if (typeof row.revision !== 'bigint' || row.revision < 0n) {
+    throw new CorruptEventError(position, `revision is ${row.revision === null ? 'NULL' : String(row.revision)}, expected an integer >= 0`);
+  }
+  return {
+    id: text('event_id', row.event_id),
+    type: text('type', row.type),
+    streamName: text('stream_name', row.stream_name),
+    revision: row.revision,
+    position,
+    data: object('data', row.data),
+    metadata: object('metadata', row.metadata),
+  };
+}
+
+const isSqliteError = (error: unknown): error is Error & { code: string } => error instanceof Database.SqliteError;
+
+const codeOf = (error: unknown): string | undefined => (isSqliteError(error) ? error.code : undefined);
+
+const isBusy = (error: unknown): boolean => {
+  const code = codeOf(error) ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+};
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Synchronous retry on SQLITE_BUSY for opening, which must stay synchronous. */
+function withBusyRetrySync<T>(body: () => T): T {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return body();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= 50) throw error;
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
