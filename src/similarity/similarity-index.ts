@@ -1,0 +1,147 @@
+import { fileUnder, type Buckets } from './buckets.js';
+import { own } from './own.js';
+import { simhashBands } from './simhash.js';
+import { addToCorpus, cosine, documentFrequency, emptyCorpus, memoIdf, sharedTerms, termSet, type Corpus } from './tfidf.js';
+import { terms } from './tokenize.js';
+import { cosineQ, dequantize, quantize } from './vector.js';
+
+/**
+ * An incremental nearest-neighbour index whose state is plain JSON, so it can live inside a
+ * projection state and survive checkpoints. Each document is compared only with the
+ * candidates its keys retrieve from bounded buckets (its rarest terms, and SimHash bands of
+ * its embedding), never with the whole corpus. Scores are computed once, when the later
+ * document arrives, with the IDF of the log up to that point: the answer an author gets
+ * right after recording is the answer the log gives forever.
+ */
+
+export interface Embedding {
+  model: string;
+  vector: readonly number[];
+}
+
+export interface IndexedDoc {
+  /** Sorted distinct stems. */
+  terms: string[];
+  /** Quantised embedding (see vector.ts), when the event carried one. */
+  embedding?: { model: string; q: string };
+}
+
+export interface SimilarityIndex {
+  corpus: Corpus;
+  docs: Record<string, IndexedDoc>;
+  buckets: Buckets;
+}
+
+/** An earlier document close to the one just added. */
+export interface Neighbour {
+  id: string;
+  /** IDF-weighted cosine of stems, 0..1. */
+  lexical: number;
+  /** Cosine of embeddings, present when both documents carry vectors of the same model. */
+  semantic?: number;
+}
+
+export interface IndexLimits {
+  /** How many of a document's rarest terms are looked up. */
+  keysPerDoc: number;
+  /** How many ids a bucket keeps (the most recent). */
+  bucketCap: number;
+  /** How many of the retrieved candidates are scored exactly, per measure. */
+  rerank: number;
+  /** How many neighbours are kept per document. */
+  maxNeighbours: number;
+  /** Neighbours below both floors are dropped; query thresholds below a floor act as the floor. */
+  lexicalFloor: number;
+  semanticFloor: number;
+}
+
+export const DEFAULT_LIMITS: IndexLimits = {
+  keysPerDoc: 16,
+  bucketCap: 48,
+  rerank: 24,
+  maxNeighbours: 16,
+  lexicalFloor: 0.15,
+  semanticFloor: 0.6,
+};
+
+export const emptyIndex = (): SimilarityIndex => ({ corpus: emptyCorpus(), docs: {}, buckets: {} });
+
+/** The score that decides: the embedding when both have one of the same model, else the stems. */
+export const decisiveScore = (n: { lexical: number; semantic?: number }): number => n.semantic ?? n.lexical;
+
+/** The `k` best keys of a tally (ties by id), selected in place: no per-entry garbage on the hot path. */
+function best(tally: Map<string, number>, k: number): string[] {
+  if (tally.size <= k) return [...tally.keys()];
+  const ids: string[] = [];
+  const scores: number[] = [];
+  for (const [id, score] of tally) {
+    let i = ids.length;
+    if (i === k && (score < scores[k - 1]! || (score === scores[k - 1]! && id > ids[k - 1]!))) continue;
+    if (i === k) i--;
+    while (i > 0 && (scores[i - 1]! < score || (scores[i - 1] === score && ids[i - 1]! > id))) {
+      ids[i] = ids[i - 1]!;
+      scores[i] = scores[i - 1]!;
+      i--;
+    }
+    ids[i] = id;
+    scores[i] = score;
+  }
+  return ids;
+}
+
+/**
+ * Adds a document and returns its neighbours among the documents added before it, best
+ * first. Mutates `index` (it belongs to the fold that owns it). Adding an id twice is a no-op.
+ *
+ * Cost is bounded whatever the corpus size: at most keysPerDoc × bucketCap ids are tallied
+ * (by shared IDF mass, or by SimHash bands shared), and only the `rerank` best of each tally
+ * are scored exactly.
+ */
+export function addDocument(
+  index: SimilarityIndex,
+  id: string,
+  text: string,
+  embedding?: Embedding,
+  limits: IndexLimits = DEFAULT_LIMITS,
+): Neighbour[] {
+  if (own(index.docs, id)) return [];
+  const docTerms = termSet(terms(text));
+  const rarest = [...docTerms]
+    .sort((a, b) => documentFrequency(index.corpus, a) - documentFrequency(index.corpus, b) || (a < b ? -1 : 1))
+    .slice(0, limits.keysPerDoc);
+  addToCorpus(index.corpus, docTerms);
+  const weight = memoIdf(index.corpus);
+  const doc: IndexedDoc = { terms: docTerms };
+  const model = embedding?.model;
+  const q = embedding ? dequantize((doc.embedding = { model: embedding.model, q: quantize(embedding.vector) }).q) : undefined;
+  const bandKeys = q ? simhashBands(q).map((band) => `e:${model}:${band}`) : [];
+
+  // Tally candidates: shared IDF mass of the looked-up terms, and shared SimHash bands.
+  const lexicalTally = new Map<string, number>();
+  for (const t of rarest) {
+    const w = weight(t) ** 2;
+    for (const other of own(index.buckets, `t:${t}`) ?? []) lexicalTally.set(other, (lexicalTally.get(other) ?? 0) + w);
+  }
+  const bandTally = new Map<string, number>();
+  for (const key of bandKeys) for (const other of own(index.buckets, key) ?? []) bandTally.set(other, (bandTally.get(other) ?? 0) + 1);
+
+  const neighbours: Neighbour[] = [];
+  for (const other of new Set([...best(lexicalTally, limits.rerank), ...best(bandTally, limits.rerank)])) {
+    const o = own(index.docs, other)!;
+    const n: Neighbour = { id: other, lexical: cosine(doc.terms, o.terms, index.corpus, weight) };
+    if (q && o.embedding && o.embedding.model === model) n.semantic = cosineQ(q, dequantize(o.embedding.q));
+    if (n.lexical >= limits.lexicalFloor || (n.semantic ?? 0) >= limits.semanticFloor) neighbours.push(n);
+  }
+
+  index.docs[id] = doc;
+  for (const t of doc.terms) fileUnder(index.buckets, `t:${t}`, id, limits.bucketCap);
+  for (const key of bandKeys) fileUnder(index.buckets, key, id, limits.bucketCap);
+  return neighbours
+    .sort((a, b) => decisiveScore(b) - decisiveScore(a) || (a.id < b.id ? -1 : 1))
+    .slice(0, limits.maxNeighbours);
+}
+
+/** Stems two indexed documents share: the "why" shown next to a lexical score. */
+export function sharedStems(index: SimilarityIndex, a: string, b: string): string[] {
+  return sharedTerms(own(index.docs, a)?.terms ?? [], own(index.docs, b)?.terms ?? []);
+}

@@ -1,0 +1,46 @@
+import { stemmer } from 'stemmer';
+import { eng } from 'stopword';
+
+/**
+ * Text → comparable terms: NFKC, lower case, Unicode letters and digits, English stop
+ * words removed, Porter stems. Two agents writing "converging" and "convergence" must
+ * meet on the same term; "the" and "should" must not make unrelated findings look alike.
+ */
+
+// Function words the stopword list lacks; negations included: lexically they are noise.
+const EXTRA_STOP = ['its', 'so', 'when', 'will', 'may', 'does', 'doesn', 'don', 'just', 'not', 'no', 'nor', 'without', 'via', 'per', 'etc', 'yet', 'whether', 'upon', 'onto', 'us', 'isn', 'aren', 'wasn', 'won', 'shall', 'ever', 'even', 'every', 'again', 'else', 'one', 'ones'];
+const STOP: ReadonlySet<string> = new Set([...eng, ...EXTRA_STOP]);
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+/** British and American spellings meet (behaviour/behavior, synchronise/synchronize). */
+const unifySpelling = (word: string): string =>
+  word.length < 6 ? word : word.replace(/(?<=\p{L}{3})is(e|ed|es|ing|ation|ations|er|ers)$/u, 'iz$1').replace(/(?<=\p{L}{3})our$/u, 'or').replace(/(?<=\p{L}{3})yse$/u, 'yze');
+
+/** The words of a text, lower-cased, possessives and contractions cut ("agent's" → "agent", "they're" → "they"). */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const [raw] of text.normalize('NFKC').toLowerCase().matchAll(WORD)) {
+    out.push(raw.replace(/['’](?:s|t|re|ve|ll|d|m)$/u, '').replace(/['’]/gu, ''));
+  }
+  return out;
+}
+
+/** The stemmed content terms of a text, in order, repeats kept. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const word of words(text)) {
+    if (word.length < 2 || STOP.has(word)) continue;
+    out.push(stemmer(unifySpelling(word)));
+  }
+  return out;
+}
+
+/** Term → count, as a plain object with sorted keys (stable JSON, no prototype keys). */
+export function termCounts(text: string): Record<string, number> {
+  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const term of terms(text)) counts[term] = (counts[term] ?? 0) + 1;
+  const sorted: Record<string, number> = {};
+  for (const term of Object.keys(counts).sort()) sorted[term] = counts[term]!;
+  return sorted;
+}
