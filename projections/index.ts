@@ -5,6 +5,8 @@ import { inboxProjection } from './inbox.js';
 import type { Projection } from './projection.js';
 import { questionsProjection } from './questions.js';
 import { tasksProjection } from './tasks.js';
+import { convergenceProjection } from './convergence.js';
+import { healthProjection } from './health.js';
 
 export * from './projection.js';
 
@@ -15,6 +17,8 @@ export const PROJECTIONS = {
   inbox: inboxProjection,
   questions: questionsProjection,
   findings: findingsProjection,
+  convergence: convergenceProjection,
+  health: healthProjection,
 } as const satisfies Record<string, Projection<unknown>>;
 
 export type ProjectionName = keyof typeof PROJECTIONS;

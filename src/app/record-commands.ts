@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { Id, Recipient, Tags, Topic, nonEmptyText } from '../../events/index.js';
+import { Id, Recipient, Role, Tags, Topic, nonEmptyText } from '../../events/index.js';
 import { record } from '../domain/record.js';
+import { convergenceProjection, matchesFor } from '../../projections/convergence.js';
+import { embeddingFor, embeddingProviderFromEnv } from '../similarity/embedding.js';
+import { convergenceOptions } from './signals.js';
 import { actorOf, metadataFor } from './actor.js';
 import { newEntityId } from './ids.js';
 import { defineOperation } from './operation.js';
@@ -26,6 +29,7 @@ export const find = defineOperation({
     await requireExisting(app, 'finding', input.cites, '--cites');
     if (input.question) await requireExisting(app, 'question', [input.question], '--question');
     const findingId = input.id ?? newEntityId('f');
+    const { embedding, warnings } = await embed(input.summary);
     const { events } = await record({
       store: app.store,
       fact: {
@@ -38,15 +42,46 @@ export const find = defineOperation({
           tags: input.tags,
           cites: input.cites,
           questionId: input.question,
+          embedding,
         },
       },
       metadata: metadataFor(app, actor),
     });
-    return { findingId, position: events[0]?.position, events };
+    // Tell the author at once when it converges with (or echoes) others.
+    const { state } = await app.runtime.current(convergenceProjection);
+    const matches = matchesFor(state, findingId, convergenceOptions());
+    return {
+      findingId,
+      position: events[0]?.position,
+      converges: matches.filter((m) => m.kind === 'convergence'),
+      echoes: matches.filter((m) => m.kind === 'echo'),
+      warnings,
+      events,
+    };
   },
 });
 
-export const SayInput = z.strictObject({ body: nonEmptyText(10_000), to: Recipient, replyTo: Id.optional(), id: Id.optional() });
+/**
+ * With CAIRN_EMBEDDINGS set, the finding's vector is computed now and stored in the event,
+ * so replay never calls a model. A provider that fails does not lose the finding: it is
+ * recorded without a vector, with a warning.
+ */
+async function embed(summary: string): Promise<{ embedding?: { model: string; vector: number[] }; warnings: string[] }> {
+  const provider = embeddingProviderFromEnv(process.env);
+  if (!provider) return { warnings: [] };
+  try {
+    return { embedding: await embeddingFor(provider, summary), warnings: [] };
+  } catch (error) {
+    return { warnings: [`recorded without an embedding: ${(error as Error).message}`] };
+  }
+}
+
+// "role:" alone or "role:Builders" also passes as an instance id; a role prefix must name a role.
+const SayRecipient = Recipient.refine((to) => !to.startsWith('role:') || Role.safeParse(to.slice(5)).success, {
+  message: 'must be an instance id, "role:NAME" (a lower-case role name) or "all"',
+});
+
+export const SayInput = z.strictObject({ body: nonEmptyText(10_000), to: SayRecipient, replyTo: Id.optional(), id: Id.optional() });
 
 export const say = defineOperation({
   name: 'say',

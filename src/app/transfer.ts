@@ -1,7 +1,7 @@
 import { parseEvent, type StoredEvent } from '../../events/index.js';
 import { ValidationError } from '../../events/validation.js';
 import { toStored } from '../runtime/stored.js';
-import type { EventStore } from '../store/port.js';
+import type { EventStore, ReadAllOptions } from '../store/port.js';
 
 /**
  * Export and import: the whole log as NDJSON, one stored event per line, in log order.
@@ -19,8 +19,8 @@ export interface ExportedEvent {
   metadata: unknown;
 }
 
-export async function* exportLog(store: EventStore): AsyncGenerator<ExportedEvent> {
-  for await (const recorded of store.readAll()) {
+export async function* exportLog(store: EventStore, options: Pick<ReadAllOptions, 'after' | 'streamPrefixes'> = {}): AsyncGenerator<ExportedEvent> {
+  for await (const recorded of store.readAll(options)) {
     const event = toStored(recorded);
     yield {
       id: event.metadata.eventId,

@@ -101,7 +101,8 @@ async function taskCondition(app: App, taskId: string, wanted: string) {
   if (!task) throw new DomainError(`unknown task ${taskId}`, 'unknown_task');
   let status: string = task.status;
   let leaseUntil = task.leaseUntil ? Date.parse(task.leaseUntil) : undefined;
-  let last: StoredEvent | undefined;
+  // A lease running out appends nothing: then the claim that set it is the matching event.
+  let last: StoredEvent | undefined = await lastEventOf(app, `task-${taskId}`);
   const effective = (now: Date) => (status === 'claimed' && leaseUntil !== undefined && leaseUntil <= now.getTime() ? 'open' : status);
   const condition: Condition = {
     describe: `task ${taskId} is ${wanted}`,

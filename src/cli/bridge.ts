@@ -23,6 +23,8 @@ export interface OptionSpec {
   list?: boolean;
   /** Parse as an integer. */
   int?: boolean;
+  /** Parse as a number. */
+  number?: boolean;
 }
 
 /** How one operation appears on the command line. */
@@ -59,7 +61,8 @@ export function addOperation<R>(program: Command, spec: CliSpec<R>): Command {
     const input = inputFrom(spec, params.slice(0, (spec.args ?? []).length), cmd.opts());
     const parsed = spec.op.input.safeParse(input);
     if (!parsed.success) throw new ValidationError(issuesOf(parsed.error).map((i) => ({ ...i, field: labelOf(spec, i.field) })));
-    const result = (await runOperation(globals, spec.op, parsed.data)) as R;
+    // Checked here so errors name flags; the raw input goes on, to be validated where it runs (here or CAIRN_URL).
+    const result = (await runOperation(globals, spec.op, input)) as R;
     if (globals.json) printJson(result);
     else printLine(spec.render(result));
   });
@@ -76,7 +79,7 @@ function inputFrom(spec: CliSpec<unknown>, positional: unknown[], options: Recor
     const attribute = new Option(opt.flags).attributeName();
     const value = options[attribute];
     if (value === undefined) continue;
-    input[opt.key] = opt.int && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+    input[opt.key] = (opt.int && typeof value === 'string' && /^-?\d+$/.test(value)) || (opt.number && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) ? Number(value) : value;
   }
   return input;
 }

@@ -9,6 +9,7 @@ import { sync } from '../app/sync.js';
 import { status } from '../app/status.js';
 import { wait } from '../app/wait.js';
 import { replay } from '../app/replay.js';
+import { advise, convergence, health } from '../app/signals.js';
 import { formatDuration } from '../app/duration.js';
 import type { CliSpec } from './bridge.js';
 import { clip, table } from './output.js';
@@ -28,14 +29,20 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--role <role>', key: 'role', description: 'explorer, builder, reflector, coordinator, or any lower-case name' },
       { flags: '--description <text>', key: 'description', description: 'what this instance is' },
     ],
-    render: (r: Awaited<ReturnType<typeof join.run>>) => (r.changed ? `${r.instanceId} joined as ${r.role}` : `${r.instanceId} is already ${r.role}`),
+    render: (r: Awaited<ReturnType<typeof join.run>> & { token?: string }) =>
+      (r.changed ? `${r.instanceId} joined as ${r.role}` : `${r.instanceId} is already ${r.role}`) +
+      (r.token ? `\ntoken: ${r.token}\n(saved for --as ${r.instanceId} with this CAIRN_URL; elsewhere set CAIRN_TOKEN=${r.token})` : ''),
   },
   { op: leave, options: [{ flags: '--reason <text>', key: 'reason', description: 'why' }], render: (r: { instanceId: string }) => `${r.instanceId} left` },
   {
     op: propose,
     args: [{ key: 'title', label: 'title', rest: true }],
     options: [{ flags: '--description <text>', key: 'description', description: 'details' }, TAGS, ID('task')],
-    render: (r: TaskCommandResult) => `proposed ${r.taskId}`,
+    render: (r: Awaited<ReturnType<typeof propose.run>>) =>
+      [
+        `proposed ${r.taskId}`,
+        ...r.nearDuplicates.map((d) => `  warning: close to ${d.status} task ${d.taskId}${d.owner ? ` (held by ${d.owner})` : ''}, score ${d.score.toFixed(2)}: ${clip(d.title)}`),
+      ].join('\n'),
   },
   { op: claim, args: [{ key: 'task', label: 'task' }], options: [LEASE], render: taskLine('claimed') },
   { op: renew, args: [{ key: 'task', label: 'task' }], options: [LEASE], render: taskLine('renewed') },
@@ -93,7 +100,13 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--question <question>', key: 'question', description: 'the question it answers' },
       ID('finding'),
     ],
-    render: (r: { findingId: string }) => `recorded ${r.findingId}`,
+    render: (r: Awaited<ReturnType<typeof find.run>>) =>
+      [
+        `recorded ${r.findingId}`,
+        ...r.converges.map((m) => `  converges with ${m.other.findingId} by ${m.other.instanceId} (${m.other.role}), score ${m.score.toFixed(2)}: ${m.reason}`),
+        ...r.echoes.map((m) => `  echoes ${m.other.findingId} by ${m.other.instanceId}: ${m.reason}`),
+        ...r.warnings.map((w) => `  warning: ${w}`),
+      ].join('\n'),
   },
   {
     op: findings,
@@ -179,6 +192,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       if (r.stale.length > 0) sections.push(`stale leases:\n${r.stale.map((t) => `  ${t.taskId} last held by ${t.lastOwner}: ${clip(t.title)}`).join('\n')}`);
       sections.push(r.open.length === 0 ? 'open tasks: none' : `open tasks:\n${r.open.map((t) => `  ${t.taskId} ${clip(t.title)}`).join('\n')}`);
       if (r.questions.length > 0) sections.push(`open questions:\n${r.questions.map((q) => `  ${q.questionId} (${q.findings.length} findings) ${clip(q.text)}`).join('\n')}`);
+      if (r.suggestions.length > 0) sections.push(`suggestions:\n${r.suggestions.map((x) => `  ${x.text}`).join('\n')}`);
       return sections.join('\n\n');
     },
   },
@@ -189,6 +203,47 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
         ['instance', 'role', 'last seen', 'claims', 'topics'],
         r.instances.map((i) => [i.instanceId, i.role, i.lastSeen ?? '', i.claims.join(', '), clip(Object.keys(i.topics).join(', '), 40)]),
       ),
+  },
+  {
+    op: convergence,
+    options: [{ flags: '--threshold <score>', key: 'threshold', description: 'similarity from 0 to 1 (default 0.3, or $CAIRN_CONVERGENCE_THRESHOLD)', number: true }],
+    render: (r: Awaited<ReturnType<typeof convergence.run>>) => {
+      const cluster = (c: (typeof r.convergences)[number]) =>
+        [
+          `${c.kind} across ${c.roles.join(', ')} (${c.instances.join(', ')})`,
+          ...c.members.map((m) => `  ${m.findingId} at ${m.position} by ${m.instanceId} (${m.role}), seen up to ${m.seenUpTo}: ${clip(m.summary)}`),
+          ...c.links.map((l) => `    ${l.earlier} ~ ${l.later} ${l.score.toFixed(2)}: ${l.reason}`),
+        ].join('\n');
+      const parts = [r.convergences.length === 0 ? 'no convergences' : r.convergences.map(cluster).join('\n\n')];
+      if (r.echoes.length > 0) parts.push(`echoes (reached after seeing each other):\n${r.echoes.map(cluster).join('\n\n')}`);
+      return parts.join('\n\n');
+    },
+  },
+  {
+    op: health,
+    options: [
+      { flags: '--window <duration>', key: 'window', description: 'how far back to look (default 24h, at most 7d)' },
+      { flags: '--threshold <score>', key: 'threshold', description: 'convergence similarity threshold', number: true },
+    ],
+    render: (r: Awaited<ReturnType<typeof health.run>>) =>
+      [
+        `health ${r.status} over ${r.window.from} .. ${r.window.to}`,
+        table(
+          ['signal', 'value', 'status', 'watch', 'warning', 'why'],
+          r.signals.map((s) => [s.name, Number(s.value.toFixed(2)), s.judged ? s.status : `${s.status} (too little data)`, s.threshold.watch, s.threshold.warning ?? '', clip(`${s.unit}: ${s.explanation}`, 90)]),
+        ),
+      ].join('\n'),
+  },
+  {
+    op: advise,
+    args: [{ key: 'text', label: 'task', rest: true }],
+    render: (r: Awaited<ReturnType<typeof advise.run>>) =>
+      [
+        `${r.decision}${r.with && r.with.length > 0 ? ` with ${r.with.join(', ')}` : ''}${r.task ? ` on ${r.task}` : ''}`,
+        ...r.reasons.map((reason) => `  - ${reason}`),
+        ...r.related.tasks.map((t) => `  related task ${t.taskId} (${t.status}${t.owner ? `, ${t.owner}` : ''}) ${t.score.toFixed(2)}: ${clip(t.title)}`),
+        ...r.related.findings.map((f) => `  related finding ${f.findingId} by ${f.by} ${f.score.toFixed(2)}: ${clip(f.summary)}`),
+      ].join('\n'),
   },
   {
     op: replay,
