@@ -6,7 +6,7 @@ import { tasksProjection } from '../../projections/tasks.js';
 describe('projection registry', () => {
   it('keys every projection by its own name', () => {
     for (const [key, projection] of Object.entries(PROJECTIONS)) expect(projection.name).toBe(key);
-    expect(PROJECTION_NAMES).toEqual(['tasks', 'activity', 'inbox', 'questions', 'findings']);
+    expect(PROJECTION_NAMES).toEqual(['tasks', 'activity', 'inbox', 'questions', 'findings', 'convergence', 'health']);
   });
 
   it('finds a projection by name', () => {
@@ -21,7 +21,7 @@ describe('projection registry', () => {
       projectionNamed('nope');
     } catch (error) {
       expect((error as ValidationError).issues).toEqual([
-        { field: 'projection', reason: 'unknown projection "nope"; must be one of tasks, activity, inbox, questions, findings' },
+        { field: 'projection', reason: 'unknown projection "nope"; must be one of tasks, activity, inbox, questions, findings, convergence, health' },
       ]);
     }
   });
