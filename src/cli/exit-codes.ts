@@ -2,6 +2,8 @@ import { CommanderError } from 'commander';
 import {
   CorruptEventError,
   DomainError,
+  IdempotencyConflictError,
+  WrongExpectedRevisionError,
   StoreUnavailableError,
   ValidationError,
   WaitTimeoutError,
@@ -17,6 +19,9 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof StoreUnavailableError) return EXIT.unavailable;
   if (error instanceof CorruptEventError) return EXIT.unavailable;
   if (error instanceof WaitTimeoutError) return EXIT.timeout;
+  // Refusals that are not the domain's rules but mean the same to a caller: try otherwise.
+  if (error instanceof WrongExpectedRevisionError || error instanceof IdempotencyConflictError) return EXIT.refused;
+  if (error instanceof Error && error.name === 'MigrationMismatchError') return EXIT.refused;
   return EXIT.internal;
 }
 
@@ -28,5 +33,8 @@ export function errorCodeFor(error: unknown): string {
   if (error instanceof CorruptEventError) return 'corrupt_log';
   if (error instanceof WaitTimeoutError) return 'timeout';
   if (error instanceof CommanderError) return 'usage';
+  if (error instanceof WrongExpectedRevisionError) return 'contention';
+  if (error instanceof IdempotencyConflictError) return 'idempotency_conflict';
+  if (error instanceof Error && error.name === 'MigrationMismatchError') return 'migration_mismatch';
   return 'internal';
 }

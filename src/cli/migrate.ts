@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { storeUrlOf, type GlobalOptions } from './context.js';
+import { printJson, printLine } from './output.js';
+
+/**
+ * `cairn migrate --to URL`: copies the whole log to another store (the embedded file to
+ * KurrentDB, or back), resumable if interrupted, verified by count and hash at the end.
+ */
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('Copy the whole log to another store (ids, order and metadata kept), resumable, verified by count and hash')
+    .requiredOption('--to <url>', 'the target store: a file path or kurrentdb://host:2113?tls=false')
+    .option('--from <url>', 'the source store (default: the current one)')
+    .action(async (options: { to: string; from?: string }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const [{ openStore }, { migrate }, { SingleBar, Presets }] = await Promise.all([
+        import('../store/open.js'),
+        import('../app/migrate.js'),
+        import('cli-progress'),
+      ]);
+      const from = await openStore(options.from ?? storeUrlOf(globals));
+      const to = await openStore(options.to, { create: true }).catch(async (error: unknown) => {
+        await from.store.close();
+        throw error;
+      });
+      // Progress on stderr, and only for a person watching: --json output stays one object.
+      const bar = !globals.json && process.stderr.isTTY ? new SingleBar({ format: 'migrating [{bar}] {value}/{total} events', stream: process.stderr }, Presets.shades_classic) : undefined;
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        let started = false;
+        const result = await migrate({
+          from: from.store,
+          to: to.store,
+          signal: stop.signal,
+          onProgress: (copied, total) => {
+            if (!started) bar?.start(total, copied);
+            started = true;
+            bar?.update(copied);
+          },
+        });
+        bar?.stop();
+        if (globals.json) printJson({ from: from.describe, to: to.describe, ...result });
+        else
+          printLine(
+            `migrated ${from.describe} -> ${to.describe}: ${result.copied} copied, ${result.skipped} already there, ${result.total} in all; verified (sha256 ${result.targetHash.slice(0, 16)}…)`,
+          );
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', onSignal);
+        await Promise.all([from.store.close(), to.store.close()]);
+      }
+    });
+}
