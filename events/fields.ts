@@ -28,7 +28,10 @@ export const Id = z
     message: 'must start with a letter or digit and contain only letters, digits, ".", "_", ":" or "-"',
   });
 
-export const InstanceId = Id;
+/** "all" and "role:NAME" address many instances in a message: no instance may be called that. */
+export const InstanceId = Id.refine((id) => id !== 'all' && !id.startsWith('role:'), {
+  message: 'must not be "all" or start with "role:" (those address many instances)',
+});
 
 export const Role = z
   .string()

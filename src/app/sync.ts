@@ -19,7 +19,10 @@ export const sync = defineOperation({
     const events = [];
     for await (const recorded of app.store.readAll({ after: actor.seenUpTo })) events.push(toStored(recorded));
     const digest = digestFor(actor, actor.seenUpTo, events);
-    if (digest.upTo > actor.seenUpTo) {
+    // Only others' events are news: counting its own (its last InstanceSynced included) made
+    // every sync append another InstanceSynced, even with nothing new.
+    const news = Object.keys(digest.counts).length > 0;
+    if (news && digest.upTo > actor.seenUpTo) {
       await runInstanceCommand(app, caller, (a) => ({ type: 'sync', instanceId: a.instanceId, upTo: digest.upTo }));
     }
     return digest;

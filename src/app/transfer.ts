@@ -1,5 +1,6 @@
 import { parseEvent, type StoredEvent } from '../../events/index.js';
 import { ValidationError } from '../../events/validation.js';
+import { DomainError, WrongExpectedRevisionError } from '../errors.js';
 import { toStored } from '../runtime/stored.js';
 import type { EventStore, ReadAllOptions } from '../store/port.js';
 
@@ -82,11 +83,20 @@ export async function importEvents(store: EventStore, events: StoredEvent[]): Pr
   const headBefore = await store.headPosition();
   let imported = 0;
   let skipped = 0;
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
     const { data, metadata } = translatePositions(event, translate.map);
-    const result = await store.append(event.streamName, [{ id: event.metadata.eventId, type: event.type, data, metadata }], {
-      expectedRevision: event.revision === 0n ? 'no_stream' : event.revision - 1n,
-    });
+    const result = await store
+      .append(event.streamName, [{ id: event.metadata.eventId, type: event.type, data, metadata }], {
+        expectedRevision: event.revision === 0n ? 'no_stream' : event.revision - 1n,
+      })
+      .catch((error: unknown) => {
+        // Another log's events in the same stream: a refusal to report, not an internal error.
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        throw new DomainError(
+          `event ${index + 1} (${event.type} in ${event.streamName}) conflicts with events already in this log: ${error.message}; ${imported} events were imported before it`,
+          'import_conflict',
+        );
+      });
     translate.record(event.position, result.position);
     // An id already stored is a no-op that reports where it was: at or before the old head.
     if (result.position <= headBefore) skipped++;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { StoreUnavailableError } from '../errors.js';
 import { openStore } from '../store/open.js';
 import { defaultStorePath } from '../store/locate.js';
 import type { GlobalOptions } from './context.js';
@@ -17,7 +18,12 @@ export function registerInit(program: Command): void {
       const isPath = !/^[a-z+]+:/.test(target) || target.startsWith('file:') || target.startsWith('sqlite:');
       const path = isPath ? resolve(target.replace(/^(file|sqlite):/, '')) : undefined;
       const existed = path !== undefined && existsSync(path);
-      if (path) mkdirSync(dirname(path), { recursive: true });
+      try {
+        if (path) mkdirSync(dirname(path), { recursive: true });
+      } catch (error) {
+        // Like a log that cannot be opened: exit 3, not an internal error with a stack.
+        throw new StoreUnavailableError(`cannot create a cairn log at ${path}: ${(error as Error).message}`);
+      }
       const { store, describe } = await openStore(path ?? target, { create: true });
       await store.close();
       if (globals.json) printJson({ store: path ?? describe, created: !existed });

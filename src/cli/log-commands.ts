@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { StoredEvent } from '../../events/index.js';
 import { log, LogInput } from '../app/log.js';
@@ -69,7 +69,7 @@ export function registerLogCommands(program: Command): void {
     .action(async (options: { out?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       await withApp(globals, async (app) => {
-        const out: NodeJS.WritableStream = options.out ? createWriteStream(options.out) : process.stdout;
+        const out: NodeJS.WritableStream = options.out ? createWriteStream('', { fd: openForWriting(options.out) }) : process.stdout;
         let count = 0;
         for await (const event of exportLog(app.store)) {
           if (!out.write(`${JSON.stringify(event)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -102,4 +102,13 @@ export function registerLogCommands(program: Command): void {
         else printLine(`imported ${result.imported} events${result.skipped ? `, ${result.skipped} already present` : ''}`);
       });
     });
+}
+
+/** Opens --out at once, so that a path that cannot be written is bad input (exit 2), not a crash. */
+function openForWriting(file: string): number {
+  try {
+    return openSync(file, 'w');
+  } catch (error) {
+    throw new ValidationError([{ field: '--out', reason: `cannot be written: ${(error as Error).message}` }]);
+  }
 }
