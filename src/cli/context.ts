@@ -1,7 +1,10 @@
 import { StoreUnavailableError } from '../errors.js';
+import { parseOrThrow } from '../../events/validation.js';
 import { resolveStoreUrl } from '../store/locate.js';
-import { openApp, type App } from '../app/app.js';
+import { appOver, openApp, type App } from '../app/app.js';
 import type { Operation } from '../app/operation.js';
+import { RemoteClient } from '../client/remote.js';
+import { RemoteEventStore } from '../client/remote-store.js';
 
 /** Global options every command shares. */
 export interface GlobalOptions {
@@ -23,9 +26,16 @@ export function storeUrlOf(options: GlobalOptions): string {
   return url;
 }
 
-/** Opens the log for one command and always closes it, whatever happens. */
+/** CAIRN_URL names a cairn server to use instead of a local store; an explicit --store still wins. */
+export function remoteOf(options: GlobalOptions): RemoteClient | undefined {
+  const url = options.store ? undefined : process.env.CAIRN_URL || undefined;
+  return url ? new RemoteClient(url, { instanceId: identityOf(options), token: process.env.CAIRN_TOKEN || undefined }) : undefined;
+}
+
+/** Opens the log for one command (read-only over HTTP when remote) and always closes it, whatever happens. */
 export async function withApp<T>(options: GlobalOptions, body: (app: App) => Promise<T>): Promise<T> {
-  const app = await openApp(storeUrlOf(options));
+  const remote = remoteOf(options);
+  const app = remote ? appOver(new RemoteEventStore(remote), { describe: remote.url }) : await openApp(storeUrlOf(options));
   try {
     return await body(app);
   } finally {
@@ -33,7 +43,13 @@ export async function withApp<T>(options: GlobalOptions, body: (app: App) => Pro
   }
 }
 
-/** Runs an operation on the local log as the caller named by --as / CAIRN_INSTANCE. */
-export function runOperation<I, R>(options: GlobalOptions, op: Operation<any, R>, input: I): Promise<R> {
-  return withApp(options, (app) => op.run(app, input, { instanceId: identityOf(options) }));
+/**
+ * Runs an operation with its raw input: on the local log as the caller named by --as /
+ * CAIRN_INSTANCE, or on the CAIRN_URL server as the instance its token names (the server
+ * validates with the same schema, and its refusals come back as the same errors).
+ */
+export function runOperation<R>(options: GlobalOptions, op: Operation<any, R>, input: unknown): Promise<R> {
+  const remote = remoteOf(options);
+  if (remote) return remote.run(op, input) as Promise<R>;
+  return withApp(options, (app) => op.run(app, parseOrThrow(op.input, input), { instanceId: identityOf(options) }));
 }

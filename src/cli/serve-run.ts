@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { appOver } from '../app/app.js';
+import { StoreUnavailableError, ValidationError } from '../errors.js';
+import { startServer, DEFAULT_HOST, DEFAULT_PORT } from '../server/start.js';
+import { TokenStore } from '../server/tokens.js';
+import { defaultStorePath } from '../store/locate.js';
+import { openStore } from '../store/open.js';
+import { storeUrlOf, type GlobalOptions } from './context.js';
+import { seedDemo } from './demo-seed.js';
+import { printJson, printLine } from './output.js';
+import type { ServeOptions } from './serve.js';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+function portOf(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_PORT;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65_535) throw new ValidationError([{ field: '--port', reason: 'must be a port number from 0 to 65535' }]);
+  return Number(raw);
+}
+
+/** The log to serve: the usual one; with --demo and none found, a new .cairn/log.db here. */
+function storeFor(options: ServeOptions, globals: GlobalOptions): { url: string; create: boolean } {
+  try {
+    return { url: storeUrlOf(globals), create: false };
+  } catch (error) {
+    if (!(options.demo && error instanceof StoreUnavailableError)) throw error;
+    const path = defaultStorePath(process.cwd());
+    mkdirSync(dirname(path), { recursive: true });
+    return { url: path, create: true };
+  }
+}
+
+export async function serve(options: ServeOptions, globals: GlobalOptions): Promise<void> {
+  const port = portOf(options.port);
+  const host = options.host ?? DEFAULT_HOST;
+  const { url, create } = storeFor(options, globals);
+  const { store, cacheDir, describe } = await openStore(url, { create });
+  const app = appOver(store, { cacheDir, describe });
+  try {
+    const seeded = options.demo && (await store.headPosition()) === 0n ? await seedDemo(store) : 0;
+    const server = await startServer({ app, tokens: TokenStore.forCacheDir(cacheDir), host, port });
+    if (globals.json) printJson({ url: server.url, store: describe, seeded });
+    else {
+      if (seeded > 0) printLine(`seeded a demo session (${seeded} events) into ${describe}`);
+      printLine(
+        [
+          `cairn is serving ${describe}`,
+          `  dashboard  ${server.url}/`,
+          `  API        ${server.url}/api/ops`,
+          `  events     ${server.url}/api/events`,
+          `agents elsewhere: CAIRN_URL=${server.url} cairn join --as ID --role ROLE`,
+        ].join('\n'),
+      );
+    }
+    if (!LOOPBACK.test(host)) {
+      process.stderr.write(`cairn: listening on ${host}: anyone who can reach it can read the log and watch the dashboard (writes still need a token)\n`);
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * main.js: loads the views, renders every panel, follows the log over server-sent events and
+ * drives the time slider. It only ever reads: nothing on the page changes the log.
+ */
+export default String.raw`
+import { h, replace } from './dom.js';
+import { dateTime } from './format.js';
+import { renderTasks, leaseText } from './tasks.js';
+import { renderRoles } from './roles.js';
+import { renderMessages } from './messages.js';
+import { renderQuestions } from './questions.js';
+import { renderFindings } from './findings.js';
+import { renderHealth } from './health.js';
+import { renderOther } from './other.js';
+
+const KNOWN = ['tasks', 'activity', 'inbox', 'questions', 'findings', 'convergence', 'health'];
+const SERIES_POINTS = 12;
+const SERIES_EVERY_MS = 5000;
+
+const $ = (id) => document.getElementById(id);
+const state = { live: true, at: 0, head: 0, data: null, series: null, skewMs: 0, seq: 0, seriesSeq: 0, seriesLoadedAt: 0, timer: 0 };
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  const body = await response.json();
+  if (!response.ok) throw new Error((body && body.error && body.error.message) || ('HTTP ' + response.status));
+  return body;
+}
+
+/** The moment the page shows: the server's now (live, corrected for clock skew) or the replayed moment. */
+function nowMs() {
+  if (state.live || !state.data) return Date.now() + state.skewMs;
+  return Date.parse(state.data.now);
+}
+
+async function load() {
+  const seq = ++state.seq;
+  const url = state.live ? '/api/views' : '/api/views?at=' + state.at;
+  try {
+    const data = await getJson(url);
+    if (seq !== state.seq) return; // a newer request is on its way
+    state.data = data;
+    if (state.live) state.skewMs = Date.parse(data.now) - Date.now();
+    setHead(Number(data.head));
+    render();
+    loadSeries(!state.live);
+  } catch (error) {
+    if (seq === state.seq) replace($('mode'), 'error: ' + error.message);
+  }
+}
+
+function scheduleLoad(delay) {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(load, delay === undefined ? 150 : delay);
+}
+
+async function loadSeries(force) {
+  const views = state.data && state.data.views;
+  if (!views || !views.health) return;
+  if (!force && Date.now() - state.seriesLoadedAt < SERIES_EVERY_MS) return;
+  state.seriesLoadedAt = Date.now();
+  const seq = ++state.seriesSeq;
+  try {
+    const url = '/api/series?view=health&points=' + SERIES_POINTS + (state.live ? '' : '&until=' + state.at);
+    const body = await getJson(url);
+    if (seq !== state.seriesSeq) return;
+    state.series = body.points;
+    panel('health', () => renderHealth(state.data.views.health, state.series));
+  } catch (error) {
+    state.series = null;
+  }
+}
+
+function panel(id, build) {
+  const body = $(id).querySelector('.body');
+  try {
+    replace(body, build());
+  } catch (error) {
+    // One view of an unexpected shape must not blank the others.
+    replace(body, h('p', { class: 'empty' }, 'Cannot show this view: ' + error.message));
+  }
+}
+
+function render() {
+  const data = state.data;
+  const v = data.views || {};
+  const ctx = { nowMs: nowMs(), live: state.live };
+  panel('tasks', () => renderTasks(v.tasks, ctx));
+  panel('roles', () => renderRoles(v.activity, ctx));
+  panel('findings', () => renderFindings(v.findings, v.convergence, ctx));
+  panel('messages', () => renderMessages(v.inbox, ctx));
+  panel('questions', () => renderQuestions(v.questions));
+  panel('health', () => renderHealth(v.health, state.series));
+  const other = renderOther(v, KNOWN);
+  $('other').hidden = !other;
+  panel('other', () => other);
+  document.body.dataset.mode = state.live ? 'live' : 'replay';
+  document.body.dataset.position = String(data.position);
+  replace($('mode'), state.live ? 'live' : 'replay');
+  $('mode').className = 'mode ' + (state.live ? 'mode-live' : 'mode-replay');
+  replace($('point'), 'position ' + data.position + ' · ' + (state.live ? 'now ' : 'as of ') + dateTime(data.now));
+}
+
+function setHead(head) {
+  if (Number.isFinite(head) && head > state.head) state.head = head;
+  const slider = $('slider');
+  slider.max = String(state.head);
+  if (state.live) slider.value = String(state.head);
+  replace($('slider-label'), (state.live ? state.head : slider.value) + ' / ' + state.head);
+}
+
+function follow() {
+  // No position: only events after the current head. EventSource resumes with Last-Event-ID by itself.
+  const events = new EventSource('/api/events');
+  events.onopen = () => {
+    replace($('connection'), '● connected');
+    $('connection').className = 'connection on';
+    if (state.live && state.data) scheduleLoad(); // catch up on anything written while disconnected
+  };
+  events.onerror = () => { replace($('connection'), '○ reconnecting'); $('connection').className = 'connection off'; };
+  events.onmessage = (message) => {
+    setHead(Number(message.lastEventId));
+    if (state.live) scheduleLoad();
+  };
+}
+
+/** Lease countdowns tick in the browser between updates; an expiry reloads the board. */
+function tick() {
+  if (!state.live || !state.data) return;
+  const now = nowMs();
+  let expired = false;
+  for (const el of document.querySelectorAll('[data-lease-until]')) {
+    const remaining = Date.parse(el.getAttribute('data-lease-until')) - now;
+    if (remaining <= 0 && el.textContent !== 'expired') expired = true;
+    el.textContent = leaseText(remaining);
+  }
+  if (expired) scheduleLoad(0);
+}
+
+function wire() {
+  const slider = $('slider');
+  slider.addEventListener('input', () => {
+    state.live = false;
+    $('live').checked = false;
+    state.at = Number(slider.value);
+    replace($('slider-label'), slider.value + ' / ' + state.head);
+    scheduleLoad(120);
+  });
+  $('live').addEventListener('change', () => {
+    state.live = $('live').checked;
+    if (!state.live) state.at = state.head;
+    scheduleLoad(0);
+  });
+  setInterval(tick, 1000);
+}
+
+wire();
+follow();
+load();
+`;

@@ -1,0 +1,16 @@
+/** questions.js: the research questions several roles work on. */
+export default String.raw`
+import { h } from './dom.js';
+import { plural } from './format.js';
+
+export function renderQuestions(view) {
+  const questions = ((view && view.questions) || []).slice().sort((a, b) => (a.status === b.status ? Number(b.position) - Number(a.position) : a.status === 'open' ? -1 : 1));
+  if (questions.length === 0) return h('p', { class: 'empty' }, 'No questions posed yet.');
+  return h('ul', { class: 'questions' }, questions.map((q) =>
+    h('li', { class: 'question question-' + q.status, 'data-question-id': q.questionId },
+      h('div', { class: 'text' }, q.text),
+      h('div', { class: 'meta' }, h('span', { class: 'id' }, q.questionId), ' asked by ', h('span', { class: 'who' }, q.askedBy), ' · ',
+        plural((q.findings || []).length, 'finding'), ' · ', q.status),
+      q.resolution ? h('div', { class: 'resolution' }, q.resolution) : null)));
+}
+`;

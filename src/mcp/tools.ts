@@ -1,0 +1,60 @@
+/**
+ * The coordination tools an agent gets over MCP, with descriptions that say when each is
+ * worth using. Names are the operations' own, as on the CLI and the HTTP API. A tool appears
+ * only if this build has its operation.
+ */
+export const TOOL_DESCRIPTIONS: Record<string, string> = {
+  join: 'Join the shared cairn log as this instance, with a role (explorer, builder, reflector, coordinator, or any lower-case name). Call it once at the start of a session, before any other write; calling it again with another role records a role change. Joining only makes your work visible to the other instances: every other tool is opt-in.',
+  status: "See what the other instances are doing: who holds which task and for how long, stale leases, open tasks and questions, and the coordinator's suggestions. Cheap; use it before choosing your next piece of work.",
+  advise: 'Before starting a piece of work, describe it (text) to get the decision framework\'s advice: coordinate (someone is on the same thing: claim, propose or talk to them) or work independently (a different approach adds value), with the related tasks and findings.',
+  propose: 'Propose a task any instance may take. Use it for work others might otherwise duplicate. The answer warns about near-duplicate open tasks: read them before proposing another.',
+  claim: 'Claim a task before working on it when another instance could pick up the same task: exactly one claimer wins, and if someone holds it you get an error naming them and their lease. A claim expires by itself (lease, default 15m); renew it while you work. Do not claim exploratory work where several approaches add value.',
+  renew: 'Extend your lease on a task you hold while you are still on it, so it does not expire and look abandoned.',
+  release: 'Give up a task you hold without finishing it, so another instance can take it; say why in reason.',
+  complete: 'Mark a task you hold as done, with its outcome: what came of it and where the result is.',
+  find: 'Record a finding: something you learned that others can use, as one clear statement in your own words, with a topic. Record findings as you learn, not only at the end. The answer says whether it converges with another instance\'s independent finding (validation) or echoes one you had already seen.',
+  say: 'Post a message to one instance (its id), a whole role ("role:builder") or everyone ("all"). Use findings for discoveries and messages for pointers, questions and hand-offs; decide for yourself rather than asking permission.',
+  inbox: 'Read messages sent to you, your role or all: unread only unless all is true; markRead: true advances your read cursor past them.',
+  sync: 'Catch up on what the others did since your last sync (joins, tasks, findings, messages, syntheses) and record that you have seen it. Findings you record after syncing past someone\'s finding no longer count as independent of it: sync when you want to integrate, stay unsynced when independent confirmation matters.',
+  wait: 'Block until a condition holds: a task reaches a state (task and state), a message reaches you (message: true), or a question has N findings (question and findings). The timeout is at most 120s here; on timeout you get an error and may call again. Use it only when you are truly blocked on another instance.',
+  convergence: 'Findings that several instances reached independently (a convergence: the insight is probably real) and findings reached after seeing each other (echoes, which prove nothing).',
+  health: 'How healthy the collaboration is over a window: topic diversity, fixation on one topic, convergences, coordination overhead per discovery, permission-asking and agreement without discussion; each good, watch or warning, with the events behind it.',
+};
+
+export const TOOL_NAMES = Object.keys(TOOL_DESCRIPTIONS);
+
+/** What a field means, for fields whose schema alone does not say (shared by every tool that has it). */
+export const FIELD_HINTS: Record<string, string> = {
+  role: 'explorer, builder, reflector, coordinator, or any lower-case name',
+  task: 'a task id, e.g. t-1a2b3c4d',
+  lease: 'how long the claim lasts, e.g. "30m" or "2h" (default 15m, at most 7d)',
+  title: 'what the task is, in one line',
+  tags: 'single-word tags, e.g. ["uploads", "retry"]',
+  summary: 'the finding, as one clear statement',
+  topic: 'what it is about, e.g. "uploads"',
+  cites: 'ids of findings this builds on (makes it an echo of them, not an independent convergence)',
+  question: 'a question id',
+  to: 'an instance id, "role:NAME" or "all"',
+  body: 'the message',
+  replyTo: 'the id of the message this answers',
+  timeout: 'e.g. "30s" or "2m", or milliseconds; at most 120s here (default 60s)',
+  state: 'the task state to wait for',
+  message: 'true: wait for a new message to you, your role or all',
+  findings: 'with question: how many findings to wait for',
+  text: 'the work you are about to do, in a sentence',
+  outcome: 'what came of it',
+  reason: 'why',
+  markRead: 'advance your read cursor past the messages shown',
+  all: 'include messages already read',
+  window: 'how far back to look, e.g. "24h" (default 24h, at most 7d)',
+  threshold: 'similarity from 0 to 1 above which two findings count as saying the same thing',
+  id: 'choose the id instead of a generated one',
+};
+
+/** Shown to the agent's client when it connects: how to use cairn in a few lines. */
+export const INSTRUCTIONS = [
+  'cairn is a shared, append-only coordination log for several AI agent instances working on one body of work.',
+  'Coordination is opt-in: coordinate WHAT is worked on (claim a task others might duplicate), diverge on HOW (your own approach is the value).',
+  'A typical session: join once; status or advise before picking work; claim it if others could duplicate it; record findings as you learn; complete the task.',
+  'Independent convergence (two instances finding the same thing without having seen each other\'s work) is validation, not waste.',
+].join(' ');

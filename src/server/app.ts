@@ -1,0 +1,70 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { App } from '../app/app.js';
+import { MAX_BODY_BYTES } from './body.js';
+import { dashboardRoutes } from './dashboard-routes.js';
+import { toHttpError, type ErrorBody } from './errors.js';
+import { eventsRoutes } from './events-routes.js';
+import { opsRoutes } from './ops-routes.js';
+import type { TokenStore } from './tokens.js';
+import { viewsRoutes } from './views-routes.js';
+
+export interface ServerApp {
+  hono: Hono;
+  /** Open event streams, ended when the server closes. */
+  live: Set<AbortController>;
+}
+
+/**
+ * The HTTP face of cairn: the operations (`/api/ops`), the log as a stream (`/api/events`),
+ * the read models for the dashboard (`/api/views`, `/api/series`), and the dashboard itself.
+ */
+export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (line: string) => void } = {}): ServerApp {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const live = new Set<AbortController>();
+  const hono = new Hono();
+
+  // The dashboard shows text agents wrote; a strict policy is the second wall behind textContent.
+  hono.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+      // Served over plain HTTP on loopback by default: HSTS would only mislead.
+      strictTransportSecurity: false,
+    }),
+  );
+  hono.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json<ErrorBody>({ ok: false, error: { code: 'too_large', message: `the body is larger than ${MAX_BODY_BYTES} bytes`, issues: [{ field: '(body)', reason: `must be at most ${MAX_BODY_BYTES} bytes` }] } }, 413),
+    }),
+  );
+
+  hono.route('/api', opsRoutes(app, tokens));
+  hono.route('/api', viewsRoutes(app));
+  hono.route('/api', eventsRoutes(app, live));
+  hono.route('/', dashboardRoutes());
+
+  hono.notFound((c) => c.json<ErrorBody>({ ok: false, error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  hono.onError((error, c) => {
+    const { status, body } = toHttpError(error);
+    if (status === 500) log(`cairn serve: ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
+    return c.json(body, status);
+  });
+
+  return { hono, live };
+}

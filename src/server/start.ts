@@ -1,0 +1,62 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { App } from '../app/app.js';
+import { ValidationError } from '../errors.js';
+import { buildServerApp } from './app.js';
+import type { TokenStore } from './tokens.js';
+
+export const DEFAULT_PORT = 4747;
+/** Loopback unless told otherwise: the dashboard and reads need no token. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Event streams open now: each ends when its client goes away. */
+  openStreams(): number;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  app: App;
+  tokens: TokenStore;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const { hono, live } = buildServerApp(options.app, options.tokens, { log: options.log });
+  const server = serve({ fetch: hono.fetch, hostname: host, port: options.port ?? DEFAULT_PORT }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      const reason = error.code === 'EADDRINUSE' ? `${options.port} is already in use on ${host}` : error.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : error.message;
+      reject(new ValidationError([{ field: error.code === 'EADDRNOTAVAIL' ? '--host' : '--port', reason }]));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    openStreams: () => live.size,
+    async close() {
+      for (const stream of live) stream.abort();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Event streams and keep-alive sockets would hold close() open forever.
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { parseOrThrow } from '../../events/index.js';
+import type { App } from '../app/app.js';
+import { replay } from '../app/replay.js';
+import { VIEW_NAMES, VIEWS, showViews } from '../app/views.js';
+import { toPlainJson } from '../runtime/json.js';
+import { toStored } from '../runtime/stored.js';
+import { HttpError } from './errors.js';
+import { viewSeries } from './series.js';
+
+/** When the event at (or last before) a position was written. */
+async function timeOfPosition(app: App, position: bigint): Promise<Date> {
+  for await (const recorded of app.store.readAll({ before: position + 1n, direction: 'backwards', maxCount: 1 })) {
+    return new Date(toStored(recorded).metadata.at);
+  }
+  return new Date(0);
+}
+
+const SeriesQuery = z.strictObject({
+  view: z.string().max(40),
+  points: z.coerce.number().int().min(1).max(100).default(12),
+  until: z.string().regex(/^\d{1,20}$/, { message: 'must be a log position' }).optional(),
+});
+
+/**
+ * Read models for the dashboard. `GET /api/views` every view now; `?at=POS|TIME` every view
+ * as it was then (the replay operation); `GET /api/series?view=NAME` one view sampled over
+ * time, for charts. Each answer carries `head`, the log's last position, for the time slider.
+ */
+export function viewsRoutes(app: App): Hono {
+  const routes = new Hono();
+
+  routes.get('/views', async (c) => {
+    const at = c.req.query('at');
+    const head = await app.store.headPosition();
+    const body = at === undefined ? { at: 'now', ...(await showViews(app, VIEW_NAMES)) } : await replay.run(app, parseOrThrow(replay.input, { at }), {});
+    return c.json({ ...(toPlainJson(body) as object), head: String(head) });
+  });
+
+  routes.get('/series', async (c) => {
+    const query = parseOrThrow(SeriesQuery, c.req.query());
+    const view = VIEWS[query.view];
+    if (!view) throw new HttpError(404, 'unknown_view', `no view "${query.view}"; views: ${Object.keys(VIEWS).join(', ')}`);
+    const until = query.until === undefined ? undefined : BigInt(query.until);
+    const head = await app.store.headPosition();
+    // Live: up to now. At a past position: up to the time of the event there.
+    const end = until === undefined || until >= head ? app.clock() : await timeOfPosition(app, until);
+    const points = await viewSeries(app, view, { points: query.points, until, end });
+    return c.json({ view: query.view, head: String(head), points });
+  });
+
+  return routes;
+}

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectExit } from '../cli/run.js';
+import { testServer, type TestServer } from '../server/server.js';
+
+/** Debian's Chromium (`.ci/run` installs it), driven by playwright-core. */
+const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) console.log(`dashboard tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CAIRN_CHROMIUM)`);
+
+const SCRIPT = '<script>window.__pwned=1</script>';
+const IMG = '<img src=x onerror="window.__pwned=2">';
+
+describe.skipIf(!available)('the dashboard in headless Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    server = await testServer();
+    const as = (id: string, args: string[]) => server.local([...args, '--as', id]);
+    expectExit(await as('ada', ['join', '--role', 'explorer']), 0);
+    expectExit(await as('bo', ['join', '--role', 'builder']), 0);
+    expectExit(await as('ada', ['propose', 'Map the retry paths in the uploader', '--id', 't-map', '--tag', 'uploads']), 0);
+    expectExit(await as('bo', ['claim', 't-map', '--lease', '30m']), 0); // position 4
+    expectExit(await as('ada', ['say', 'bo, the retry loop is yours', '--to', 'bo']), 0);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('loads: the task board with owner and a ticking lease, roles, messages', async () => {
+    const task = page.locator('[data-task-id="t-map"]');
+    await expect.poll(() => task.textContent()).toContain('Map the retry paths in the uploader');
+    await expect.poll(() => page.locator('[data-column="claimed"] [data-task-id="t-map"] .who').textContent()).toBe('bo');
+    const lease = page.locator('[data-task-id="t-map"] .lease');
+    const first = await lease.textContent();
+    expect(first).toMatch(/^(29m|30m)\d\ds left$/);
+    await expect.poll(() => lease.textContent(), { timeout: 5_000 }).not.toBe(first);
+    expect(await page.locator('#roles [data-role="builder"]').textContent()).toContain('bo');
+    expect(await page.locator('#messages').textContent()).toContain('bo, the retry loop is yours');
+    expect(await page.locator('body').getAttribute('data-mode')).toBe('live');
+    expect(await page.locator('#health .signal').count()).toBeGreaterThan(0);
+    expect(await page.locator('#health svg.spark').count()).toBeGreaterThan(0);
+    expect(await page.locator('main button').count()).toBe(0);
+  });
+
+  it('shows an event appended by the CLI without a reload', async () => {
+    await page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
+    expectExit(await server.local(['find', 'Uploads stall when retries ignore Retry-After', '--topic', 'uploads', '--id', 'f-live', '--as', 'ada']), 0);
+    await expect.poll(() => page.locator('[data-finding-id="f-live"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.locator('#findings').textContent()).toContain('Uploads stall when retries ignore Retry-After');
+    expect(await page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
+    await page.screenshot({ path: '/tmp/cairn-dashboard-live.png', fullPage: true });
+  });
+
+  it('the time slider shows every panel as it was at an earlier position, and live returns to now', async () => {
+    const slider = page.locator('#slider');
+    await expect.poll(() => slider.getAttribute('max')).toBe('6');
+    await slider.evaluate((el: HTMLInputElement) => {
+      el.value = '3';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await expect.poll(() => page.locator('body').getAttribute('data-position')).toBe('3');
+    expect(await page.locator('body').getAttribute('data-mode')).toBe('replay');
+    // At 3 the task was proposed but not yet claimed; nothing was found or said.
+    expect(await page.locator('[data-column="open"] [data-task-id="t-map"]').count()).toBe(1);
+    expect(await page.locator('[data-column="claimed"] [data-task-id]').count()).toBe(0);
+    expect(await page.locator('[data-finding-id="f-live"]').count()).toBe(0);
+    expect(await page.locator('#messages .message').count()).toBe(0);
+    await page.screenshot({ path: '/tmp/cairn-dashboard-replay.png', fullPage: true });
+
+    await page.locator('#live').check();
+    await expect.poll(() => page.locator('body').getAttribute('data-mode')).toBe('live');
+    await expect.poll(() => page.locator('[data-column="claimed"] [data-task-id="t-map"]').count()).toBe(1);
+    expect(await page.locator('[data-finding-id="f-live"]').count()).toBe(1);
+  });
+
+  it('shows text agents wrote as text: markup in a finding or a message runs nothing', async () => {
+    expectExit(await server.local(['find', `${SCRIPT} and ${IMG}`, '--topic', IMG, '--tag', 'xss', '--id', 'f-xss', '--as', 'bo']), 0);
+    expectExit(await server.local(['say', `${IMG}${SCRIPT}`, '--to', 'all', '--as', 'bo']), 0);
+    const finding = page.locator('[data-finding-id="f-xss"]');
+    await expect.poll(() => finding.count(), { timeout: 15_000 }).toBe(1);
+    expect(await finding.locator('.summary').textContent()).toBe(`${SCRIPT} and ${IMG}`);
+    expect(await finding.locator('.topic').textContent()).toBe(IMG);
+    await expect.poll(() => page.locator('#messages').textContent()).toContain(`${IMG}${SCRIPT}`);
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('ran without page errors', () => {
+    expect(problems).toEqual([]);
+  });
+});

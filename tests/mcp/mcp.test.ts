@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, tempDir, workspace, type Workspace } from '../cli/run.js';
+import { testServer, type TestServer } from '../server/server.js';
+
+const TOOLS = ['join', 'propose', 'claim', 'renew', 'release', 'complete', 'find', 'say', 'inbox', 'sync', 'wait', 'status', 'convergence', 'health', 'advise'];
+
+/** The SDK's own client, talking to `cairn mcp` over stdio exactly as an agent's client would. */
+async function connect(env: Record<string, string>): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'mcp'],
+    env: { ...getDefaultEnvironment(), ...env },
+    cwd: tempDir('cairn-mcp-'),
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'cairn-test', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+const call = async (client: Client, name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+const text = (result: CallToolResult) => (result.content[0] as { text: string }).text;
+const ok = (result: CallToolResult) => {
+  expect(result.isError, text(result)).toBeFalsy();
+  return JSON.parse(text(result)) as Record<string, any>;
+};
+
+describe('cairn mcp on a local log', () => {
+  let ws: Workspace;
+  let ada: Client;
+  let bo: Client;
+
+  beforeAll(async () => {
+    ws = await workspace();
+    [ada, bo] = await Promise.all([
+      connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' }),
+      connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([ada?.close(), bo?.close()]);
+  });
+
+  it('lists the coordination tools, each with a description and a JSON Schema of its input', async () => {
+    const { tools } = await ada.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());
+    for (const tool of tools) {
+      expect(tool.description!.length, tool.name).toBeGreaterThan(60);
+      expect(tool.inputSchema.type).toBe('object');
+    }
+    const claim = tools.find((t) => t.name === 'claim')!;
+    expect(claim.description).toMatch(/claim a task before working on it/i);
+    expect(claim.inputSchema.required).toEqual(['task']);
+    expect((claim.inputSchema.properties as Record<string, { description?: string }>).lease!.description).toContain('30m');
+    expect(tools.find((t) => t.name === 'status')!.annotations?.readOnlyHint).toBe(true);
+    expect(ada.getInstructions()).toContain('opt-in');
+  });
+
+  it('every tool can be called, and acts as the configured instance', async () => {
+    expect(ok(await call(ada, 'join', { role: 'explorer' }))).toMatchObject({ instanceId: 'ada', role: 'explorer' });
+    ok(await call(bo, 'join', { role: 'builder' }));
+    const proposed = ok(await call(ada, 'propose', { title: 'Map the retry paths in the uploader', tags: ['uploads'] }));
+    const task = proposed.taskId as string;
+    expect(ok(await call(bo, 'claim', { task, lease: '30m' }))).toMatchObject({ taskId: task, owner: 'bo' });
+    expect(ok(await call(bo, 'renew', { task, lease: '1h' }))).toMatchObject({ owner: 'bo' });
+    expect(ok(await call(bo, 'release', { task, reason: 'handing over' })).status).toBe('open');
+    ok(await call(ada, 'claim', { task }));
+    expect(ok(await call(ada, 'complete', { task, outcome: 'mapped' })).status).toBe('completed');
+    const found = ok(await call(ada, 'find', { summary: 'Retries ignore the Retry-After header', topic: 'uploads' }));
+    expect(found.events[0].metadata.instanceId).toBe('ada');
+    ok(await call(bo, 'find', { summary: 'The client retries at once and ignores the Retry-After header', topic: 'uploads' }));
+    ok(await call(ada, 'say', { body: 'look at the retry loop', to: 'role:builder' }));
+    const inbox = ok(await call(bo, 'inbox', { markRead: true }));
+    expect(inbox.messages.map((m: { body: string }) => m.body)).toEqual(['look at the retry loop']);
+    expect(ok(await call(bo, 'sync')).findings.length).toBeGreaterThan(0);
+    expect(ok(await call(ada, 'wait', { task, state: 'completed', timeout: '1s' }))).toMatchObject({ already: true });
+    expect(ok(await call(ada, 'status')).instances.map((i: { instanceId: string }) => i.instanceId)).toEqual(['ada', 'bo']);
+    expect(ok(await call(ada, 'convergence'))).toHaveProperty('convergences');
+    expect(ok(await call(ada, 'health'))).toHaveProperty('signals');
+    expect(ok(await call(bo, 'advise', { text: 'Map the retry paths in the uploader' }))).toHaveProperty('decision');
+    const events = await ws.events();
+    expect(new Set(events.map((e) => e.metadata.instanceId))).toEqual(new Set(['ada', 'bo']));
+  });
+
+  it('reports refusals and bad input as tool errors that name the problem', async () => {
+    const taken = await call(bo, 'claim', { task: 't-nope' });
+    expect(taken.isError).toBe(true);
+    expect(text(taken)).toMatch(/^unknown_task: /);
+    const bad = await call(bo, 'claim', { task: 't-nope', lease: 'forever' });
+    expect(bad.isError).toBe(true);
+    expect(text(bad)).toMatch(/^invalid_input: lease: /);
+    const extra = await call(bo, 'find', { summary: 'x', instanceId: 'ada' });
+    expect(extra.isError).toBe(true);
+    expect(text(extra)).toContain('instanceId');
+    const unknownTool = await call(bo, 'rm-rf');
+    expect(unknownTool.isError).toBe(true);
+  });
+
+  it('bounds wait and reports its timeout as a tool error', async () => {
+    const started = Date.now();
+    const waited = await call(bo, 'wait', { message: true, timeout: '300ms' });
+    expect(waited.isError).toBe(true);
+    expect(text(waited)).toMatch(/^timeout: timed out after 300 ms/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('without an identity, a write says how to configure one', async () => {
+    const anonymous = await connect({ CAIRN_STORE: ws.store });
+    try {
+      const result = await call(anonymous, 'join', { role: 'explorer' });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toContain('CAIRN_INSTANCE');
+      ok(await call(anonymous, 'status'));
+    } finally {
+      await anonymous.close();
+    }
+  });
+});
+
+describe('cairn mcp against CAIRN_URL', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await testServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('joins (keeping the token it is issued) and then writes as that instance', async () => {
+    const home = join(tempDir(), 'config');
+    const env = { CAIRN_URL: server.url, CAIRN_INSTANCE: 'eve', XDG_CONFIG_HOME: home };
+    const eve = await connect(env);
+    try {
+      const joined = ok(await call(eve, 'join', { role: 'explorer' }));
+      expect(joined.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(ok(await call(eve, 'find', { summary: 'Found over HTTP' })).events[0].metadata.instanceId).toBe('eve');
+      const refused = await call(eve, 'claim', { task: 't-nope' });
+      expect(refused.isError).toBe(true);
+      expect(text(refused)).toMatch(/^unknown_task: /);
+    } finally {
+      await eve.close();
+    }
+    // A new session of the same agent finds its saved token.
+    const again = await connect(env);
+    try {
+      expect(ok(await call(again, 'join', { role: 'explorer' }))).toMatchObject({ instanceId: 'eve', changed: false });
+      ok(await call(again, 'say', { body: 'back again', to: 'all' }));
+    } finally {
+      await again.close();
+    }
+  });
+});
