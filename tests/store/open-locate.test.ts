@@ -91,13 +91,6 @@ describe('openStore', () => {
     await expect(openStore(`sqlite:${path}`, { create: false })).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(existsSync(path)).toBe(false);
   });
-
-  it.skipIf(existsSync(new URL('../../src/store/kurrentdb.ts', import.meta.url)))(
-    'a KurrentDB URL without the adapter is StoreUnavailableError',
-    async () => {
-      await expect(openStore('kurrentdb://localhost:2113?tls=false')).rejects.toBeInstanceOf(StoreUnavailableError);
-    },
-  );
 });
 
 describe('kurrentCacheDir', () => {
