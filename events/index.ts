@@ -67,6 +67,9 @@ export interface RawEvent {
  * naming each bad field.
  */
 export function parseEvent(raw: RawEvent, upcasters: UpcasterRegistry = defaultUpcasters): Envelope {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ValidationError([{ field: '(event)', reason: 'must be an object with type, data and metadata' }]);
+  }
   const metadata = parseOrThrow(EventMetadata, raw.metadata, 'metadata');
   if (metadata.schemaVersion > upcasters.currentVersion) {
     throw new ValidationError([

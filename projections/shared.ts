@@ -20,7 +20,13 @@ export const topicKey = (topic: string): string => topic.trim().toLowerCase();
  * The later of two ISO times. Compared as instants, not strings: writers may use different
  * offsets ("+02:00" and "Z").
  */
-export const laterAt = (a: string | null, b: string): string => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
+export const laterAt = (a: string | null, b: string): string => {
+  if (a === null) return b;
+  // Replay calls this for every event: two UTC times as toISOString writes them
+  // ("2026-03-01T09:00:00.000Z", 24 characters) order as strings, without parsing.
+  if (a.length === 24 && b.length === 24 && a.charCodeAt(23) === 90 && b.charCodeAt(23) === 90) return b > a ? b : a;
+  return Date.parse(b) > Date.parse(a) ? b : a;
+};
 
 /** Sorts by a bigint key in place; positions are unique, so the order is total. */
 export function sortBy<T>(items: T[], key: (item: T) => bigint): T[] {

@@ -54,6 +54,9 @@ export function parseExport(text: string): { event: StoredEvent; line: number }[
     } catch {
       throw new ValidationError([{ field: `line ${line}`, reason: 'is not valid JSON' }]);
     }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw new ValidationError([{ field: `line ${line}`, reason: 'must be a JSON object (one event)' }]);
+    }
     try {
       if (typeof json.streamName !== 'string' || !/^\d{1,20}$/.test(String(json.revision ?? '')) || !/^\d{1,20}$/.test(String(json.position ?? ''))) {
         throw new ValidationError([{ field: 'streamName/revision/position', reason: 'must be present as written by cairn export' }]);

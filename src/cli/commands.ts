@@ -25,6 +25,8 @@ export function registerCoreCommands(program: Command): void {
  * Every command pays for what its module loads at start-up, so keep registration light and
  * import heavy implementations (HTTP server, MCP SDK, gRPC) inside the action:
  *   .action(async (...args) => (await import('./serve-run.js')).serve(...args))
+ * Such lazily imported code is left out of the CLI's fast-path bundle, and these commands
+ * run unbundled (see launch.ts); core commands must not import lazily from src/cli.
  */
 export function registerCommands(program: Command): void {
   registerCoreCommands(program);

@@ -35,6 +35,12 @@ export interface HandleCommandOptions<C, E extends CairnEvent, S> {
   newEventId?: () => string;
   /** Attempts when other writers keep changing the stream under us. */
   maxAttempts?: number;
+  /**
+   * The stream is expected not to exist yet (a write-once fact with a fresh id): decide on
+   * the initial state without reading it, and append with `no_stream`. If it does exist the
+   * append fails and the command is decided again on what is there, as after any conflict.
+   */
+  expectNew?: boolean;
 }
 
 export interface HandleCommandResult<E extends CairnEvent, S> {
@@ -54,8 +60,9 @@ export interface HandleCommandResult<E extends CairnEvent, S> {
  */
 export async function handleCommand<C, E extends CairnEvent, S>(options: HandleCommandOptions<C, E, S>): Promise<HandleCommandResult<E, S>> {
   const { store, streamName, decider, command, newEventId = randomUUID, maxAttempts = 10 } = options;
+  let guessNew = options.expectNew === true;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadState(store, streamName, decider);
+    const { state, revision } = guessNew ? { state: decider.initialState(), revision: undefined } : await loadState(store, streamName, decider);
     const decided = decider.decide(command, state).map((event) => validated(event, streamName));
     if (decided.length === 0) return { events: [], state, nextExpectedRevision: revision };
 
@@ -68,6 +75,12 @@ export async function handleCommand<C, E extends CairnEvent, S>(options: HandleC
         { expectedRevision: revision ?? 'no_stream' },
       );
     } catch (error) {
+      if (guessNew && error instanceof WrongExpectedRevisionError) {
+        // The stream existed after all: read it this time. The guess is not an attempt.
+        guessNew = false;
+        attempt--;
+        continue;
+      }
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
       // A little jitter so that racing writers do not collide again in lockstep.
       await sleep(1 + Math.random() * 4 * attempt);

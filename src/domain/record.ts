@@ -27,7 +27,8 @@ export const record = ({ fact, ...rest }: {
   metadata: CommandMetadata;
   newEventId?: () => string;
 }): Promise<HandleCommandResult<WriteOnceEvent, WriteOnceState>> =>
-  handleCommand({ ...rest, streamName: streamOf(fact), decider: recordDecider, command: fact });
+  // A fact's stream is new unless its id was chosen twice: skip reading it (see expectNew).
+  handleCommand({ ...rest, streamName: streamOf(fact), decider: recordDecider, command: fact, expectNew: true });
 
 const describe = (fact: WriteOnceEvent): string =>
   match(fact)

@@ -1,0 +1,19 @@
+import { appendBenchmark } from './append.js';
+import { claimRaceBenchmark } from './claim-race.js';
+import { cliBenchmark } from './cli.js';
+import { convergenceBenchmark } from './convergence.js';
+import { jsonStoreBenchmark } from './json-store.js';
+import { replayBenchmark } from './replay.js';
+import type { Benchmark } from './support/figure.js';
+import { waitBenchmark } from './wait.js';
+
+/** Every benchmark, in the order `npm run bench` runs them. */
+export const BENCHMARKS: Benchmark[] = [
+  appendBenchmark,
+  replayBenchmark,
+  cliBenchmark,
+  waitBenchmark,
+  claimRaceBenchmark,
+  convergenceBenchmark,
+  jsonStoreBenchmark,
+];

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { PROJECTIONS } from '../projections/index.js';
+import type { Projection } from '../projections/projection.js';
+import { ProjectionRuntime } from '../src/runtime/runtime.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import { realisticLog } from '../tests/projections/generate.js';
+import { openRaw, rawInserter, rawReadAndParse } from './baselines/raw-sqlite.js';
+import { sized, type Benchmark, type Figure } from './support/figure.js';
+import { fmt, settle } from './support/stats.js';
+
+/**
+ * Replay: every registered projection rebuilt from scratch over a realistic log (the
+ * projections tests' generator: joins, tasks with leases, questions, findings citing each
+ * other, messages, syncs), read from the SQLite store, as a ratio to a bare loop that reads
+ * the same rows and JSON.parses their data and metadata. This is what `cairn replay` and a
+ * cold `cairn status` cost when no checkpoint exists. Two figures: every projection, and the
+ * five core read models the CLI's everyday commands read (the others are analyses).
+ */
+export const replayBenchmark: Benchmark = {
+  name: 'replay',
+  description: 'replay of all projections over a big log vs a raw read-and-parse loop',
+  async run(ctx) {
+    const count = sized(ctx, 1_000_000, 50_000, 1000);
+    const path = join(ctx.dir, 'replay.db');
+    const generated = performance.now();
+    await writeLog(path, count);
+    ctx.log(`replay: wrote ${count} events in ${fmt((performance.now() - generated) / 1000)} s`);
+
+    const all = Object.values(PROJECTIONS) as Projection<unknown>[];
+    // The read models every `status`, `tasks` and `inbox` needs; the rest are analyses.
+    const core = all.filter((p) => CORE.includes(p.name));
+    const rounds = ctx.quick ? 1 : 2;
+    let raw = Infinity;
+    const best = { all: Infinity, core: Infinity };
+    for (let round = 0; round < rounds; round++) {
+      await settle();
+      const startRaw = performance.now();
+      const rows = rawReadAndParse(path);
+      raw = Math.min(raw, performance.now() - startRaw);
+      if (rows !== count) throw new Error(`raw read ${rows} rows, expected ${count}`);
+      best.core = Math.min(best.core, await replayOnce(path, core, count));
+      best.all = Math.min(best.all, await replayOnce(path, all, count));
+      ctx.log(`replay round ${round + 1}/${rounds}: raw read+parse ${fmt(raw)} ms, core ${fmt(best.core)} ms, all ${fmt(best.all)} ms`);
+    }
+
+    const figure = (id: string, projections: Projection<unknown>[], ms: number): Figure => {
+      const value = (count / ms) * 1000;
+      const baseline = (count / raw) * 1000;
+      const ratio = value / baseline;
+      return {
+        id,
+        name: `replay of ${projections.length} projections (${projections.map((p) => p.name).join(', ')}), ${count.toLocaleString('en-US')} events`,
+        value,
+        unit: 'events/s',
+        baseline: { name: 'raw read + JSON.parse loop', value: baseline, unit: 'events/s' },
+        ratio,
+        target: '>= 0.5 of raw',
+        met: ratio >= 0.5,
+        command: 'npm run bench -- --only replay',
+        details: { events: count, replayMs: ms, rawMs: raw, projections: projections.map((p) => p.name) },
+      };
+    };
+    return [figure('replay.all', all, best.all), figure('replay.core', core, best.core)];
+  },
+};
+
+const CORE = ['tasks', 'activity', 'inbox', 'questions', 'findings'];
+
+/** Rebuilds the projections from scratch (no checkpoints) and returns how long it took. */
+async function replayOnce(path: string, projections: Projection<unknown>[], count: number): Promise<number> {
+  await settle();
+  const store = openSqliteStore(path);
+  try {
+    const start = performance.now();
+    const states = await new ProjectionRuntime(store).currentMany(projections);
+    const ms = performance.now() - start;
+    if (states[0]!.position !== BigInt(count)) throw new Error(`replay reached position ${states[0]!.position}, expected ${count}`);
+    return ms;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Generates the log in slices (to bound memory) and inserts it in one transaction per slice. */
+async function writeLog(path: string, count: number): Promise<void> {
+  await openSqliteStore(path, { create: true }).close(); // the store's own schema
+  const log = realisticLog(42, count).events;
+  const db = openRaw(path);
+  try {
+    const insert = rawInserter(db);
+    const slice = 10_000;
+    for (let i = 0; i < log.length; i += slice) {
+      insert(
+        log.slice(i, i + slice).map((e) => ({
+          stream: e.streamName,
+          revision: Number(e.revision),
+          id: e.metadata.eventId,
+          type: e.type,
+          data: e.data as Record<string, unknown>,
+          metadata: e.metadata as Record<string, unknown>,
+        })),
+      );
+    }
+  } finally {
+    db.close();
+  }
+}

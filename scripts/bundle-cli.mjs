@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+/**
+ * Builds the CLI's fast path (see src/cli/launch.ts), after tsc: bundles dist/src/cli/program.js
+ * into one CommonJS file, warms V8's code cache by running the core commands on a scratch
+ * log, and writes the manifest main.js looks for. On any failure it leaves no manifest, so
+ * the CLI runs unbundled (slower, same behaviour), and says so loudly.
+ *
+ *   node scripts/bundle-cli.mjs            (run by `npm run build`)
+ *   node scripts/bundle-cli.mjs --warm F   (internal: warm bundle F on the log at $CAIRN_STORE)
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cliDir = join(root, 'dist', 'src', 'cli');
+const MANIFEST = join(cliDir, 'cairn.bundle.json');
+
+/**
+ * Left to Node's own loader: native addons, and packages only long-running commands use (they
+ * run unbundled anyway, and bundling them would duplicate zod or hono between copies).
+ */
+const EXTERNAL = [
+  'better-sqlite3',
+  'bindings',
+  '@kurrent/*',
+  '@grpc/*',
+  '@modelcontextprotocol/*',
+  'hono',
+  'hono/*',
+  '@hono/*',
+  'playwright-core',
+  'testcontainers',
+  'fsevents',
+];
+
+/** [expected exit code, ...args]: V8 caches what a run compiled, so warm it on what agents run. */
+const WARM = [
+  [0, '--help'],
+  [0, 'init'],
+  [0, 'join', '--role', 'explorer', '--as', 'ada'],
+  [0, 'join', '--role', 'builder', '--as', 'bo'],
+  [0, 'propose', 'Map the retry paths', '--tag', 'uploads', '--id', 't-warm', '--as', 'ada'],
+  [0, 'claim', 't-warm', '--lease', '30m', '--as', 'bo'],
+  [1, 'claim', 't-warm', '--as', 'ada'],
+  [0, 'ask', 'Why do uploads stall?', '--id', 'q-warm', '--as', 'ada'],
+  [0, 'find', 'Retries ignore the Retry-After header', '--topic', 'uploads', '--question', 'q-warm', '--as', 'ada'],
+  [0, 'say', 'Retry-After is ignored', '--to', 'role:builder', '--as', 'ada'],
+  [0, 'inbox', '--mark-read', '--as', 'bo'],
+  [0, 'sync', '--as', 'bo'],
+  [0, 'tasks'],
+  [0, 'findings', '--json'],
+  [0, 'questions'],
+  [0, 'activity'],
+  [0, 'status'],
+  [0, 'status', '--json'],
+  [0, 'renew', 't-warm', '--as', 'bo'],
+  [0, 'release', 't-warm', '--as', 'bo'],
+  [0, 'claim', 't-warm', '--as', 'ada', '--json'],
+  [0, 'done', 't-warm', '--outcome', 'mapped', '--as', 'ada'],
+  [0, 'wait', '--task', 't-warm', '--state', 'completed', '--timeout', '1s'],
+  [0, 'log', '--limit', '5'],
+  [0, 'log', '--json', '--limit', '5'],
+  [0, 'replay', 'tasks', '--at', '3'],
+  [2, 'claim', 'no such task!', '--as', 'ada'],
+];
+
+if (process.argv[2] === '--warm') await warm(process.argv[3]);
+else await build();
+
+async function build() {
+  const started = Date.now();
+  rmSync(MANIFEST, { force: true }); // until the new bundle is checked, main.js runs unbundled
+  try {
+    const { build: esbuild } = await import('esbuild');
+    const result = await esbuild({
+      entryPoints: [join(cliDir, 'program.js')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: EXTERNAL,
+      // Whitespace and syntax only: stack traces of internal errors keep their names.
+      minifyWhitespace: true,
+      minifySyntax: true,
+      legalComments: 'none',
+      write: false,
+      logLevel: 'warning',
+      plugins: [moduleUrls(), lazyCommandsUnbundled()],
+    });
+    const code = result.outputFiles[0].contents;
+    const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
+    const name = `cairn.${hash}.cjs`;
+    for (const old of readdirSync(cliDir)) if (/^cairn\.[0-9a-f]+\.cjs(\.cache)?(\..*\.tmp)?$/.test(old)) rmSync(join(cliDir, old), { force: true });
+    const file = join(cliDir, name);
+    writeFileSync(file, code);
+
+    const scratch = mkdtempSync(join(tmpdir(), 'cairn-warm-'));
+    try {
+      const warmed = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm', file], {
+        cwd: scratch,
+        env: { ...process.env, CAIRN_STORE: join(scratch, 'log.db'), CAIRN_INSTANCE: '' },
+        encoding: 'utf8',
+      });
+      if (warmed.status !== 0) throw new Error(`the bundle failed on the core commands:\n${warmed.stderr}${warmed.stdout}`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+
+    const { Command } = await import('commander');
+    const { registerCoreCommands } = await import(pathToFileURL(join(cliDir, 'commands.js')).href);
+    const program = new Command('cairn');
+    registerCoreCommands(program);
+    const commands = [...program.commands.map((c) => c.name()), 'help'];
+    writeFileSync(MANIFEST, `${JSON.stringify({ bundle: name, commands }, null, 2)}\n`);
+    console.log(`bundled the CLI into dist/src/cli/${name} (${(code.length / 1024).toFixed(0)} KiB, code cache warmed) in ${Date.now() - started} ms`);
+  } catch (error) {
+    // The CLI still works unbundled; make the lost start-up time impossible to miss.
+    console.error(`\nWARNING: the CLI fast path was not built; cairn will run unbundled (slower):\n${error?.stack ?? error}\n`);
+  }
+}
+
+/**
+ * esbuild turns import.meta into {} in CommonJS. Give each project module its own URL back,
+ * relative to the bundle's directory, so `new URL('./main.js', import.meta.url)` still points
+ * where it did before bundling, wherever the package is installed.
+ */
+function moduleUrls() {
+  const dist = join(root, 'dist') + sep;
+  return {
+    name: 'module-urls',
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(dist)) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes('import.meta')) return undefined;
+        const path = JSON.stringify(relative(cliDir, args.path));
+        const url = `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${path})).href`;
+        const contents = source
+          .replaceAll('import.meta.url', `(${url})`)
+          .replaceAll('import.meta.filename', `require("node:path").join(__dirname, ${path})`)
+          .replaceAll('import.meta.dirname', `require("node:path").dirname(require("node:path").join(__dirname, ${path}))`);
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * A dynamic import in a src/cli module is a heavy command's implementation, loaded in its
+ * action (the pattern commands.ts asks for: servers, MCP). Those commands are not core, so
+ * main.js runs them unbundled; leaving their code out keeps the bundle, and the compile every
+ * call pays for it, small.
+ */
+function lazyCommandsUnbundled() {
+  return {
+    name: 'lazy-commands-unbundled',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        if (args.kind !== 'dynamic-import' || dirname(args.importer) !== cliDir) return undefined;
+        const target = relative(cliDir, resolve(dirname(args.importer), args.path));
+        return { path: target.startsWith('.') ? target : `./${target}`, external: true };
+      });
+    },
+  };
+}
+
+/** In a child process: runs the warm-up commands through the bundle, then saves its code cache. */
+async function warm(file) {
+  const { loadBundle } = await import(pathToFileURL(join(cliDir, 'launch.js')).href);
+  const bundle = loadBundle(file);
+  if (!bundle) process.exit(1);
+  const write = process.stdout.write.bind(process.stdout);
+  const failures = [];
+  for (const [expected, ...args] of WARM) {
+    process.exitCode = 0;
+    let output = '';
+    process.stdout.write = (chunk) => ((output += chunk), true);
+    try {
+      await bundle.main([process.execPath, join(cliDir, 'main.js'), ...args]);
+    } finally {
+      process.stdout.write = write;
+    }
+    if (process.exitCode !== expected) failures.push(`cairn ${args.join(' ')}: exit ${process.exitCode}, expected ${expected}\n${output}`);
+  }
+  process.exitCode = 0;
+  if (failures.length > 0) {
+    process.stderr.write(failures.join('\n'));
+    process.exit(1);
+  }
+  bundle.saveCache(true);
+}

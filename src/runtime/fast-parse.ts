@@ -1,0 +1,294 @@
+import type { z } from 'zod';
+import { CairnEventSchema, EventMetadata, defaultUpcasters, type Envelope, type RawEvent, type UpcasterRegistry } from '../../events/index.js';
+
+/**
+ * A fast path for validating events read back from the log, compiled from the very same zod
+ * schemas. Replaying a log validates every event (a damaged row must be named, never folded),
+ * and zod's general machinery cost more than reading and JSON-parsing the row did. The
+ * compiled validator runs the schemas' own checks (their regexes, their refine functions,
+ * their limits) without that machinery, and answers only "valid, here is exactly what zod
+ * would return" or "not sure": anything it does not accept goes through parseEvent, which
+ * decides and names the field. So it never accepts what zod would reject, and it cannot drift
+ * from the schemas: a construct it does not know makes that schema always "not sure"
+ * (tests/runtime/fast-parse.test.ts holds it to zod's answers on hostile input).
+ *
+ * What it returns may share objects with its input (zod would copy them): events are
+ * read-only once read, as projections and every reader already treat them.
+ */
+
+const UNSURE = Symbol('unsure');
+type Validator = (value: unknown) => unknown;
+
+/** String formats whose whole check is their pattern (zod's $ZodStringFormat default). */
+const PATTERN_FORMATS = new Set(['regex', 'uuid', 'datetime']);
+
+interface Def {
+  type: string;
+  checks?: { _zod: { def: CheckDef } }[];
+  coerce?: boolean;
+  format?: string;
+  pattern?: RegExp;
+  values?: unknown[];
+  innerType?: Schema;
+  element?: Schema;
+  shape?: Record<string, Schema>;
+  catchall?: Schema;
+  options?: Schema[];
+  discriminator?: string;
+}
+interface CheckDef {
+  check: string;
+  type?: string;
+  maximum?: number;
+  minimum?: number;
+  value?: number;
+  inclusive?: boolean;
+  format?: string;
+  pattern?: RegExp;
+  fn?: (value: unknown) => unknown;
+}
+type Schema = { _zod: { def: Def } };
+
+const defOf = (schema: Schema): Def => schema._zod.def;
+
+/** The check as a predicate, or undefined when it is not one this compiler knows exactly. */
+function predicateOf(check: CheckDef): ((value: never) => boolean) | undefined {
+  switch (check.check) {
+    case 'max_length': {
+      const max = check.maximum!;
+      return (v: { length: number }) => v.length <= max;
+    }
+    case 'min_length': {
+      const min = check.minimum!;
+      return (v: { length: number }) => v.length >= min;
+    }
+    case 'string_format': {
+      const pattern = check.pattern;
+      if (!PATTERN_FORMATS.has(check.format ?? '') || !(pattern instanceof RegExp)) return undefined;
+      return (v: string) => {
+        pattern.lastIndex = 0;
+        return pattern.test(v);
+      };
+    }
+    case 'number_format':
+      return check.format === 'safeint' ? (v: number) => Number.isSafeInteger(v) : undefined;
+    case 'greater_than': {
+      const { value, inclusive } = check as { value: number; inclusive: boolean };
+      return inclusive ? (v: number) => v >= value : (v: number) => v > value;
+    }
+    case 'less_than': {
+      const { value, inclusive } = check as { value: number; inclusive: boolean };
+      return inclusive ? (v: number) => v <= value : (v: number) => v < value;
+    }
+    case 'custom': {
+      // `.refine(fn)`: valid when fn returns a truthy value (an async refine is left to zod).
+      const fn = check.fn;
+      if (check.type !== 'custom' || typeof fn !== 'function') return undefined;
+      return (v: unknown) => {
+        const result = fn(v);
+        return !(result instanceof Promise) && Boolean(result);
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function predicatesOf(def: Def): ((value: never) => boolean)[] | undefined {
+  const out: ((value: never) => boolean)[] = [];
+  for (const check of def.checks ?? []) {
+    const predicate = predicateOf(check._zod.def);
+    if (!predicate) return undefined;
+    out.push(predicate);
+  }
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A validator returning zod's output for `schema`, or UNSURE; undefined when the schema has unknown parts. */
+function compile(schema: Schema): Validator | undefined {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'string': {
+      if (def.coerce) return undefined;
+      const checks = predicatesOf(def);
+      if (!checks) return undefined;
+      if (def.format !== undefined) {
+        // A format schema (z.uuid(), z.iso.datetime()) is its own first check.
+        const own = predicateOf({ check: 'string_format', format: def.format, pattern: def.pattern });
+        if (!own) return undefined;
+        checks.unshift(own);
+      }
+      return (v) => {
+        if (typeof v !== 'string') return UNSURE;
+        for (const check of checks) if (!check(v as never)) return UNSURE;
+        return v;
+      };
+    }
+    case 'number': {
+      if (def.coerce) return undefined;
+      const checks = predicatesOf(def);
+      if (!checks) return undefined;
+      return (v) => {
+        if (typeof v !== 'number' || !Number.isFinite(v)) return UNSURE;
+        for (const check of checks) if (!check(v as never)) return UNSURE;
+        return v;
+      };
+    }
+    case 'boolean':
+      return def.checks?.length ? undefined : (v) => (typeof v === 'boolean' ? v : UNSURE);
+    case 'literal': {
+      const values = def.values ?? [];
+      if (!values.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))) return undefined;
+      return (v) => (values.includes(v) ? v : UNSURE);
+    }
+    case 'array': {
+      const element = def.element && compile(def.element);
+      const checks = predicatesOf(def);
+      if (!element || !checks) return undefined;
+      return (v) => {
+        if (!Array.isArray(v)) return UNSURE;
+        for (const check of checks) if (!check(v as never)) return UNSURE;
+        const out = new Array<unknown>(v.length);
+        let same = true;
+        for (let i = 0; i < v.length; i++) {
+          const item = element(v[i]);
+          if (item === UNSURE) return UNSURE;
+          if (item !== v[i]) same = false;
+          out[i] = item;
+        }
+        return same ? v : out;
+      };
+    }
+    case 'object': {
+      if (def.checks?.length || !def.shape) return undefined;
+      const catchall = def.catchall === undefined ? 'strip' : defOf(def.catchall).type === 'never' ? 'strict' : undefined;
+      if (!catchall) return undefined;
+      const keys = Object.keys(def.shape);
+      const index = new Map(keys.map((key, i) => [key, i]));
+      const fields: { key: string; optional: boolean; validate: Validator }[] = [];
+      for (const key of keys) {
+        let field = def.shape[key]!;
+        const optional = defOf(field).type === 'optional';
+        if (optional) field = defOf(field).innerType!;
+        const validate = compile(field);
+        if (!validate) return undefined;
+        fields.push({ key, optional, validate });
+      }
+      /** zod's answer: a new object with the shape's keys, in the shape's order. */
+      const rebuild = (v: Record<string, unknown>): unknown => {
+        const out: Record<string, unknown> = {};
+        for (const { key, optional, validate } of fields) {
+          if (!Object.hasOwn(v, key)) {
+            if (optional) continue;
+            return UNSURE;
+          }
+          const result = v[key] === undefined ? UNSURE : validate(v[key]);
+          if (result === UNSURE) return UNSURE;
+          out[key] = result;
+        }
+        return out;
+      };
+      return (v) => {
+        if (!isRecord(v)) return UNSURE;
+        // When the input already is exactly zod's answer (as every event cairn wrote is: known
+        // keys in the shape's order, values returned as they are), it is returned as it is,
+        // without allocating; otherwise the answer is built like zod builds it.
+        let canonical = true;
+        let last = -1;
+        let count = 0;
+        for (const key in v) {
+          if (!Object.hasOwn(v, key)) continue;
+          count++;
+          const at = index.get(key);
+          if (at === undefined) {
+            if (catchall === 'strict') return UNSURE;
+            canonical = false;
+          } else if (at < last) canonical = false;
+          else last = at;
+        }
+        if (!canonical) return rebuild(v);
+        let seen = 0;
+        for (let i = 0; i < fields.length; i++) {
+          const { key, optional, validate } = fields[i]!;
+          const value = v[key];
+          if (value === undefined) {
+            if (optional && !Object.hasOwn(v, key)) continue;
+            return UNSURE; // a required key missing, or present as undefined (JSON has none): zod decides
+          }
+          seen++;
+          const result = validate(value);
+          if (result === UNSURE) return UNSURE;
+          if (result !== value) return rebuild(v);
+        }
+        // Every own key was a field (counted above), so nothing was skipped.
+        return seen === count ? v : rebuild(v);
+      };
+    }
+    case 'union': {
+      const discriminator = def.discriminator;
+      if (discriminator === undefined || !def.options) return undefined;
+      const byValue = new Map<unknown, Validator>();
+      for (const option of def.options) {
+        const shape = defOf(option).shape;
+        const tag = shape?.[discriminator];
+        if (!tag || defOf(tag).type !== 'literal') return undefined;
+        const validate = compile(option);
+        if (!validate) return undefined;
+        for (const value of defOf(tag).values ?? []) byValue.set(value, validate);
+      }
+      return (v) => {
+        if (!isRecord(v)) return UNSURE;
+        const validate = byValue.get(v[discriminator]);
+        return validate ? validate(v) : UNSURE;
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+const asSchema = (schema: z.ZodType): Schema => schema as unknown as Schema;
+const metadataOf = compile(asSchema(EventMetadata));
+const eventOf = compile(asSchema(CairnEventSchema));
+
+/**
+ * The data validator of each event type, when every option of the union is exactly
+ * `{ type: literal, data }` with unknown keys stripped (zod's answer is then `{ type, data }`):
+ * it saves building and checking that wrapper for every event.
+ */
+const dataOf = (() => {
+  const def = defOf(asSchema(CairnEventSchema));
+  const byType = new Map<unknown, Validator>();
+  for (const option of def.options ?? []) {
+    const { shape, catchall, checks } = defOf(option);
+    if (!shape || catchall !== undefined || checks?.length || Object.keys(shape).join() !== 'type,data') return undefined;
+    const tag = defOf(shape.type!);
+    const validate = compile(shape.data!);
+    if (tag.type !== 'literal' || !validate) return undefined;
+    for (const value of tag.values ?? []) byType.set(value, validate);
+  }
+  return byType;
+})();
+
+/** Whether the compiler understood every schema (if not, everything goes through zod). */
+export const FAST_PARSE_COMPILED = metadataOf !== undefined && eventOf !== undefined;
+
+/**
+ * Exactly what `parseEvent(raw)` returns, when the event is valid and of the current schema
+ * version; undefined when it is not sure, and the caller must use parseEvent.
+ */
+export function fastParseEvent(raw: RawEvent, upcasters: UpcasterRegistry = defaultUpcasters): Envelope | undefined {
+  if (!metadataOf || !eventOf || upcasters !== defaultUpcasters) return undefined;
+  const metadata = metadataOf(raw.metadata) as Envelope['metadata'] | typeof UNSURE;
+  if (metadata === UNSURE || metadata.schemaVersion !== upcasters.currentVersion) return undefined;
+  if (dataOf) {
+    const validate = dataOf.get(raw.type);
+    const data = validate ? validate(raw.data) : UNSURE;
+    return data === UNSURE ? undefined : ({ type: raw.type, data, metadata } as Envelope);
+  }
+  const event = eventOf({ type: raw.type, data: raw.data }) as Omit<Envelope, 'metadata'> | typeof UNSURE;
+  if (event === UNSURE) return undefined;
+  return { type: event.type, data: event.data, metadata } as Envelope;
+}

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleFor, MANIFEST, type BundleManifest } from '../../src/cli/launch.js';
+
+const cliDir = fileURLToPath(new URL('../../dist/src/cli/', import.meta.url));
+const CLI = join(cliDir, 'main.js');
+
+/** The CLI's fast path (src/cli/launch.ts, scripts/bundle-cli.mjs): the same CLI, started faster. */
+describe('the CLI bundle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-bundle-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is built by npm run build, with its code cache, for the core commands', () => {
+    const manifest = JSON.parse(readFileSync(join(cliDir, MANIFEST), 'utf8')) as BundleManifest;
+    expect(existsSync(join(cliDir, manifest.bundle))).toBe(true);
+    expect(existsSync(join(cliDir, `${manifest.bundle}.cache`))).toBe(true);
+    for (const command of ['init', 'join', 'claim', 'find', 'status', 'log', 'help']) expect(manifest.commands).toContain(command);
+  });
+
+  it('serves core commands, and leaves other commands, remote stores and CAIRN_BUNDLE=0 to the compiled modules', () => {
+    const env = {};
+    expect(bundleFor(['status'], env, cliDir)).toMatch(/cairn\.[0-9a-f]+\.cjs$/);
+    expect(bundleFor(['--as', 'serve', 'claim', 't-1'], env, cliDir)).toBeDefined();
+    expect(bundleFor([], env, cliDir)).toBeDefined();
+    expect(bundleFor(['serve'], env, cliDir)).toBeUndefined();
+    expect(bundleFor(['no-such-command'], env, cliDir)).toBeUndefined();
+    expect(bundleFor(['status'], { CAIRN_BUNDLE: '0' }, cliDir)).toBeUndefined();
+    expect(bundleFor(['status', '--store', 'kurrentdb://localhost:2113'], env, cliDir)).toBeUndefined();
+    expect(bundleFor(['status', '--store=esdb://db:2113'], env, cliDir)).toBeUndefined();
+    expect(bundleFor(['status'], { CAIRN_STORE: 'kurrentdb://localhost:2113' }, cliDir)).toBeUndefined();
+    expect(bundleFor(['status', '--store', 'file:///tmp/x.db'], env, cliDir)).toBeDefined();
+  });
+
+  it('is not used when it is older than the compiled modules (a tsc run without the bundler)', () => {
+    const fake = mkdtempSync(join(dir, 'stale-'));
+    writeFileSync(join(fake, MANIFEST), JSON.stringify({ bundle: 'cairn.0.cjs', commands: ['status'] }));
+    writeFileSync(join(fake, 'program.js'), '');
+    utimesSync(join(fake, MANIFEST), new Date(1000), new Date(1000));
+    expect(bundleFor(['status'], {}, fake)).toBeUndefined();
+    utimesSync(join(fake, 'program.js'), new Date(500), new Date(500));
+    expect(bundleFor(['status'], {}, fake)).toBe(join(fake, 'cairn.0.cjs'));
+  });
+
+  it('answers exactly as the compiled modules do', () => {
+    const store = join(dir, 'log.db');
+    const run = (bundle: string, ...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, CAIRN_STORE: store, CAIRN_BUNDLE: bundle, CAIRN_INSTANCE: '' }, encoding: 'utf8', cwd: dir });
+    expect(run('1', 'init').status).toBe(0);
+    expect(run('1', 'join', '--role', 'builder', '--as', 'ada').status).toBe(0);
+    expect(run('0', 'propose', 'Map the retry paths', '--id', 't-1', '--as', 'ada').status).toBe(0);
+    for (const args of [['--help'], ['log', '--json'], ['claim', 'bad id!', '--as', 'ada'], ['claim', 't-9', '--as', 'ada', '--json'], ['nonsense']]) {
+      const fast = run('1', ...args);
+      const plain = run('0', ...args);
+      expect({ args, code: fast.status, stdout: fast.stdout, stderr: fast.stderr }).toEqual({ args, code: plain.status, stdout: plain.stdout, stderr: plain.stderr });
+    }
+  });
+});

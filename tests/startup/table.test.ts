@@ -1,0 +1,39 @@
+import Table from 'cli-table3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { table } from '../../src/cli/output.js';
+
+/** cli-table3 with the options output.ts used before it laid out plain tables itself. */
+function reference(head: string[], rows: string[][]): string {
+  const t = new Table({
+    head,
+    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
+      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+    },
+  });
+  for (const row of rows) t.push(row);
+  return t.toString();
+}
+
+describe('table', () => {
+  it('lays out plain ASCII tables exactly as cli-table3 does', () => {
+    const cell = fc.string({ unit: fc.constantFrom(...'abc XYZ-_.:()0123456789'.split('')), maxLength: 30 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }).chain((n) => fc.tuple(fc.array(cell, { minLength: n, maxLength: n }), fc.array(fc.array(cell, { minLength: n, maxLength: n }), { maxLength: 8 }))), ([head, rows]) => {
+        expect(table(head, rows)).toBe(reference(head, rows));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('still hands wide and combining characters to cli-table3', () => {
+    const rows = [['t-1', '漢字のタスク'], ['t-2', 'café'], ['t-3', '👍 agreed']];
+    expect(table(['task', 'title'], rows)).toBe(reference(['task', 'title'], rows));
+  });
+
+  it('shows undefined cells as empty', () => {
+    expect(table(['a', 'b'], [['x', undefined]])).toBe(reference(['a', 'b'], [['x', '']]));
+  });
+});
