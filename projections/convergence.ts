@@ -105,20 +105,20 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
     seenUpTo: BigInt(metadata.seenUpTo),
     at: metadata.at,
     summary: data.summary,
-    ...(data.topic === undefined ? {} : { topic: data.topic }),
   };
+  if (data.topic !== undefined) node.topic = data.topic;
   state.findings[node.findingId] = node;
   state.citesOf[node.findingId] = [...data.cites];
   for (const n of addDocument(state.index, node.findingId, data.summary, data.embedding, DEFAULT_LIMITS)) {
     const earlier = own(state.findings, n.id)!;
     if (earlier.instanceId === node.instanceId) continue;
-    addLink(state, {
-      earlier: n.id,
-      later: node.findingId,
-      lexical: n.lexical,
-      ...(n.semantic === undefined ? {} : { semantic: n.semantic }),
-      echo: echoOf(state, earlier, node),
-    });
+    const echo = echoOf(state, earlier, node);
+    addLink(
+      state,
+      n.semantic === undefined
+        ? { earlier: n.id, later: node.findingId, lexical: n.lexical, echo }
+        : { earlier: n.id, later: node.findingId, lexical: n.lexical, semantic: n.semantic, echo },
+    );
   }
   return state;
 }

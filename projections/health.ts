@@ -13,7 +13,10 @@ import type { Projection } from './projection.js';
 
 // ---- state ----
 
-/** One event as the signals need it. */
+/**
+ * One event as the signals need it. The evidence line is formatted at query time
+ * (`summaryOf`) from the few raw fields kept here: the fold stays cheap.
+ */
 export interface HealthRecord {
   position: bigint;
   eventId: string;
@@ -21,8 +24,14 @@ export interface HealthRecord {
   /** Epoch milliseconds of metadata.at. */
   at: number;
   instanceId: string;
-  /** One line for evidence. */
-  summary: string;
+  /** For evidence: who acted (finding: the finding id; synthesis: the synthesis id). */
+  who: string;
+  /** For evidence: what on (task id, message recipient, sync position). */
+  what?: string;
+  /** For evidence: text cut to 100 characters (see `cut`), whitespace not yet collapsed. */
+  text?: string;
+  /** Syntheses: how many findings they integrate. */
+  count?: number;
   /** What the instance is working on (findings and claims), normalised. */
   topic?: string;
   /** Syntheses: distinct roles of the findings they integrate. */
@@ -59,71 +68,190 @@ const COORDINATION: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 const normaliseTopic = (s: string | undefined): string | undefined => s?.trim().toLowerCase().replace(/\s+/g, ' ') || undefined;
-const clip = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s).replace(/\s+/g, ' ');
+
+// Topics repeat: a bounded memo of a pure function (cleared when full), so results never depend on it.
+const topicMemo = new Map<string, string | undefined>();
+function topicOf(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  let t = topicMemo.get(s);
+  if (t === undefined && !topicMemo.has(s)) {
+    t = normaliseTopic(s);
+    if (topicMemo.size >= 4096) topicMemo.clear();
+    topicMemo.set(s, t);
+  }
+  return t;
+}
+
+/** The first part of `clip`: the fold keeps this; the query collapses whitespace (`clip` = `cut` then collapse). */
+const cut = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const collapse = (s: string) => s.replace(/\s+/g, ' ');
+
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+let dayKey = '';
+let dayMs = NaN;
+/**
+ * Date.parse, with a fast path for UTC times as toISOString writes them
+ * ("2026-03-01T09:00:00.000Z"): the day is parsed once per distinct day (events arrive in
+ * roughly time order), the time of day is read digit by digit. Anything else, or any
+ * field out of range, goes to Date.parse.
+ */
+function parseAt(at: string): number {
+  if (
+    at.length === 24 &&
+    at.charCodeAt(23) === 90 && // Z
+    at.charCodeAt(4) === 45 && // -
+    at.charCodeAt(7) === 45 &&
+    at.charCodeAt(10) === 84 && // T
+    at.charCodeAt(13) === 58 && // :
+    at.charCodeAt(16) === 58 &&
+    at.charCodeAt(19) === 46 && // .
+    digit(at, 0) + digit(at, 1) + digit(at, 2) + digit(at, 3) + digit(at, 5) + digit(at, 6) + digit(at, 8) + digit(at, 9) >= 0
+  ) {
+    const h = digit(at, 11) * 10 + digit(at, 12);
+    const m = digit(at, 14) * 10 + digit(at, 15);
+    const sec = digit(at, 17) * 10 + digit(at, 18);
+    const ms = digit(at, 20) * 100 + digit(at, 21) * 10 + digit(at, 22);
+    if (h < 24 && m < 60 && sec < 60 && ms >= 0) {
+      const day = at.slice(0, 10);
+      if (day !== dayKey) {
+        dayMs = Date.parse(`${day}T00:00:00.000Z`);
+        dayKey = day;
+      }
+      if (!Number.isNaN(dayMs)) return dayMs + ((h * 60 + m) * 60 + sec) * 1000 + ms;
+    }
+  }
+  return Date.parse(at);
+}
 
 function recordOf(state: HealthState, event: StoredEvent): HealthRecord | undefined {
-  const base = { position: event.position, eventId: event.metadata.eventId, type: event.type, at: Date.parse(event.metadata.at), instanceId: event.metadata.instanceId };
+  let who: string;
+  let what: string | undefined;
+  let text: string | undefined;
+  let topic: string | undefined;
   switch (event.type) {
     case 'FindingRecorded': {
       const d = event.data;
-      const topic = normaliseTopic(d.topic ?? d.tags[0] ?? d.questionId);
-      return { ...base, summary: `finding ${d.findingId}${topic ? ` on ${topic}` : ''}: ${clip(d.summary)}`, ...(topic ? { topic } : {}) };
+      who = d.findingId;
+      text = cut(d.summary);
+      topic = topicOf(d.topic ?? d.tags[0] ?? d.questionId);
+      break;
     }
-    case 'SynthesisPublished': {
-      const roles = [...new Set(event.data.integrates.map((f) => own(state.findingRoles, f)).filter((r): r is string => !!r))].sort();
-      return { ...base, roles, summary: `synthesis ${event.data.synthesisId} integrating ${event.data.integrates.length} findings from ${roles.join(', ') || 'no known role'}` };
-    }
-    case 'MessagePosted': {
-      const { to, body } = event.data;
-      const toCoordinator = to === 'role:coordinator' || own(state.roles, to) === 'coordinator';
-      const stance = stanceOf(body);
-      return {
-        ...base,
-        summary: `${event.data.from} → ${to}: ${clip(body)}`,
-        ...(toCoordinator && asksPermission(body) ? { permission: true } : {}),
-        ...(stance ? { stance } : {}),
-      };
-    }
-    case 'TaskClaimed': {
-      const topic = own(state.taskTopics, event.data.taskId);
-      return { ...base, summary: `${event.data.owner} claimed ${event.data.taskId}`, ...(topic ? { topic } : {}) };
-    }
+    case 'SynthesisPublished':
+      who = event.data.synthesisId;
+      break;
+    case 'MessagePosted':
+      who = event.data.from;
+      what = event.data.to;
+      text = cut(event.data.body);
+      break;
+    case 'TaskClaimed':
+      who = event.data.owner;
+      what = event.data.taskId;
+      topic = own(state.taskTopics, event.data.taskId);
+      break;
     case 'TaskProposed':
-      return { ...base, summary: `${event.data.proposedBy} proposed ${event.data.taskId}: ${clip(event.data.title)}` };
+      who = event.data.proposedBy;
+      what = event.data.taskId;
+      text = cut(event.data.title);
+      break;
     case 'ClaimReleased':
-      return { ...base, summary: `${event.data.owner} released ${event.data.taskId}` };
+      who = event.data.owner;
+      what = event.data.taskId;
+      break;
     case 'TaskAbandoned':
-      return { ...base, summary: `${event.data.by} abandoned ${event.data.taskId}` };
+      who = event.data.by;
+      what = event.data.taskId;
+      break;
     case 'InstanceSynced':
-      return { ...base, summary: `${event.data.instanceId} synced to ${event.data.upTo}` };
+      who = event.data.instanceId;
+      what = event.data.upTo;
+      break;
     default:
       return undefined;
   }
+  const { metadata } = event;
+  const record: HealthRecord = { position: event.position, eventId: metadata.eventId, type: event.type, at: parseAt(metadata.at), instanceId: metadata.instanceId, who };
+  if (what !== undefined) record.what = what;
+  if (text !== undefined) record.text = text;
+  if (topic) record.topic = topic;
+  if (event.type === 'SynthesisPublished') {
+    const integrates = event.data.integrates;
+    const roles: string[] = [];
+    for (const f of integrates) {
+      const r = own(state.findingRoles, f);
+      if (r && !roles.includes(r)) roles.push(r);
+    }
+    record.roles = roles.sort();
+    record.count = integrates.length;
+  } else if (event.type === 'MessagePosted') {
+    const { to, body } = event.data;
+    // Only messages to a coordinator can ask permission: the patterns run on those alone.
+    if ((to === 'role:coordinator' || own(state.roles, to) === 'coordinator') && asksPermission(body)) record.permission = true;
+    const stance = stanceOf(body);
+    if (stance) record.stance = stance;
+  }
+  return record;
 }
+
+/** The evidence line of a record (what the fold used to store as `summary`). */
+function summaryOf(r: HealthRecord): string {
+  switch (r.type) {
+    case 'FindingRecorded':
+      return `finding ${r.who}${r.topic ? ` on ${r.topic}` : ''}: ${collapse(r.text!)}`;
+    case 'SynthesisPublished': {
+      const roles = r.roles ?? [];
+      return `synthesis ${r.who} integrating ${r.count} findings from ${roles.join(', ') || 'no known role'}`;
+    }
+    case 'MessagePosted':
+      return `${r.who} → ${r.what}: ${collapse(r.text!)}`;
+    case 'TaskClaimed':
+      return `${r.who} claimed ${r.what}`;
+    case 'TaskProposed':
+      return `${r.who} proposed ${r.what}: ${collapse(r.text!)}`;
+    case 'ClaimReleased':
+      return `${r.who} released ${r.what}`;
+    case 'TaskAbandoned':
+      return `${r.who} abandoned ${r.what}`;
+    case 'InstanceSynced':
+      return `${r.who} synced to ${r.what}`;
+    default:
+      return r.type;
+  }
+}
+
+/** Pruning waits until the oldest kept record is this far past the retention: one pass per day of log time, not per 1024 events. */
+const PRUNE_SLACK_MS = 24 * 3600 * 1000;
 
 function evolve(state: HealthState, event: StoredEvent): HealthState {
   const { metadata } = event;
   if (event.type === 'InstanceJoined') state.roles[event.data.instanceId] = event.data.role;
   else if (event.type === 'RoleChanged') state.roles[event.data.instanceId] = event.data.to;
-  else state.roles[metadata.instanceId] = metadata.role;
+  else if (state.roles[metadata.instanceId] !== metadata.role || !Object.hasOwn(state.roles, metadata.instanceId)) state.roles[metadata.instanceId] = metadata.role;
   if (event.type === 'TaskProposed') {
-    const topic = normaliseTopic(event.data.tags[0] ?? event.data.title);
+    const topic = topicOf(event.data.tags[0] ?? event.data.title);
     if (topic) state.taskTopics[event.data.taskId] = topic;
   }
   if (event.type === 'FindingRecorded') state.findingRoles[event.data.findingId] = metadata.role;
 
   const record = recordOf(state, event);
   if (!record) return state;
-  state.records.push(record);
-  state.latestAt = Math.max(state.latestAt, record.at);
+  const records = state.records;
+  records.push(record);
+  if (record.at > state.latestAt || Number.isNaN(record.at)) state.latestAt = Math.max(state.latestAt, record.at);
   // Amortised pruning; the query applies the same cut, so results never depend on when it ran.
-  if (state.records.length % 1024 === 0) state.records = state.records.filter((r) => r.at >= state.latestAt - RETENTION_MS);
+  if (records.length % 1024 === 0 && records[0]!.at < state.latestAt - RETENTION_MS - PRUNE_SLACK_MS) {
+    const cutoff = state.latestAt - RETENTION_MS;
+    state.records = records.filter((r) => r.at >= cutoff);
+  }
   return state;
 }
 
 export const healthProjection: Projection<HealthState> = {
   name: 'health',
-  version: 1,
+  version: 2,
   initialState: () => ({ roles: {}, findingRoles: {}, taskTopics: {}, records: [], latestAt: 0 }),
   evolve,
 };
@@ -197,7 +325,7 @@ export function healthReport(state: HealthState, options: HealthOptions): Health
   const inWindow = state.records.filter((r) => r.at >= from && r.at <= to);
   const limit = options.evidenceLimit ?? 10;
   const evidence = (rs: HealthRecord[]): Evidence[] =>
-    rs.slice(-limit).map(({ position, eventId, summary }) => ({ position, eventId, summary }));
+    rs.slice(-limit).map((r) => ({ position: r.position, eventId: r.eventId, summary: summaryOf(r) }));
 
   const signal = (
     s: Omit<HealthSignal, 'status' | 'judged' | 'evidence'> & { judged?: boolean; evidence: HealthRecord[] },

@@ -69,12 +69,46 @@ export const emptyIndex = (): SimilarityIndex => ({ corpus: emptyCorpus(), docs:
 /** The score that decides: the embedding when both have one of the same model, else the stems. */
 export const decisiveScore = (n: { lexical: number; semantic?: number }): number => n.semantic ?? n.lexical;
 
+// term → its bucket key "t:<term>": a bounded memo (cleared when full) so the same key
+// string, already hashed, is reused instead of built twice per term of every document.
+const termKeys = new Map<string, string>();
+function termKey(term: string): string {
+  let key = termKeys.get(term);
+  if (key === undefined) {
+    if (termKeys.size >= 50_000) termKeys.clear();
+    termKeys.set(term, (key = `t:${term}`));
+  }
+  return key;
+}
+
 /** The `k` best keys of a tally (ties by id), selected in place: no per-entry garbage on the hot path. */
 function best(tally: Map<string, number>, k: number): string[] {
   if (tally.size <= k) return [...tally.keys()];
   const ids: string[] = [];
   const scores: number[] = [];
   for (const [id, score] of tally) {
+    let i = ids.length;
+    if (i === k && (score < scores[k - 1]! || (score === scores[k - 1]! && id > ids[k - 1]!))) continue;
+    if (i === k) i--;
+    while (i > 0 && (scores[i - 1]! < score || (scores[i - 1] === score && ids[i - 1]! > id))) {
+      ids[i] = ids[i - 1]!;
+      scores[i] = scores[i - 1]!;
+      i--;
+    }
+    ids[i] = id;
+    scores[i] = score;
+  }
+  return ids;
+}
+
+/** `best` over a tally kept as parallel arrays in insertion order: the same ids in the same order. */
+function bestOf(keys: readonly string[], values: readonly number[], k: number): string[] {
+  if (keys.length <= k) return keys.slice();
+  const ids: string[] = [];
+  const scores: number[] = [];
+  for (let e = 0; e < keys.length; e++) {
+    const id = keys[e]!;
+    const score = values[e]!;
     let i = ids.length;
     if (i === k && (score < scores[k - 1]! || (score === scores[k - 1]! && id > ids[k - 1]!))) continue;
     if (i === k) i--;
@@ -106,9 +140,10 @@ export function addDocument(
 ): Neighbour[] {
   if (own(index.docs, id)) return [];
   const docTerms = termSet(terms(text));
-  const rarest = [...docTerms]
-    .sort((a, b) => documentFrequency(index.corpus, a) - documentFrequency(index.corpus, b) || (a < b ? -1 : 1))
-    .slice(0, limits.keysPerDoc);
+  // Rarest first, ties by term (terms are distinct, so the order is total): frequencies read once, not per comparison.
+  const df = new Map<string, number>();
+  for (const t of docTerms) df.set(t, documentFrequency(index.corpus, t));
+  const rarest = [...docTerms].sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : 1)).slice(0, limits.keysPerDoc);
   addToCorpus(index.corpus, docTerms);
   const weight = memoIdf(index.corpus);
   const doc: IndexedDoc = { terms: docTerms };
@@ -117,16 +152,28 @@ export function addDocument(
   const bandKeys = q ? simhashBands(q).map((band) => `e:${model}:${band}`) : [];
 
   // Tally candidates: shared IDF mass of the looked-up terms, and shared SimHash bands.
-  const lexicalTally = new Map<string, number>();
+  // One map lookup per entry (slot of each id; scores in a parallel array), sums in the same order as ever.
+  const slots = new Map<string, number>();
+  const tallied: string[] = [];
+  const mass: number[] = [];
   for (const t of rarest) {
     const w = weight(t) ** 2;
-    for (const other of own(index.buckets, `t:${t}`) ?? []) lexicalTally.set(other, (lexicalTally.get(other) ?? 0) + w);
+    const bucket = own(index.buckets, termKey(t));
+    if (!bucket) continue;
+    for (const other of bucket) {
+      const slot = slots.get(other);
+      if (slot === undefined) {
+        slots.set(other, tallied.length);
+        tallied.push(other);
+        mass.push(0 + w);
+      } else mass[slot]! += w;
+    }
   }
   const bandTally = new Map<string, number>();
   for (const key of bandKeys) for (const other of own(index.buckets, key) ?? []) bandTally.set(other, (bandTally.get(other) ?? 0) + 1);
 
   const neighbours: Neighbour[] = [];
-  for (const other of new Set([...best(lexicalTally, limits.rerank), ...best(bandTally, limits.rerank)])) {
+  for (const other of new Set([...bestOf(tallied, mass, limits.rerank), ...best(bandTally, limits.rerank)])) {
     const o = own(index.docs, other)!;
     const n: Neighbour = { id: other, lexical: cosine(doc.terms, o.terms, index.corpus, weight) };
     if (q && o.embedding && o.embedding.model === model) n.semantic = cosineQ(q, dequantize(o.embedding.q));
@@ -134,7 +181,7 @@ export function addDocument(
   }
 
   index.docs[id] = doc;
-  for (const t of doc.terms) fileUnder(index.buckets, `t:${t}`, id, limits.bucketCap);
+  for (const t of doc.terms) fileUnder(index.buckets, termKey(t), id, limits.bucketCap);
   for (const key of bandKeys) fileUnder(index.buckets, key, id, limits.bucketCap);
   return neighbours
     .sort((a, b) => decisiveScore(b) - decisiveScore(a) || (a.id < b.id ? -1 : 1))

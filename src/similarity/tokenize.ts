@@ -21,17 +21,34 @@ const unifySpelling = (word: string): string =>
 export function words(text: string): string[] {
   const out: string[] = [];
   for (const [raw] of text.normalize('NFKC').toLowerCase().matchAll(WORD)) {
-    out.push(raw.replace(/['’](?:s|t|re|ve|ll|d|m)$/u, '').replace(/['’]/gu, ''));
+    // Both patterns need an apostrophe; most words have none.
+    out.push(raw.includes("'") || raw.includes('’') ? raw.replace(/['’](?:s|t|re|ve|ll|d|m)$/u, '').replace(/['’]/gu, '') : raw);
   }
   return out;
+}
+
+// word → its term (null for a stop word or a word too short): a bounded memo of a pure
+// function, cleared when full, so what `terms` returns never depends on it. Findings reuse
+// a small vocabulary; stemming each occurrence again was most of the cost of indexing.
+const TERM_MEMO_MAX = 50_000;
+const termMemo = new Map<string, string | null>();
+
+function termOf(word: string): string | null {
+  let term = termMemo.get(word);
+  if (term === undefined) {
+    term = word.length < 2 || STOP.has(word) ? null : stemmer(unifySpelling(word));
+    if (termMemo.size >= TERM_MEMO_MAX) termMemo.clear();
+    termMemo.set(word, term);
+  }
+  return term;
 }
 
 /** The stemmed content terms of a text, in order, repeats kept. */
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const word of words(text)) {
-    if (word.length < 2 || STOP.has(word)) continue;
-    out.push(stemmer(unifySpelling(word)));
+    const term = termOf(word);
+    if (term !== null) out.push(term);
   }
   return out;
 }
