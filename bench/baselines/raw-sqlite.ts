@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { EVENTS_TABLE } from '../../src/store/sqlite.js';
 
 /**
  * The baselines cairn's SQLite store is compared with: the least a program must do to store
@@ -7,17 +8,7 @@ import Database from 'better-sqlite3';
  * expected-revision and idempotency checks, validation, bigint positions, async iteration.
  */
 
-export const RAW_SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position    INTEGER PRIMARY KEY AUTOINCREMENT,
-  stream_name TEXT    NOT NULL,
-  revision    INTEGER NOT NULL,
-  event_id    TEXT    NOT NULL UNIQUE,
-  type        TEXT    NOT NULL,
-  data        TEXT    NOT NULL,
-  metadata    TEXT    NOT NULL,
-  UNIQUE (stream_name, revision)
-);`;
+export const RAW_SCHEMA = EVENTS_TABLE;
 
 export function openRaw(path: string): Database.Database {
   const db = new Database(path);

@@ -81,27 +81,10 @@ function termKey(term: string): string {
   return key;
 }
 
-/** The `k` best keys of a tally (ties by id), selected in place: no per-entry garbage on the hot path. */
-function best(tally: Map<string, number>, k: number): string[] {
-  if (tally.size <= k) return [...tally.keys()];
-  const ids: string[] = [];
-  const scores: number[] = [];
-  for (const [id, score] of tally) {
-    let i = ids.length;
-    if (i === k && (score < scores[k - 1]! || (score === scores[k - 1]! && id > ids[k - 1]!))) continue;
-    if (i === k) i--;
-    while (i > 0 && (scores[i - 1]! < score || (scores[i - 1] === score && ids[i - 1]! > id))) {
-      ids[i] = ids[i - 1]!;
-      scores[i] = scores[i - 1]!;
-      i--;
-    }
-    ids[i] = id;
-    scores[i] = score;
-  }
-  return ids;
-}
+/** The `k` best keys of a tally (ties by id); the lexical hot path calls `bestOf` directly. */
+const best = (tally: Map<string, number>, k: number): string[] => bestOf([...tally.keys()], [...tally.values()], k);
 
-/** `best` over a tally kept as parallel arrays in insertion order: the same ids in the same order. */
+/** The `k` best of a tally kept as parallel arrays in insertion order (ties by id), selected in place. */
 function bestOf(keys: readonly string[], values: readonly number[], k: number): string[] {
   if (keys.length <= k) return keys.slice();
   const ids: string[] = [];

@@ -50,7 +50,8 @@ const NATIVE_BINDING = (() => {
 
 // Positions come from an AUTOINCREMENT rowid: assigned under the write lock, so commit order
 // is position order, and never reused even if the last rows were deleted.
-const SCHEMA = `
+/** The events table; the benchmark's raw baseline creates exactly this one. */
+export const EVENTS_TABLE = `
 CREATE TABLE IF NOT EXISTS events (
   position    INTEGER PRIMARY KEY AUTOINCREMENT,
   stream_name TEXT    NOT NULL,
@@ -60,7 +61,8 @@ CREATE TABLE IF NOT EXISTS events (
   data        TEXT    NOT NULL,
   metadata    TEXT    NOT NULL,
   UNIQUE (stream_name, revision)
-);
+);`;
+const SCHEMA = `${EVENTS_TABLE}
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
