@@ -9,6 +9,7 @@ import { eventsRoutes } from './events-routes.js';
 import { opsRoutes } from './ops-routes.js';
 import type { TokenStore } from './tokens.js';
 import { viewsRoutes } from './views-routes.js';
+import { loopbackHostGuard } from './host-guard.js';
 
 export interface ServerApp {
   hono: Hono;
@@ -20,10 +21,11 @@ export interface ServerApp {
  * The HTTP face of cairn: the operations (`/api/ops`), the log as a stream (`/api/events`),
  * the read models for the dashboard (`/api/views`, `/api/series`), and the dashboard itself.
  */
-export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (line: string) => void } = {}): ServerApp {
+export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (line: string) => void; loopbackOnly?: boolean } = {}): ServerApp {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const live = new Set<AbortController>();
   const hono = new Hono();
+  if (options.loopbackOnly) hono.use('*', loopbackHostGuard());
 
   // The dashboard shows text agents wrote; a strict policy is the second wall behind textContent.
   hono.use(

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { App } from '../app/app.js';
 import { ValidationError } from '../errors.js';
+import { isLoopback } from './host-guard.js';
 import { buildServerApp } from './app.js';
 import type { TokenStore } from './tokens.js';
 
@@ -29,7 +30,7 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const { hono, live } = buildServerApp(options.app, options.tokens, { log: options.log });
+  const { hono, live } = buildServerApp(options.app, options.tokens, { log: options.log, loopbackOnly: isLoopback(host) });
   const server = serve({ fetch: hono.fetch, hostname: host, port: options.port ?? DEFAULT_PORT }) as Server;
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
