@@ -5,6 +5,9 @@ import { CheckpointStore } from './checkpoints.js';
 import { copyState } from './state.js';
 import { toStored } from './stored.js';
 
+/** How often a long-lived process rewrites one projection's checkpoint at most. */
+export const DEFAULT_SAVE_INTERVAL_MS = 5_000;
+
 /** A projection's state and the position of the last event folded into it (0n: none). */
 export interface Current<S> {
   state: S;
@@ -47,9 +50,18 @@ export class ProjectionRuntime {
   private readonly latest = new Map<string, Start & { version: number }>();
   private logId: string | undefined;
 
+  /** When this process last saved each projection's checkpoint (wall-clock ms). */
+  private readonly savedAt = new Map<string, number>();
+
+  /**
+   * `saveIntervalMs`: a long-lived process (the server) keeps states in memory and rewrites a
+   * checkpoint at most this often, instead of after every call that folded something; the
+   * first save in a process is never delayed, so short CLI runs still leave one behind.
+   */
   constructor(
     private readonly store: EventStore,
     cacheDir?: string,
+    private readonly options: { saveIntervalMs?: number } = {},
   ) {
     this.checkpoints = cacheDir === undefined ? undefined : new CheckpointStore(cacheDir);
   }
@@ -140,8 +152,12 @@ export class ProjectionRuntime {
     // Concurrent calls may finish out of order: never go back to an older state.
     if (known && known.version === version && known.position >= position) return;
     this.latest.set(name, { version, state, position, maxAt });
-    const logId = run.folded > 0 ? await this.firstEventId() : undefined;
-    if (logId !== undefined) await this.checkpoints?.save({ name, version, position, logId, maxAt, state });
+    const last = this.savedAt.get(name);
+    if (run.folded === 0 || (last !== undefined && Date.now() - last < (this.options.saveIntervalMs ?? DEFAULT_SAVE_INTERVAL_MS))) return;
+    const logId = await this.firstEventId();
+    if (logId === undefined || !this.checkpoints) return;
+    this.savedAt.set(name, Date.now());
+    await this.checkpoints.save({ name, version, position, logId, maxAt, state });
   }
 
   /** Identifies the log; the first event never changes, so it is read once. */

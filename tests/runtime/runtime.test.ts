@@ -124,3 +124,38 @@ describe('ProjectionRuntime.at', () => {
     expect(state).toEqual(fold(tasksProjection, [...log.events, ...later].filter((e) => e.position <= 230n)));
   });
 });
+
+describe('checkpoints in a long-lived process', () => {
+  /** A second process's view: how many events it must read to catch up from the checkpoint left behind. */
+  async function readByNextProcess(inner: InMemoryEventStore, dir: string) {
+    const counting = new CountingStore(inner);
+    const { position } = await new ProjectionRuntime(counting, dir).current(tasksProjection);
+    return { position, eventsRead: counting.eventsRead };
+  }
+
+  it('rewrites a checkpoint at most once per interval, keeping the newer state in memory meanwhile', async () => {
+    const log = realisticLog(5, 300);
+    const inner = new InMemoryEventStore();
+    const dir = await cacheDir();
+    await appendEvents(inner, log.events.slice(0, 100));
+    const server = new ProjectionRuntime(inner, dir, { saveIntervalMs: 60_000 });
+    await server.current(tasksProjection); // the first save in a process is never delayed
+    await appendEvents(inner, log.events.slice(100, 200));
+    expect((await server.current(tasksProjection)).position).toBe(200n);
+
+    // The checkpoint still says 100: the next process reads the 100 events after it (and the first, to identify the log).
+    expect(await readByNextProcess(inner, dir)).toEqual({ position: 200n, eventsRead: 101 });
+  });
+
+  it('with no interval saves after every call that folded something', async () => {
+    const log = realisticLog(5, 200);
+    const inner = new InMemoryEventStore();
+    const dir = await cacheDir();
+    await appendEvents(inner, log.events.slice(0, 100));
+    const server = new ProjectionRuntime(inner, dir, { saveIntervalMs: 0 });
+    await server.current(tasksProjection);
+    await appendEvents(inner, log.events.slice(100));
+    await server.current(tasksProjection);
+    expect(await readByNextProcess(inner, dir)).toEqual({ position: 200n, eventsRead: 1 });
+  });
+});
