@@ -10,6 +10,15 @@ export function printLine(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** cli-table3 options for a borderless table; the plain-ASCII path below lays out the same. */
+export const BORDERLESS = {
+  style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
+  chars: {
+    top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
+    'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+  },
+} satisfies Table.TableConstructorOptions;
+
 /** Printable ASCII: one column per character, so widths are lengths. */
 const PLAIN = /^[\x20-\x7e]*$/;
 
@@ -26,14 +35,7 @@ export function table(head: string[], rows: (string | number | bigint | undefine
     const widths = head.map((_, i) => all.reduce((max, row) => Math.max(max, row[i]!.length), 0) + 2);
     return all.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('')).join('\n');
   }
-  const t = new Table({
-    head,
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
-    },
-  });
+  const t = new Table({ head, ...BORDERLESS });
   for (const row of body) t.push(row);
   return t.toString();
 }

@@ -1,18 +1,11 @@
 import Table from 'cli-table3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { table } from '../../src/cli/output.js';
+import { BORDERLESS, table } from '../../src/cli/output.js';
 
-/** cli-table3 with the options output.ts used before it laid out plain tables itself. */
+/** cli-table3 itself, with output.ts's options: what the plain-ASCII path must reproduce. */
 function reference(head: string[], rows: string[][]): string {
-  const t = new Table({
-    head,
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
-    },
-  });
+  const t = new Table({ head, ...BORDERLESS });
   for (const row of rows) t.push(row);
   return t.toString();
 }
