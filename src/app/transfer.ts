@@ -82,6 +82,7 @@ export function parseExport(text: string): { event: StoredEvent; line: number }[
  * "had this instance seen that event?" keeps its answer in the new log.
  */
 export async function importEvents(store: EventStore, events: StoredEvent[]): Promise<ImportResult> {
+  await refuseConflicts(store, events);
   const translate = positionTranslator();
   const headBefore = await store.headPosition();
   let imported = 0;
@@ -93,7 +94,7 @@ export async function importEvents(store: EventStore, events: StoredEvent[]): Pr
         expectedRevision: event.revision === 0n ? 'no_stream' : event.revision - 1n,
       })
       .catch((error: unknown) => {
-        // Another log's events in the same stream: a refusal to report, not an internal error.
+        // Another writer got in since the check: a refusal to report, not an internal error.
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         throw new DomainError(
           `event ${index + 1} (${event.type} in ${event.streamName}) conflicts with events already in this log: ${error.message}; ${imported} events were imported before it`,
@@ -106,6 +107,37 @@ export async function importEvents(store: EventStore, events: StoredEvent[]): Pr
     else imported++;
   }
   return { imported, skipped };
+}
+
+/**
+ * Checks, before anything is appended, that every imported event can land where it belongs:
+ * at a revision its stream already holds with the same id (a repeated import), or right
+ * after the stream's end. A stream holding another log's events is refused whole.
+ */
+async function refuseConflicts(store: EventStore, events: StoredEvent[]): Promise<void> {
+  const next = new Map<string, bigint>();
+  const held = new Map<string, string[]>();
+  for (const [index, event] of events.entries()) {
+    let ids = held.get(event.streamName);
+    if (!ids) {
+      ids = [];
+      for await (const recorded of store.readStream(event.streamName)) ids.push(recorded.id);
+      held.set(event.streamName, ids);
+      next.set(event.streamName, BigInt(ids.length));
+    }
+    const at = event.revision < BigInt(ids.length) ? ids[Number(event.revision)] : undefined;
+    const expected = next.get(event.streamName)!;
+    const fits = at !== undefined ? at === event.metadata.eventId : event.revision === expected;
+    if (!fits) {
+      throw new DomainError(
+        `event ${index + 1} (${event.type} in ${event.streamName}, revision ${event.revision}) conflicts with events already in this log: ` +
+          (at !== undefined ? `revision ${event.revision} holds event ${at}` : `the stream's next revision is ${expected}`) +
+          '; nothing was imported',
+        'import_conflict',
+      );
+    }
+    if (at === undefined) next.set(event.streamName, expected + 1n);
+  }
 }
 
 /** Maps source positions to target positions: the newest copied event at or before a source position. */

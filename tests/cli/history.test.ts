@@ -179,6 +179,17 @@ describe('history: replay, export and import', () => {
       expect((await cairn(['log', '--json', '--store', store])).lines()).toHaveLength(1);
     });
 
+    it('a conflict found late in the export (bo\'s stream, after ada\'s events) still imports nothing', async () => {
+      const store = join(tempDir(), 'other.db');
+      expectExit(await cairn(['init', '--store', store]), 0);
+      expectExit(await cairn(['join', '--role', 'builder', '--as', 'bo', '--store', store]), 0);
+      const refused = await cairn(['import', '-', '--store', store, '--json'], { input: exported });
+      expectExit(refused, 1);
+      expect(refused.json().error).toMatchObject({ code: 'import_conflict', message: expect.stringContaining('nothing was imported') });
+      expect(refused.json().error.message).toContain('instance-bo');
+      expect((await cairn(['log', '--json', '--store', store])).lines()).toHaveLength(1);
+    });
+
     it('an export with one corrupted line imports nothing and names the line (exit 2)', async () => {
       const lines = exported.trim().split('\n');
       const brokenJson = [...lines.slice(0, 4), lines[4]!.slice(0, 20), ...lines.slice(5)].join('\n');
