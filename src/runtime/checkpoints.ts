@@ -13,7 +13,18 @@ export interface Checkpoint<S = unknown> {
   logId: string;
   /** Latest `at` (epoch ms) among the folded events, so replay to a time knows whether it may start here. */
   maxAt: number | null;
+  /**
+   * The event at `position`, to find it again in the log: a log restored from a backup that
+   * shares the first event but diverged later no longer holds it there.
+   */
+  last: LastEvent | null;
   state: S;
+}
+
+export interface LastEvent {
+  id: string;
+  streamName: string;
+  revision: bigint;
 }
 
 const SAFE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -42,6 +53,7 @@ export class CheckpointStore {
         checkpoint.logId === logId &&
         typeof checkpoint.position === 'bigint' &&
         (checkpoint.maxAt === null || typeof checkpoint.maxAt === 'number') &&
+        (checkpoint.last === null || (typeof checkpoint.last === 'object' && typeof checkpoint.last?.id === 'string' && typeof checkpoint.last.revision === 'bigint')) &&
         'state' in checkpoint;
       return valid ? (checkpoint as Checkpoint) : undefined;
     } catch {

@@ -1,7 +1,7 @@
 import type { Projection, StateOf } from '../../projections/projection.js';
 import { ValidationError } from '../errors.js';
 import type { EventStore } from '../store/port.js';
-import { CheckpointStore } from './checkpoints.js';
+import { CheckpointStore, type LastEvent } from './checkpoints.js';
 import { copyState } from './state.js';
 import { toStored } from './stored.js';
 
@@ -30,6 +30,8 @@ interface Start {
   state: unknown;
   position: bigint;
   maxAt: number | null;
+  /** The event at `position` (null before any). */
+  last: LastEvent | null;
 }
 
 interface Run extends Start {
@@ -101,7 +103,7 @@ export class ProjectionRuntime {
       const start = starts[i];
       return start && start.position <= head
         ? { projection, ...start, folded: 0 }
-        : { projection, state: projection.initialState(), position: 0n, maxAt: null, shared: false, folded: 0 };
+        : { projection, state: projection.initialState(), position: 0n, maxAt: null, last: null, shared: false, folded: 0 };
     });
     return { runs, head };
   }
@@ -112,11 +114,22 @@ export class ProjectionRuntime {
       (point.time === undefined || start.maxAt === null || start.maxAt <= point.time.getTime());
     const latest = this.latest.get(projection.name);
     if (latest && latest.version === projection.version && fits(latest)) {
-      return { state: latest.state, position: latest.position, maxAt: latest.maxAt, shared: true };
+      return { state: latest.state, position: latest.position, maxAt: latest.maxAt, last: latest.last, shared: true };
     }
     const saved = logId !== undefined ? await this.checkpoints?.load(projection, logId) : undefined;
-    if (saved && fits(saved)) return { state: saved.state, position: saved.position, maxAt: saved.maxAt, shared: false };
+    if (saved && fits(saved) && (await this.stillHolds(saved.last, saved.position))) {
+      return { state: saved.state, position: saved.position, maxAt: saved.maxAt, last: saved.last, shared: false };
+    }
     return undefined;
+  }
+
+  /** Whether the log still holds a checkpoint's last event where it was folded. */
+  private async stillHolds(last: LastEvent | null, position: bigint): Promise<boolean> {
+    if (last === null) return position === 0n;
+    for await (const recorded of this.store.readStream(last.streamName, { fromRevision: last.revision, maxCount: 1 })) {
+      return recorded.id === last.id && recorded.position === position;
+    }
+    return false;
   }
 
   /** One pass over the log after the earliest run, folding each event into every run not yet past it. */
@@ -138,6 +151,7 @@ export class ProjectionRuntime {
         }
         run.state = run.projection.evolve(run.state, event);
         run.position = recorded.position;
+        run.last = { id: recorded.id, streamName: recorded.streamName, revision: recorded.revision };
         if (run.maxAt === null || at > run.maxAt) run.maxAt = at;
         run.folded++;
       }
@@ -146,18 +160,18 @@ export class ProjectionRuntime {
 
   /** Remembers a caught-up state, and saves a checkpoint if it holds anything new. */
   private async keep(run: Run): Promise<void> {
-    const { projection, state, position, maxAt } = run;
+    const { projection, state, position, maxAt, last } = run;
     const { name, version } = projection;
     const known = this.latest.get(name);
     // Concurrent calls may finish out of order: never go back to an older state.
     if (known && known.version === version && known.position >= position) return;
-    this.latest.set(name, { version, state, position, maxAt });
-    const last = this.savedAt.get(name);
-    if (run.folded === 0 || (last !== undefined && Date.now() - last < (this.options.saveIntervalMs ?? DEFAULT_SAVE_INTERVAL_MS))) return;
+    this.latest.set(name, { version, state, position, maxAt, last });
+    const savedAt = this.savedAt.get(name);
+    if (run.folded === 0 || (savedAt !== undefined && Date.now() - savedAt < (this.options.saveIntervalMs ?? DEFAULT_SAVE_INTERVAL_MS))) return;
     const logId = await this.firstEventId();
     if (logId === undefined || !this.checkpoints) return;
     this.savedAt.set(name, Date.now());
-    await this.checkpoints.save({ name, version, position, logId, maxAt, state });
+    await this.checkpoints.save({ name, version, position, logId, maxAt, last, state });
   }
 
   /** Identifies the log; the first event never changes, so it is read once. */

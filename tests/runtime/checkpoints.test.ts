@@ -87,6 +87,19 @@ describe('checkpoints', () => {
     expect(state).toEqual(fold(tasksProjection, log.events));
   });
 
+  it('ignores a checkpoint of a log that shares its start but diverged later (a restored backup)', async () => {
+    const original = realisticLog(11, 80);
+    const dir = await cacheDir();
+    await warm(original, dir, tasksProjection, 60n);
+    // The same first 40 events, then another history: the checkpoint's event 60 is not in it.
+    const diverged = [...original.upTo(40n), ...realisticLog(12, 80, { salt: 2 }).events.slice(40)];
+    const store = new InMemoryEventStore();
+    await appendEvents(store, diverged);
+    const { state, position } = await new ProjectionRuntime(store, dir).current(tasksProjection);
+    expect(position).toBe(80n);
+    expect(state).toEqual(fold(tasksProjection, diverged));
+  });
+
   it('ignores a checkpoint past the end of the log', async () => {
     const log = realisticLog(11, 80);
     const dir = await cacheDir();
@@ -138,7 +151,7 @@ describe('checkpoints', () => {
   it('never lets a reader see a half-written checkpoint while others write', async () => {
     const dir = await cacheDir();
     const checkpoints = new CheckpointStore(dir);
-    const big = (n: number): Checkpoint => ({ name: 'tasks', version: 1, position: BigInt(n), logId: 'log', maxAt: n, state: { filler: 'x'.repeat(200_000 + n) } });
+    const big = (n: number): Checkpoint => ({ name: 'tasks', version: 1, position: BigInt(n), logId: 'log', maxAt: n, last: null, state: { filler: 'x'.repeat(200_000 + n) } });
     const writes = Array.from({ length: 20 }, (_, n) => checkpoints.save(big(n + 1)));
     const reads = Array.from({ length: 40 }, () => checkpoints.load({ name: 'tasks', version: 1 }, 'log'));
     expect(await Promise.all(writes)).toEqual(Array(20).fill(true));
