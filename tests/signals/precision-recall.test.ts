@@ -29,22 +29,14 @@ describe('convergence detection on labelled paraphrases (npm run eval:convergenc
 });
 
 describe('cost per new finding stays flat as the log grows', () => {
-  // Absolute p99 is measured by `npm run eval:convergence -- --bench 100000` (target < 5 ms);
-  // under a parallel test run timings are noisy, so here we pin what makes it hold: bounded
-  // buckets and a median cost that does not grow with the log.
-  it('the median cost at 30,000 findings is within 2.5× of the cost at 3,000', () => {
+  // Timings belong to `npm run bench -- --only convergence` (p99 per finding at 1k/10k/100k);
+  // here we pin what makes the cost flat: every candidate bucket stays bounded, so a new
+  // finding is compared with a bounded number of earlier ones however long the log is.
+  it('keeps every candidate bucket at 48 findings or fewer over 30,000 findings', () => {
     let state = convergenceProjection.initialState();
-    const ms: number[] = [];
-    for (const event of syntheticFindings(30_000)) {
-      const t = performance.now();
-      state = convergenceProjection.evolve(state, event);
-      ms.push(performance.now() - t);
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const early = median(ms.slice(2_000, 4_000));
-    const late = median(ms.slice(-2_000));
-    expect(late).toBeLessThan(2.5 * early);
-    expect(late).toBeLessThan(5);
-    expect(Math.max(...Object.values(state.index.buckets).map((b) => b.length))).toBeLessThanOrEqual(48);
+    for (const event of syntheticFindings(30_000)) state = convergenceProjection.evolve(state, event);
+    const sizes = Object.values(state.index.buckets).map((b) => b.length);
+    expect(Object.keys(state.findings)).toHaveLength(30_000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(48);
   });
 });
