@@ -7,9 +7,9 @@ import type { App } from './app.js';
 import type { Caller } from './operation.js';
 import { defineOperation } from './operation.js';
 
-/** Runs a command on the caller's own instance stream. */
-export async function runInstanceCommand(app: App, caller: Caller, command: (actor: Actor) => InstanceCommand) {
-  const actor = await actorOf(app, caller);
+/** Runs a command on the caller's own instance stream (given the caller, or its already loaded actor). */
+export async function runInstanceCommand(app: App, who: Caller | Actor, command: (actor: Actor) => InstanceCommand) {
+  const actor = 'seenUpTo' in who ? who : await actorOf(app, who);
   const { events, state } = await handleCommand({
     store: app.store,
     streamName: streamName('instance', actor.instanceId),

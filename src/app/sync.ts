@@ -23,7 +23,7 @@ export const sync = defineOperation({
     // every sync append another InstanceSynced, even with nothing new.
     const news = Object.keys(digest.counts).length > 0;
     if (news && digest.upTo > actor.seenUpTo) {
-      await runInstanceCommand(app, caller, (a) => ({ type: 'sync', instanceId: a.instanceId, upTo: digest.upTo }));
+      await runInstanceCommand(app, actor, (a) => ({ type: 'sync', instanceId: a.instanceId, upTo: digest.upTo }));
     }
     return digest;
   },
