@@ -73,8 +73,8 @@ export async function showViews(
   return { position, now, views };
 }
 
-/** The time of the event at a position: the moment a replay at that position stands in. */
-async function timeOf(app: App, position: bigint): Promise<Date> {
+/** The time of the event at (or last before) a position: the moment a replay at that position stands in. */
+export async function timeOf(app: App, position: bigint): Promise<Date> {
   for await (const recorded of app.store.readAll({ before: position + 1n, direction: 'backwards', maxCount: 1 })) {
     return new Date(toStored(recorded).metadata.at);
   }

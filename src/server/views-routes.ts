@@ -3,19 +3,10 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../events/index.js';
 import type { App } from '../app/app.js';
 import { replay } from '../app/replay.js';
-import { VIEW_NAMES, VIEWS, showViews } from '../app/views.js';
+import { VIEW_NAMES, VIEWS, showViews, timeOf } from '../app/views.js';
 import { toPlainJson } from '../runtime/json.js';
-import { toStored } from '../runtime/stored.js';
 import { HttpError } from './errors.js';
 import { viewSeries } from './series.js';
-
-/** When the event at (or last before) a position was written. */
-async function timeOfPosition(app: App, position: bigint): Promise<Date> {
-  for await (const recorded of app.store.readAll({ before: position + 1n, direction: 'backwards', maxCount: 1 })) {
-    return new Date(toStored(recorded).metadata.at);
-  }
-  return new Date(0);
-}
 
 const SeriesQuery = z.strictObject({
   view: z.string().max(40),
@@ -45,7 +36,7 @@ export function viewsRoutes(app: App): Hono {
     const until = query.until === undefined ? undefined : BigInt(query.until);
     const head = await app.store.headPosition();
     // Live: up to now. At a past position: up to the time of the event there.
-    const end = until === undefined || until >= head ? app.clock() : await timeOfPosition(app, until);
+    const end = until === undefined || until >= head ? app.clock() : await timeOf(app, until);
     const points = await viewSeries(app, view, { points: query.points, until, end });
     return c.json({ view: query.view, head: String(head), points });
   });
