@@ -29,8 +29,16 @@ export const Id = z
   });
 
 /** "all" and "role:NAME" address many instances in a message: no instance may be called that. */
-export const InstanceId = Id.refine((id) => id !== 'all' && !id.startsWith('role:'), {
+const NotAnAddress = Id.refine((id) => id !== 'all' && !id.startsWith('role:'), {
   message: 'must not be "all" or start with "role:" (those address many instances)',
+});
+
+/** Who wrote an event: an instance, or "anonymous" for a read recorded without an identity. */
+export const Author = NotAnAddress;
+
+/** An instance's id. "anonymous" is what reads without an identity are recorded as. */
+export const InstanceId = NotAnAddress.refine((id) => id !== 'anonymous', {
+  message: 'must not be "anonymous" (reads without an identity are recorded under that name)',
 });
 
 export const Role = z

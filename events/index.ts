@@ -5,6 +5,8 @@ import { QuestionClosed, QuestionPosed } from './question.js';
 import { FindingRecorded } from './finding.js';
 import { MessagePosted } from './message.js';
 import { SynthesisPublished } from './synthesis.js';
+import { ContentShown } from './exposure.js';
+import { ConvergenceJudged } from './judgment.js';
 import { CURRENT_SCHEMA_VERSION, EventMetadata } from './metadata.js';
 import { ValidationError, issuesOf, parseOrThrow } from './validation.js';
 import { upcast, type UpcasterRegistry } from './upcast.js';
@@ -14,6 +16,7 @@ export * from './metadata.js';
 export * from './validation.js';
 export * from './streams.js';
 export * from './upcast.js';
+export { ANONYMOUS, MAX_SHOWN_STREAMS, ShownStream } from './exposure.js';
 
 /** Every event cairn knows, as `{ type, data }`. */
 export const CairnEventSchema = z.discriminatedUnion('type', [
@@ -33,6 +36,8 @@ export const CairnEventSchema = z.discriminatedUnion('type', [
   FindingRecorded,
   MessagePosted,
   SynthesisPublished,
+  ContentShown,
+  ConvergenceJudged,
 ]);
 export type CairnEvent = z.infer<typeof CairnEventSchema>;
 export type EventType = CairnEvent['type'];

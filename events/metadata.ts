@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, InstanceId, PositionString, Role, Timestamp } from './fields.js';
+import { Author, Id, PositionString, Role, Timestamp } from './fields.js';
 
 /** The schema version every event is written with today. Older versions are upcast on read. */
 export const CURRENT_SCHEMA_VERSION = 1;
@@ -12,7 +12,7 @@ export const CURRENT_SCHEMA_VERSION = 1;
 export const EventMetadata = z
   .object({
     eventId: z.uuid({ message: 'must be a UUID' }),
-    instanceId: InstanceId,
+    instanceId: Author,
     role: Role,
     at: Timestamp,
     seenUpTo: PositionString,

@@ -1,11 +1,14 @@
 import type { CairnEvent } from './index.js';
+import { ANONYMOUS } from './exposure.js';
 
 /**
  * Stream names carry their category before the first "-", so projections (and KurrentDB's
  * `$ce-` streams) can select them: instance-<id>, task-<id>, question-<id>, finding-<id>,
- * message-<id>, synthesis-<id>.
+ * message-<id>, synthesis-<id>; exposure-<instance> holds what reads showed an instance
+ * (exposure-anonymous, reads without an identity); judgment-<earlier>~<later> the judgments
+ * of one candidate convergence ("~" never occurs in an id).
  */
-export const STREAM_CATEGORIES = ['instance', 'task', 'question', 'finding', 'message', 'synthesis'] as const;
+export const STREAM_CATEGORIES = ['instance', 'task', 'question', 'finding', 'message', 'synthesis', 'exposure', 'judgment'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export const streamName = (category: StreamCategory, id: string): string => `${category}-${id}`;
@@ -40,5 +43,12 @@ export function streamOf(event: CairnEvent): string {
       return streamName('message', event.data.messageId);
     case 'SynthesisPublished':
       return streamName('synthesis', event.data.synthesisId);
+    case 'ContentShown':
+      return streamName('exposure', event.data.instanceId ?? ANONYMOUS);
+    case 'ConvergenceJudged':
+      return judgmentStream(event.data.earlier, event.data.later);
   }
 }
+
+/** The stream of one candidate convergence's judgments. */
+export const judgmentStream = (earlier: string, later: string): string => streamName('judgment', `${earlier}~${later}`);

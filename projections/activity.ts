@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../events/index.js';
+import { ANONYMOUS, type StoredEvent } from '../events/index.js';
 import type { Projection } from './projection.js';
 import { bump, dict, laterAt, topicKey, type Dict } from './shared.js';
 
@@ -51,10 +51,12 @@ export interface RoleView extends RoleRecord {
 
 export const activityProjection: Projection<ActivityState> = {
   name: 'activity',
-  version: 1,
+  version: 2,
   initialState: () => ({ instances: dict(), roles: dict(), taskTags: dict(), holders: dict() }),
   evolve(state, event) {
     const { instanceId, role, at } = event.metadata;
+    // Reads without an identity are nobody's activity.
+    if (instanceId === ANONYMOUS) return state;
     const author = instanceOf(state, instanceId, role);
     bump(author.events, event.type);
     author.lastSeen = laterAt(author.lastSeen, at);

@@ -1,15 +1,19 @@
 import type { StoredEvent } from '../events/index.js';
 import { own } from '../src/similarity/own.js';
 import { DEFAULT_LIMITS, addDocument, decisiveScore, emptyIndex, sharedStems, type SimilarityIndex } from '../src/similarity/similarity-index.js';
+import { anonymousReadBefore, causalityProjection, describePath, knows, pathTo, type AnonymousRead, type CausalityState, type PathStep } from './causality.js';
 import type { Projection } from './projection.js';
+import { dict, type Dict } from './shared.js';
 
 /**
  * Convergence: findings by different instances that say much the same thing. Whether two
- * of them were reached independently is a fact of the log, not a guess: the later author
- * had not synced past the earlier finding (`seenUpTo` below its position) and cites it
- * neither directly nor through a chain of cites (syntheses count as citing what they
- * integrate). Similar pairs that fail the test are echoes: agreement after reading, which
- * proves nothing. A finding never converges with its own author's findings.
+ * of them were reached independently is a fact of the log, not a guess: they are concurrent
+ * in Lamport's sense (causality.ts), so neither author could have been shown the other's
+ * finding, directly or through anything written by someone who had been (messages, syntheses,
+ * findings, tasks, syncs, cites). Similar pairs where one happened before the other are
+ * echoes, each with the path that makes it one. A finding never converges with its own
+ * author's findings. Agents who wrote neither finding may judge a candidate (same or
+ * different); judgments are folded here too.
  *
  * Every pair is scored once, when the later finding is folded, and kept if it clears the
  * index floors; the threshold is applied at query time, so one state serves every threshold
@@ -29,57 +33,38 @@ export interface FindingNode {
   topic?: string;
 }
 
-/** Why a similar pair is not independent. */
-export type Echo = { because: 'cites'; path: string[] } | { because: 'synced'; seenUpTo: bigint };
-
 /** A similar pair of findings by different instances, scored when the later one arrived. */
 export interface Link {
   earlier: string;
   later: string;
   lexical: number;
   semantic?: number;
-  /** null: independent, a convergence. */
-  echo: Echo | null;
+  /** The earlier finding happened before the later one: agreement after exposure, which proves nothing. */
+  echo: boolean;
+}
+
+export interface Judgment {
+  verdict: 'same' | 'different';
+  reason: string;
+  position: bigint;
+  at: string;
 }
 
 export interface ConvergenceState {
   index: SimilarityIndex;
   findings: Record<string, FindingNode>;
-  /** What each finding cites and each synthesis integrates: the graph echoes travel along. */
-  citesOf: Record<string, string[]>;
+  /** Happens-before over the whole log: who had been shown what, and how. */
+  causality: CausalityState;
   links: Link[];
   /** Finding id → indices into `links`. */
   linksOf: Record<string, number[]>;
+  /** "earlier~later" → judge → its latest judgment. */
+  judgments: Dict<Dict<Judgment>>;
 }
 
 // ---- fold ----
 
-/** The shortest chain of cites from `from` to `to` ([from, …, to]), or null. */
-function citePath(citesOf: Record<string, string[]>, from: string, to: string): string[] | null {
-  const cameFrom = new Map<string, string>([[from, from]]);
-  const queue = [from];
-  for (let i = 0; i < queue.length; i++) {
-    const node = queue[i]!;
-    for (const next of own(citesOf, node) ?? []) {
-      if (cameFrom.has(next)) continue;
-      cameFrom.set(next, node);
-      if (next === to) {
-        const path = [to];
-        for (let n = node; n !== from; n = cameFrom.get(n)!) path.push(n);
-        return [...path, from].reverse();
-      }
-      queue.push(next);
-    }
-  }
-  return null;
-}
-
-function echoOf(state: ConvergenceState, earlier: FindingNode, later: FindingNode): Echo | null {
-  const path = citePath(state.citesOf, later.findingId, earlier.findingId);
-  if (path) return { because: 'cites', path };
-  if (later.seenUpTo >= earlier.position) return { because: 'synced', seenUpTo: later.seenUpTo };
-  return null;
-}
+export const linkKey = (earlier: string, later: string): string => `${earlier}~${later}`;
 
 function addLink(state: ConvergenceState, link: Link): void {
   const i = state.links.push(link) - 1;
@@ -91,8 +76,11 @@ function addLink(state: ConvergenceState, link: Link): void {
 }
 
 function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
-  if (event.type === 'SynthesisPublished') {
-    state.citesOf[event.data.synthesisId] = [...event.data.integrates];
+  // Causality first: a finding's own cites are part of what its author knew when writing it.
+  causalityProjection.evolve(state.causality, event);
+  if (event.type === 'ConvergenceJudged') {
+    const { earlier, later, by, verdict, reason } = event.data;
+    (state.judgments[linkKey(earlier, later)] ??= dict())[by] = { verdict, reason, position: event.position, at: event.metadata.at };
     return state;
   }
   if (event.type !== 'FindingRecorded' || own(state.findings, event.data.findingId)) return state;
@@ -108,11 +96,10 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
   };
   if (data.topic !== undefined) node.topic = data.topic;
   state.findings[node.findingId] = node;
-  state.citesOf[node.findingId] = [...data.cites];
   for (const n of addDocument(state.index, node.findingId, data.summary, data.embedding, DEFAULT_LIMITS)) {
     const earlier = own(state.findings, n.id)!;
     if (earlier.instanceId === node.instanceId) continue;
-    const echo = echoOf(state, earlier, node);
+    const echo = knows(state.causality, node.instanceId, earlier.instanceId, earlier.position);
     addLink(
       state,
       n.semantic === undefined
@@ -125,8 +112,8 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
 
 export const convergenceProjection: Projection<ConvergenceState> = {
   name: 'convergence',
-  version: 1,
-  initialState: () => ({ index: emptyIndex(), findings: {}, citesOf: {}, links: [], linksOf: {} }),
+  version: 2,
+  initialState: () => ({ index: emptyIndex(), findings: {}, causality: causalityProjection.initialState(), links: [], linksOf: {}, judgments: dict() }),
   evolve,
 };
 
@@ -165,6 +152,14 @@ export const isSimilar = (link: Pick<Link, 'lexical' | 'semantic'>, options: Con
 
 export type LinkKind = 'convergence' | 'echo';
 
+/** Where agents' judgments leave a candidate: more "same" than "different" confirms it. */
+export type JudgmentStatus = 'confirmed' | 'rejected' | 'disputed' | 'unjudged';
+
+export interface JudgmentView {
+  status: JudgmentStatus;
+  judges: { by: string; verdict: 'same' | 'different'; reason: string; position: bigint }[];
+}
+
 export interface LinkView {
   earlier: string;
   later: string;
@@ -172,8 +167,13 @@ export interface LinkView {
   score: number;
   measure: 'lexical' | 'semantic';
   shared: string[];
-  /** One sentence: why the pair is independent, or why it is an echo. */
+  /** One sentence: why the pair is independent, or the path that makes it an echo. */
   reason: string;
+  /** For an echo: how the earlier finding reached the later one's author, newest hop first. */
+  path?: PathStep[];
+  /** For a convergence: a read without an identity showed the earlier finding before the later was recorded. */
+  anonymousRead?: AnonymousRead;
+  judgment: JudgmentView;
 }
 
 export interface ClusterMember extends FindingNode {
@@ -196,20 +196,48 @@ export interface ConvergenceReport {
   convergences: Cluster[];
   /** Clusters whose every pair was reached after seeing the other: reported apart, never as validation. */
   echoes: Cluster[];
+  /** Candidates that agents judged different: shown apart, in no cluster. */
+  rejected: LinkView[];
+  /** How many candidates (convergence links) are confirmed, rejected, disputed or still unjudged. */
+  judged: Record<JudgmentStatus, number>;
 }
 
-export function explain(state: ConvergenceState, link: Link): string {
+const findingStream = (id: string) => `finding-${id}`;
+
+export function judgmentOf(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): JudgmentView {
+  const byJudge = own(state.judgments, linkKey(link.earlier, link.later));
+  if (!byJudge) return { status: 'unjudged', judges: [] };
+  const judges = Object.keys(byJudge)
+    .sort()
+    .map((by) => ({ by, verdict: byJudge[by]!.verdict, reason: byJudge[by]!.reason, position: byJudge[by]!.position }));
+  const same = judges.filter((j) => j.verdict === 'same').length;
+  const different = judges.length - same;
+  return { status: same > different ? 'confirmed' : different > same ? 'rejected' : 'disputed', judges };
+}
+
+/** The path by which the earlier finding reached the later one's author, if it did. */
+export function echoPath(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): PathStep[] | undefined {
   const e = own(state.findings, link.earlier)!;
   const l = own(state.findings, link.later)!;
-  if (!link.echo) {
-    return `independent: ${l.instanceId} had synced to ${l.seenUpTo} when recording ${l.findingId}, before ${e.findingId} (position ${e.position}), and cites it neither directly nor through other findings`;
-  }
-  if (link.echo.because === 'synced') {
-    return `echo: ${l.instanceId} had synced to ${link.echo.seenUpTo}, past ${e.findingId} (position ${e.position}), before recording ${l.findingId}`;
-  }
-  const via = link.echo.path.slice(1, -1);
-  return `echo: ${l.findingId} cites ${e.findingId}${via.length ? ` through ${via.join(' → ')}` : ''}`;
+  return pathTo(state.causality, l.instanceId, l.position, { author: e.instanceId, position: e.position, stream: findingStream(e.findingId) });
 }
+
+function explainLink(state: ConvergenceState, link: Link): Pick<LinkView, 'reason' | 'path' | 'anonymousRead'> {
+  const e = own(state.findings, link.earlier)!;
+  const l = own(state.findings, link.later)!;
+  if (link.echo) {
+    const path = echoPath(state, link) ?? [];
+    return { reason: `echo: ${describePath(path, { author: e.instanceId, stream: findingStream(e.findingId) })}, before recording ${l.findingId}`, path };
+  }
+  const anonymous = anonymousReadBefore(state.causality, findingStream(e.findingId), e.position, l.position);
+  const reason =
+    `independent: when ${l.instanceId} recorded ${l.findingId} (position ${l.position}), no read, sync, cite or message had brought it ${e.instanceId}'s ${e.findingId} (position ${e.position}), directly or through anyone` +
+    (anonymous ? `; but a read without an identity (\`${anonymous.via}\` at ${anonymous.at}) showed ${e.findingId} before it: if ${l.instanceId} made it, this is an echo` : '');
+  return anonymous ? { reason, anonymousRead: anonymous } : { reason };
+}
+
+/** The explanation of a link in one sentence (kept for callers that want only the words). */
+export const explain = (state: ConvergenceState, link: Link): string => explainLink(state, link).reason;
 
 function view(state: ConvergenceState, link: Link): LinkView {
   return {
@@ -219,14 +247,31 @@ function view(state: ConvergenceState, link: Link): LinkView {
     score: decisiveScore(link),
     measure: link.semantic === undefined ? 'lexical' : 'semantic',
     shared: sharedStems(state.index, link.earlier, link.later),
-    reason: explain(state, link),
+    ...explainLink(state, link),
+    judgment: judgmentOf(state, link),
   };
 }
 
 const distinct = (xs: string[]): string[] => [...new Set(xs)].sort();
 
+/** A candidate counts when the matcher finds it similar, or when agents confirmed it, unless they rejected it. */
+function candidateStatus(state: ConvergenceState, link: Link, options: ConvergenceOptions): JudgmentStatus | 'dropped' {
+  const status = judgmentOf(state, link).status;
+  if (status === 'confirmed') return status;
+  return isSimilar(link, options) ? status : 'dropped';
+}
+
 export function convergenceClusters(state: ConvergenceState, options: ConvergenceOptions = {}): ConvergenceReport {
-  const links = state.links.filter((l) => isSimilar(l, options));
+  const judged: Record<JudgmentStatus, number> = { confirmed: 0, rejected: 0, disputed: 0, unjudged: 0 };
+  const rejected: LinkView[] = [];
+  const links: Link[] = [];
+  for (const l of state.links) {
+    const status = candidateStatus(state, l, options);
+    if (status === 'dropped') continue;
+    if (!l.echo) judged[status]++;
+    if (status === 'rejected') rejected.push(view(state, l));
+    else links.push(l);
+  }
   // Union-find (with path halving) over the similar links: clusters are its components.
   const parent = new Map<string, string>();
   const find = (x: string): string => {
@@ -272,6 +317,8 @@ export function convergenceClusters(state: ConvergenceState, options: Convergenc
       .filter((c) => c.kind === 'convergence')
       .sort((a, b) => b.roles.length - a.roles.length || b.instances.length - a.instances.length || recentFirst(a, b)),
     echoes: clusters.filter((c) => c.kind === 'echo').sort(recentFirst),
+    rejected,
+    judged,
   };
 }
 
@@ -287,4 +334,42 @@ export function matchesFor(state: ConvergenceState, findingId: string, options: 
     .filter((l) => isSimilar(l, options))
     .map((l) => ({ ...view(state, l), other: own(state.findings, l.earlier === findingId ? l.later : l.earlier)! }))
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'convergence' ? -1 : 1) || b.score - a.score);
+}
+
+/** A kept candidate pair, in either order, or undefined. */
+export function linkBetween(state: ConvergenceState, a: string, b: string): Link | undefined {
+  for (const i of own(state.linksOf, a) ?? []) {
+    const l = state.links[i]!;
+    if ((l.earlier === a && l.later === b) || (l.earlier === b && l.later === a)) return l;
+  }
+  return undefined;
+}
+
+/** Independent candidates no agent has judged yet, newest first: what a reflector is reminded of. */
+export function unjudgedCandidates(state: ConvergenceState, options: ConvergenceOptions = {}, limit = 5): { total: number; links: LinkView[] } {
+  const open: Link[] = [];
+  for (const l of state.links) if (!l.echo && isSimilar(l, options) && !own(state.judgments, linkKey(l.earlier, l.later))) open.push(l);
+  return { total: open.length, links: open.slice(-limit).reverse().map((l) => view(state, l)) };
+}
+
+/**
+ * How well the matcher agrees with agents' judgments: of the judged candidates it calls
+ * similar at this threshold, the share confirmed (its precision), and the judged-same pairs
+ * it would miss.
+ */
+export function matcherCalibration(state: ConvergenceState, options: ConvergenceOptions = {}) {
+  let confirmed = 0;
+  let rejected = 0;
+  let missed = 0;
+  for (const key of Object.keys(state.judgments)) {
+    const [earlier, later] = key.split('~') as [string, string];
+    const link = linkBetween(state, earlier, later);
+    if (!link) continue;
+    const status = judgmentOf(state, link).status;
+    if (status !== 'confirmed' && status !== 'rejected') continue;
+    if (isSimilar(link, options)) status === 'confirmed' ? confirmed++ : rejected++;
+    else if (status === 'confirmed') missed++;
+  }
+  const judged = confirmed + rejected;
+  return { judged, confirmed, rejected, missedBelowThreshold: missed, precision: judged === 0 ? null : confirmed / judged };
 }

@@ -227,6 +227,8 @@ const PRUNE_SLACK_MS = 24 * 3600 * 1000;
 
 function evolve(state: HealthState, event: StoredEvent): HealthState {
   const { metadata } = event;
+  // Records of what reads showed are neither discoveries nor coordination.
+  if (event.type === 'ContentShown') return state;
   if (event.type === 'InstanceJoined') state.roles[event.data.instanceId] = event.data.role;
   else if (event.type === 'RoleChanged') state.roles[event.data.instanceId] = event.data.to;
   else if (state.roles[metadata.instanceId] !== metadata.role || !Object.hasOwn(state.roles, metadata.instanceId)) state.roles[metadata.instanceId] = metadata.role;

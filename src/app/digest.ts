@@ -29,7 +29,8 @@ export function digestFor(me: { instanceId: string; role: string }, from: bigint
   for (const event of events) {
     digest.upTo = event.position;
     const author = event.metadata.instanceId;
-    if (author === me.instanceId) continue;
+    // Its own events are not news, and neither are records of what reads showed.
+    if (author === me.instanceId || event.type === 'ContentShown') continue;
     digest.counts[event.type] = (digest.counts[event.type] ?? 0) + 1;
     switch (event.type) {
       case 'InstanceJoined':

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { inboxOf, inboxProjection } from '../../projections/inbox.js';
+import { convergenceProjection, unjudgedCandidates } from '../../projections/convergence.js';
+import { loadInstance } from '../domain/instance.js';
+import { convergenceOptions } from './signals.js';
 import { requireIdentity } from './actor.js';
 import { runInstanceCommand } from './instance-commands.js';
 import { defineOperation } from './operation.js';
@@ -25,6 +28,9 @@ export const inbox = defineOperation({
       await runInstanceCommand(app, caller, (a) => ({ type: 'markRead', instanceId: a.instanceId, upTo: newest }));
       markedUpTo = newest;
     }
-    return { instanceId, position, unread: messages.filter((m) => m.unread).length, messages, markedUpTo };
+    // A reflector is reminded of the candidate convergences nobody has judged yet.
+    const role = (await loadInstance(app.store, instanceId)).state.role;
+    const reminders = role === 'reflector' ? { unjudged: unjudgedCandidates((await app.runtime.current(convergenceProjection)).state, convergenceOptions()) } : undefined;
+    return { instanceId, position, unread: messages.filter((m) => m.unread).length, messages, markedUpTo, reminders };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nonEmptyText } from '../../events/index.js';
-import { convergenceClusters, convergenceOptionsFromEnv, convergenceProjection, type ConvergenceOptions } from '../../projections/convergence.js';
+import { convergenceClusters, convergenceOptionsFromEnv, convergenceProjection, matcherCalibration, type ConvergenceOptions } from '../../projections/convergence.js';
 import { findingsProjection, listFindings } from '../../projections/findings.js';
 import { activityProjection } from '../../projections/activity.js';
 import { healthProjection, healthReport } from '../../projections/health.js';
@@ -38,8 +38,10 @@ export const health = defineOperation({
   writes: false,
   async run(app, input) {
     const [h, c] = await app.runtime.currentMany([healthProjection, convergenceProjection]);
-    const report = healthReport(h.state, { now: app.clock(), windowMs: input.window, convergence: c.state, ...convergenceOptions(input.threshold) });
-    return { position: h.position, ...report };
+    const options = convergenceOptions(input.threshold);
+    const report = healthReport(h.state, { now: app.clock(), windowMs: input.window, convergence: c.state, ...options });
+    // The matcher held against agents' judgments: its precision on the candidates they judged.
+    return { position: h.position, ...report, matcher: matcherCalibration(c.state, options) };
   },
 });
 

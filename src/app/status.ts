@@ -6,6 +6,8 @@ import { defineOperation } from './operation.js';
 import { findingsProjection, listFindings } from '../../projections/findings.js';
 import { inboxProjection } from '../../projections/inbox.js';
 import { coordinatorSuggestions } from '../signals/suggestions.js';
+import { convergenceProjection, unjudgedCandidates } from '../../projections/convergence.js';
+import { convergenceOptions } from './signals.js';
 
 /** Suggestions compare recent findings pairwise across instances: keep that bounded. */
 const RECENT_FINDINGS = 300;
@@ -20,12 +22,13 @@ export const status = defineOperation({
   input: z.strictObject({}),
   writes: false,
   async run(app) {
-    const [tasks, activity, questions, findings, inbox] = await app.runtime.currentMany([
+    const [tasks, activity, questions, findings, inbox, convergence] = await app.runtime.currentMany([
       tasksProjection,
       activityProjection,
       questionsProjection,
       findingsProjection,
       inboxProjection,
+      convergenceProjection,
     ]);
     const now = app.clock();
     const board = taskBoard(tasks.state, now);
@@ -55,6 +58,8 @@ export const status = defineOperation({
       open: board.filter((t) => t.status === 'open'),
       questions: listQuestions(questions.state, { status: 'open' }),
       suggestions,
+      // Candidates no agent has judged: the reflector's to confirm or reject (`cairn judge`).
+      unjudged: unjudgedCandidates(convergence.state, convergenceOptions()),
     };
   },
 });

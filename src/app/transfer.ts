@@ -78,7 +78,7 @@ export function parseExport(text: string): { event: StoredEvent; line: number }[
 
 /**
  * Appends exported events in their order. Positions are the target's own; position-valued
- * fields (metadata.seenUpTo, InstanceSynced.upTo, InboxRead.upTo) are translated so that
+ * fields (metadata.seenUpTo, InstanceSynced.upTo, InboxRead.upTo, ContentShown.upTo) are translated so that
  * "had this instance seen that event?" keeps its answer in the new log.
  */
 export async function importEvents(store: EventStore, events: StoredEvent[]): Promise<ImportResult> {
@@ -171,6 +171,6 @@ export function translatePositions(
 ): { data: Record<string, unknown>; metadata: Record<string, unknown> } {
   const metadata = { ...event.metadata, seenUpTo: String(map(BigInt(event.metadata.seenUpTo))) };
   const data: Record<string, unknown> = { ...event.data };
-  if (event.type === 'InstanceSynced' || event.type === 'InboxRead') data.upTo = String(map(BigInt(event.data.upTo)));
+  if (event.type === 'InstanceSynced' || event.type === 'InboxRead' || event.type === 'ContentShown') data.upTo = String(map(BigInt(event.data.upTo)));
   return { data, metadata };
 }

@@ -7,7 +7,9 @@ import { exportLog, importEvents, parseExport } from '../app/transfer.js';
 import { ValidationError, issuesOf } from '../../events/validation.js';
 import { toPlainJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
-import { withApp, type GlobalOptions } from './context.js';
+import { recordExposure, shownStreams, type Shown } from '../app/exposure.js';
+import type { App } from '../app/app.js';
+import { identityOf, remoteOf, withApp, type GlobalOptions } from './context.js';
 import { clip, printJson, printLine } from './output.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
@@ -46,6 +48,7 @@ export function registerLogCommands(program: Command): void {
       if (!parsed.success) throw new ValidationError(issuesOf(parsed.error).map((i) => ({ ...i, field: `--${i.field}` })));
       await withApp(globals, async (app) => {
         const { events } = await log.run(app, parsed.data, {});
+        await shown(app, globals, 'log', { streams: shownStreams(events) });
         for (const event of events) printEvent(event, globals.json);
         if (!options.follow) return;
         const input = parsed.data;
@@ -57,6 +60,7 @@ export function registerLogCommands(program: Command): void {
           const event = toStored(recorded);
           if (input.type && !input.type.includes(event.type)) continue;
           if (input.instance && event.metadata.instanceId !== input.instance) continue;
+          await shown(app, globals, 'log', { streams: shownStreams(event) });
           printEvent(event, globals.json);
         }
       });
@@ -71,7 +75,11 @@ export function registerLogCommands(program: Command): void {
       await withApp(globals, async (app) => {
         const out: NodeJS.WritableStream = options.out ? createWriteStream('', { fd: openForWriting(options.out) }) : process.stdout;
         let count = 0;
+        // A snapshot up to the head now: exactly what is recorded as shown.
+        const head = await app.store.headPosition();
+        await shown(app, globals, 'export', { streams: [], everything: true });
         for await (const event of exportLog(app.store)) {
+          if (BigInt(event.position) > head) break;
           if (!out.write(`${JSON.stringify(event)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
           count++;
         }
@@ -102,6 +110,15 @@ export function registerLogCommands(program: Command): void {
         else printLine(`imported ${result.imported} events${result.skipped ? `, ${result.skipped} already present` : ''}`);
       });
     });
+}
+
+/**
+ * Records what a command is about to print, as the instance named or anonymously. Against a
+ * cairn server (CAIRN_URL) the server records it, as the token's instance, when it sends it.
+ */
+async function shown(app: App, globals: GlobalOptions, via: string, what: Shown): Promise<void> {
+  if (remoteOf(globals)) return;
+  await recordExposure(app, { instanceId: identityOf(globals) }, via, what);
 }
 
 /** Opens --out at once, so that a path that cannot be written is bad input (exit 2), not a crash. */

@@ -10,6 +10,7 @@ import { status } from '../app/status.js';
 import { wait } from '../app/wait.js';
 import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
+import { judge } from '../app/judge.js';
 import { formatDuration } from '../app/duration.js';
 import type { CliSpec } from './bridge.js';
 import { clip, table } from './output.js';
@@ -139,9 +140,14 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--mark-read', key: 'markRead', description: 'advance your read cursor past the messages shown' },
     ],
     render: (r: Awaited<ReturnType<typeof inbox.run>>) =>
-      r.messages.length === 0
-        ? 'no unread messages'
-        : r.messages.map((m) => `${m.unread ? '*' : ' '} ${m.messageId}  ${m.at}  from ${m.from} to ${m.to}\n    ${m.body.replace(/\n/g, '\n    ')}`).join('\n'),
+      [
+        r.messages.length === 0
+          ? 'no unread messages'
+          : r.messages.map((m) => `${m.unread ? '*' : ' '} ${m.messageId}  ${m.at}  from ${m.from} to ${m.to}\n    ${m.body.replace(/\n/g, '\n    ')}`).join('\n'),
+        ...(r.reminders && r.reminders.unjudged.total > 0
+          ? [`reminder: ${r.reminders.unjudged.total} candidate convergences await a judgment, e.g. ${r.reminders.unjudged.links.map((l) => `${l.earlier}~${l.later}`).join(', ')} (\`cairn judge LINK --same|--different --reason TEXT\`)`]
+          : []),
+      ].join('\n'),
   },
   {
     op: sync,
@@ -193,6 +199,11 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       sections.push(r.open.length === 0 ? 'open tasks: none' : `open tasks:\n${r.open.map((t) => `  ${t.taskId} ${clip(t.title)}`).join('\n')}`);
       if (r.questions.length > 0) sections.push(`open questions:\n${r.questions.map((q) => `  ${q.questionId} (${q.findings.length} findings) ${clip(q.text)}`).join('\n')}`);
       if (r.suggestions.length > 0) sections.push(`suggestions:\n${r.suggestions.map((x) => `  ${x.text}`).join('\n')}`);
+      if (r.unjudged.total > 0) {
+        sections.push(
+          `unjudged convergences (${r.unjudged.total}; a reflector confirms or rejects each with \`cairn judge\`):\n${r.unjudged.links.map((l) => `  ${l.earlier}~${l.later} ${l.score.toFixed(2)}`).join('\n')}`,
+        );
+      }
       return sections.join('\n\n');
     },
   },
@@ -208,16 +219,34 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     op: convergence,
     options: [{ flags: '--threshold <score>', key: 'threshold', description: 'similarity from 0 to 1 (default 0.3, or $CAIRN_CONVERGENCE_THRESHOLD)', number: true }],
     render: (r: Awaited<ReturnType<typeof convergence.run>>) => {
+      const judged = (l: (typeof r.rejected)[number]) => (l.kind === 'convergence' ? ` [${l.judgment.status}${l.judgment.judges.length ? `: ${l.judgment.judges.map((j) => `${j.by} ${j.verdict}`).join(', ')}` : ''}]` : '');
+      const linkLine = (l: (typeof r.rejected)[number]) => `    ${l.earlier}~${l.later} ${l.score.toFixed(2)}${judged(l)}: ${l.reason}`;
       const cluster = (c: (typeof r.convergences)[number]) =>
         [
           `${c.kind} across ${c.roles.join(', ')} (${c.instances.join(', ')})`,
-          ...c.members.map((m) => `  ${m.findingId} at ${m.position} by ${m.instanceId} (${m.role}), seen up to ${m.seenUpTo}: ${clip(m.summary)}`),
-          ...c.links.map((l) => `    ${l.earlier} ~ ${l.later} ${l.score.toFixed(2)}: ${l.reason}`),
+          ...c.members.map((m) => `  ${m.findingId} at ${m.position} by ${m.instanceId} (${m.role}): ${clip(m.summary)}`),
+          ...c.links.map(linkLine),
         ].join('\n');
-      const parts = [r.convergences.length === 0 ? 'no convergences' : r.convergences.map(cluster).join('\n\n')];
-      if (r.echoes.length > 0) parts.push(`echoes (reached after seeing each other):\n${r.echoes.map(cluster).join('\n\n')}`);
+      const { confirmed, unjudged, disputed, rejected } = r.judged;
+      const parts = [
+        r.convergences.length === 0 ? 'no convergences' : r.convergences.map(cluster).join('\n\n'),
+        `candidates: ${confirmed} confirmed, ${unjudged} unjudged, ${disputed} disputed, ${rejected} rejected (\`cairn judge EARLIER~LATER --same|--different --reason TEXT\`)`,
+      ];
+      if (r.echoes.length > 0) parts.push(`echoes (reached after one was shown to the other's author):\n${r.echoes.map(cluster).join('\n\n')}`);
+      if (r.rejected.length > 0) parts.push(`rejected by judges:\n${r.rejected.map(linkLine).join('\n')}`);
       return parts.join('\n\n');
     },
+  },
+  {
+    op: judge,
+    args: [{ key: 'link', label: 'link' }],
+    options: [
+      { flags: '--same', key: 'same', description: 'the two findings say the same thing' },
+      { flags: '--different', key: 'different', description: 'they do not (same topic, another claim)' },
+      { flags: '--reason <text>', key: 'reason', description: 'why, in a sentence' },
+    ],
+    render: (r: Awaited<ReturnType<typeof judge.run>>) =>
+      `judged ${r.link} ${r.verdict}${r.events.length === 0 ? ' (nothing changed)' : ''}: now ${r.judgment.status} (${r.judgment.judges.map((j) => `${j.by} ${j.verdict}`).join(', ')})`,
   },
   {
     op: health,

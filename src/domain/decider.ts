@@ -26,7 +26,9 @@ export type RefusalCode =
   | 'task_closed'
   | 'unknown_question'
   | 'question_closed'
-  | 'not_joined';
+  | 'not_joined'
+  | 'not_a_candidate'
+  | 'own_finding';
 
 /** Refuses a command; typed `never` so it reads as a guard inside expressions. */
 export function refuse(code: RefusalCode, message: string): never {

@@ -94,6 +94,27 @@ export async function handleCommand<C, E extends CairnEvent, S>(options: HandleC
   }
 }
 
+/**
+ * Appends facts that need no decision (what a read showed): validated like any event, in one
+ * batch, without reading the stream first. Their ids make a retry safe.
+ */
+export async function appendFacts<E extends CairnEvent>(
+  store: EventStore,
+  facts: readonly E[],
+  metadata: CommandMetadata,
+  newEventId: () => string = randomUUID,
+): Promise<StoredEvent<E>[]> {
+  if (facts.length === 0) return [];
+  const stream = streamOf(facts[0]!);
+  const envelopes = facts.map((fact) => envelope(validated(fact, stream), metadata, newEventId()));
+  const result = await store.append(
+    stream,
+    envelopes.map((e) => ({ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata })),
+    { expectedRevision: 'any' },
+  );
+  return locate(store, stream, envelopes, result);
+}
+
 /** Bad data never reaches the store: each event is checked against its schema and its stream. */
 function validated<E extends CairnEvent>(event: E, streamName: string): E {
   const parsed = parseNewEvent(event) as E;

@@ -1,6 +1,7 @@
 import { parseOrThrow } from '../../events/validation.js';
 import { openApp, type App } from '../app/app.js';
 import type { Operation } from '../app/operation.js';
+import { runRecorded } from '../app/exposure.js';
 import { RemoteClient } from '../client/remote.js';
 
 /** Runs operations with raw input, wherever the log is. */
@@ -28,7 +29,7 @@ export function localRunner(storeUrl: () => string, identity: string | undefined
         throw error;
       });
       const app = await opening;
-      return op.run(app, parseOrThrow(op.input, input), { instanceId: identity });
+      return runRecorded(app, op, parseOrThrow(op.input, input), { instanceId: identity });
     },
     async close() {
       if (opening) await (await opening.catch(() => undefined))?.close();

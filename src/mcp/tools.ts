@@ -18,6 +18,7 @@ export const TOOL_DESCRIPTIONS: Record<string, string> = {
   sync: 'Catch up on what the others did since your last sync (joins, tasks, findings, messages, syntheses) and record that you have seen it. Findings you record after syncing past someone\'s finding no longer count as independent of it: sync when you want to integrate, stay unsynced when independent confirmation matters.',
   wait: 'Block until a condition holds: a task reaches a state (task and state), a message reaches you (message: true), or a question has N findings (question and findings). The timeout is at most 120s here; on timeout you get an error and may call again. Use it only when you are truly blocked on another instance.',
   convergence: 'Findings that several instances reached independently (a convergence: the insight is probably real) and findings reached after seeing each other (echoes, which prove nothing).',
+  judge: 'Judge a candidate convergence that you did not write either side of: link is "EARLIER~LATER" as convergence lists it; same: true when the two findings make the same claim, different: true when they only share a topic; reason in a sentence. Reflectors: judge the unjudged candidates status and inbox remind you of; your judgment is what the matcher is measured against.',
   health: 'How healthy the collaboration is over a window: topic diversity, fixation on one topic, convergences, coordination overhead per discovery, permission-asking and agreement without discussion; each good, watch or warning, with the events behind it.',
 };
 
@@ -49,6 +50,9 @@ export const FIELD_HINTS: Record<string, string> = {
   window: 'how far back to look, e.g. "24h" (default 24h, at most 7d)',
   threshold: 'similarity from 0 to 1 above which two findings count as saying the same thing',
   id: 'choose the id instead of a generated one',
+  link: 'a candidate convergence, "EARLIER~LATER", as convergence lists it',
+  same: 'true: the two findings make the same claim',
+  different: 'true: they do not (same topic, another claim)',
 };
 
 /** Shown to the agent's client when it connects: how to use cairn in a few lines. */

@@ -57,8 +57,8 @@ export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (l
   );
 
   hono.route('/api', opsRoutes(app, tokens));
-  hono.route('/api', viewsRoutes(app));
-  hono.route('/api', eventsRoutes(app, live));
+  hono.route('/api', viewsRoutes(app, tokens));
+  hono.route('/api', eventsRoutes(app, live, tokens));
   hono.route('/', dashboardRoutes());
 
   hono.notFound((c) => c.json<ErrorBody>({ ok: false, error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));

@@ -4,7 +4,10 @@ import type { App } from '../app/app.js';
 import { exportLog } from '../app/transfer.js';
 import { toPlainJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
+import { recordExposure, shownStreams } from '../app/exposure.js';
+import { callerOf } from './auth.js';
 import { HttpError, toHttpError } from './errors.js';
+import type { TokenStore } from './tokens.js';
 
 /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
 export const HEARTBEAT_MS = 15_000;
@@ -26,10 +29,11 @@ function startOf(lastEventId: string | undefined, after: string | undefined): bi
  * the log (or its streams starting with P) as NDJSON, the same lines as `cairn export`.
  * `GET /api/head` is the last position.
  */
-export function eventsRoutes(app: App, live: Set<AbortController>): Hono {
+export function eventsRoutes(app: App, live: Set<AbortController>, tokens: TokenStore): Hono {
   const routes = new Hono();
 
   routes.get('/events', async (c) => {
+    const caller = callerOf(c, tokens, false);
     const after = startOf(c.req.header('Last-Event-ID'), c.req.query('after')) ?? (await app.store.headPosition());
     return streamSSE(c, async (sse) => {
       const stop = new AbortController();
@@ -42,6 +46,8 @@ export function eventsRoutes(app: App, live: Set<AbortController>): Hono {
         await sse.writeSSE({ event: 'ready', data: JSON.stringify({ after: String(after) }), retry: 2_000 });
         for await (const recorded of subscription) {
           const event = toPlainJson(toStored(recorded));
+          // Recorded before it is sent; a burst of events costs one record, the first covers the rest up to the head.
+          await recordExposure(app, caller, 'events', { streams: shownStreams(event) });
           await sse.writeSSE({ id: String(recorded.position), data: JSON.stringify(event) });
           if (sse.aborted || sse.closed) break;
         }
@@ -59,16 +65,26 @@ export function eventsRoutes(app: App, live: Set<AbortController>): Hono {
   routes.get('/head', async (c) => c.json({ position: String(await app.store.headPosition()) }));
 
   routes.get('/export', (c) => {
+    const caller = callerOf(c, tokens, false);
     const after = startOf(undefined, c.req.query('after'));
     const prefix = c.req.query('prefix');
     if (prefix !== undefined && prefix.length > 100) throw new HttpError(400, 'invalid_input', 'prefix is too long', [{ field: 'prefix', reason: 'must be at most 100 characters' }]);
     c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
     return stream(c, async (out) => {
       try {
+        // Sent in batches, each recorded as shown before it goes out.
+        let batch: unknown[] = [];
+        const flush = async () => {
+          await recordExposure(app, caller, 'export', { streams: shownStreams(batch) });
+          await out.write(batch.map((e) => `${JSON.stringify(e)}\n`).join(''));
+          batch = [];
+        };
         for await (const event of exportLog(app.store, { after, streamPrefixes: prefix ? [prefix] : undefined })) {
           if (out.aborted) break;
-          await out.write(`${JSON.stringify(event)}\n`);
+          batch.push(event);
+          if (batch.length >= 500) await flush();
         }
+        if (batch.length > 0 && !out.aborted) await flush();
       } catch (error) {
         // The status line has gone out already: the last line says why the stream stopped short.
         await out.write(`${JSON.stringify(toHttpError(error).body)}\n`).catch(() => undefined);

@@ -4,6 +4,7 @@ import { InstanceId, parseOrThrow } from '../../events/index.js';
 import type { App } from '../app/app.js';
 import { HTTP_WAIT_CAP_MS, boundWait } from '../app/bounded-wait.js';
 import { join } from '../app/join.js';
+import { runRecorded } from '../app/exposure.js';
 import { OPERATIONS, operationNamed } from '../app/operations.js';
 import { toPlainJson } from '../runtime/json.js';
 import { bearerOf, callerOf } from './auth.js';
@@ -41,7 +42,7 @@ export function opsRoutes(app: App, tokens: TokenStore): Hono {
     const caller = callerOf(c, tokens, op.writes);
     const body = await jsonBody(c);
     const input = parseOrThrow(op.input, op.name === 'wait' ? boundWait(body, HTTP_WAIT_CAP_MS) : body);
-    return c.json(toPlainJson(await op.run(app, input, caller)) as object);
+    return c.json(toPlainJson(await runRecorded(app, op, input, caller)) as object);
   });
 
   routes.post('/join', async (c) => {

@@ -5,7 +5,10 @@ import type { App } from '../app/app.js';
 import { replay } from '../app/replay.js';
 import { VIEW_NAMES, VIEWS, showViews, timeOf } from '../app/views.js';
 import { toPlainJson } from '../runtime/json.js';
+import { recordExposure, shownStreams } from '../app/exposure.js';
+import { callerOf } from './auth.js';
 import { HttpError } from './errors.js';
+import type { TokenStore } from './tokens.js';
 import { viewSeries } from './series.js';
 
 const SeriesQuery = z.strictObject({
@@ -19,13 +22,16 @@ const SeriesQuery = z.strictObject({
  * as it was then (the replay operation); `GET /api/series?view=NAME` one view sampled over
  * time, for charts. Each answer carries `head`, the log's last position, for the time slider.
  */
-export function viewsRoutes(app: App): Hono {
+export function viewsRoutes(app: App, tokens: TokenStore): Hono {
   const routes = new Hono();
 
   routes.get('/views', async (c) => {
     const at = c.req.query('at');
     const head = await app.store.headPosition();
-    const body = at === undefined ? { at: 'now', ...(await showViews(app, VIEW_NAMES)) } : await replay.run(app, parseOrThrow(replay.input, { at }), {});
+    const caller = callerOf(c, tokens, false);
+    const body = at === undefined ? { at: 'now', ...(await showViews(app, VIEW_NAMES)) } : await replay.run(app, parseOrThrow(replay.input, { at }), caller);
+    // The dashboard is a reader too: what it shows is recorded (anonymous without a token) before it is sent.
+    await recordExposure(app, caller, 'dashboard', { streams: shownStreams(body) });
     return c.json({ ...(toPlainJson(body) as object), head: String(head) });
   });
 
@@ -38,6 +44,7 @@ export function viewsRoutes(app: App): Hono {
     // Live: up to now. At a past position: up to the time of the event there.
     const end = until === undefined || until >= head ? app.clock() : await timeOf(app, until);
     const points = await viewSeries(app, view, { points: query.points, until, end });
+    await recordExposure(app, callerOf(c, tokens, false), 'dashboard', { streams: shownStreams(points) });
     return c.json({ view: query.view, head: String(head), points });
   });
 

@@ -42,6 +42,8 @@ const SAMPLES: Record<EventType, Record<string, unknown>> = {
   },
   MessagePosted: { messageId: 'm-1', from: 'ada', to: 'role:builder', body: 'look at the backoff', replyTo: 'm-0' },
   SynthesisPublished: { synthesisId: 's-1', by: 'ada', summary: 'The stall is the retry loop', integrates: ['f-1', 'f-2'], questionId: 'q-1', tags: ['uploads'] },
+  ContentShown: { instanceId: 'ada', via: 'findings', upTo: '12', streams: ['finding-f-1', 'message-m-1'], everything: false },
+  ConvergenceJudged: { earlier: 'f-1', later: 'f-2', by: 'cy', verdict: 'same', reason: 'both say retries ignore Retry-After' },
 };
 
 /** The event as the log would hold it: through JSON, so own "__proto__" keys stay keys. */

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { Id, judgmentStream, nonEmptyText } from '../../events/index.js';
+import { convergenceProjection, judgmentOf, linkBetween } from '../../projections/convergence.js';
+import { handleCommand } from '../domain/handle.js';
+import { judgmentDecider } from '../domain/judgment.js';
+import { DomainError } from '../errors.js';
+import { own } from '../similarity/own.js';
+import { actorOf, metadataFor } from './actor.js';
+import { defineOperation } from './operation.js';
+
+/** A candidate as `convergence` prints it: two finding ids joined by "~" (either order). */
+export const LinkRef = z.string().transform((value, ctx) => {
+  const parts = value.split('~');
+  const ids = parts.map((p) => Id.safeParse(p));
+  if (parts.length !== 2 || !ids.every((r) => r.success)) {
+    ctx.addIssue({ code: 'custom', message: 'must be two finding ids joined by "~", e.g. f-1~f-2, as `cairn convergence` prints them' });
+    return z.NEVER;
+  }
+  if (parts[0] === parts[1]) {
+    ctx.addIssue({ code: 'custom', message: 'must name two different findings' });
+    return z.NEVER;
+  }
+  return [parts[0]!, parts[1]!] as const;
+});
+
+export const JudgeInput = z
+  .strictObject({
+    link: LinkRef,
+    same: z.boolean().default(false),
+    different: z.boolean().default(false),
+    reason: nonEmptyText(1_000),
+  })
+  .superRefine((input, ctx) => {
+    if (input.same === input.different) ctx.addIssue({ code: 'custom', path: ['verdict'], message: 'give exactly one of --same or --different' });
+  });
+
+/**
+ * Says whether a candidate convergence really says the same thing. Agents read meaning far
+ * better than the matcher: a confirmed pair counts whatever its score, a rejected one no
+ * longer counts, and `health` measures the matcher against these judgments.
+ */
+export const judge = defineOperation({
+  name: 'judge',
+  summary: 'Judge a candidate convergence (EARLIER~LATER) as saying the same thing or not, with a short reason; only for instances that wrote neither finding',
+  input: JudgeInput,
+  writes: true,
+  async run(app, input, caller) {
+    const actor = await actorOf(app, caller);
+    const { state } = await app.runtime.current(convergenceProjection);
+    const [a, b] = input.link;
+    for (const id of [a, b]) if (!own(state.findings, id)) throw new DomainError(`<link>: unknown finding ${id}`, 'unknown_finding');
+    const link = linkBetween(state, a, b);
+    if (!link) throw new DomainError(`${a} and ${b} are not a candidate convergence (the matcher kept no link between them): \`cairn convergence\` lists candidates`, 'not_a_candidate');
+    const earlier = own(state.findings, link.earlier)!;
+    const later = own(state.findings, link.later)!;
+    const { events } = await handleCommand({
+      store: app.store,
+      streamName: judgmentStream(link.earlier, link.later),
+      decider: judgmentDecider,
+      command: {
+        type: 'judge',
+        actor,
+        earlier: { findingId: earlier.findingId, by: earlier.instanceId },
+        later: { findingId: later.findingId, by: later.instanceId },
+        verdict: input.same ? 'same' : 'different',
+        reason: input.reason,
+      },
+      metadata: metadataFor(app, actor),
+    });
+    const after = events.length > 0 ? (await app.runtime.current(convergenceProjection)).state : state;
+    return { link: `${link.earlier}~${link.later}`, verdict: input.same ? 'same' : 'different', judgment: judgmentOf(after, link), events };
+  },
+});
