@@ -273,10 +273,8 @@ export function describePath(steps: readonly PathStep[], target: { author: strin
     }
   });
   const end = steps[steps.length - 1];
-  if (end && (end.how === 'shown' || end.how === 'cites') && end.stream !== target.stream && end.author === target.author) {
-    parts.push(`which ${end.author} wrote after ${entity(target.stream)}`);
-  }
-  return parts.join(', and ');
+  const origin = end && (end.how === 'shown' || end.how === 'cites') && end.stream !== target.stream && end.author === target.author;
+  return parts.join(', and ') + (origin ? `, which ${end.author} wrote after ${entity(target.stream)}` : '');
 }
 
 /** The earliest read without an identity that showed `stream` (written at `position`) before `before`. */

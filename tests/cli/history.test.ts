@@ -106,6 +106,11 @@ describe('history: replay, export and import', () => {
       const out = await ws.run(['export']);
       expectExit(out, 0);
       exported = out.stdout;
+      // Reads are recorded: the log now also holds the earlier replays' records, and, after the
+      // export's snapshot, the record of the export itself (everything, read without an identity).
+      const logged = await ws.events();
+      expect(logged.at(-1)).toMatchObject({ type: 'ContentShown', metadata: { instanceId: 'anonymous' }, data: { via: 'export', everything: true } });
+      events = logged.slice(0, -1);
     });
 
     /** What must survive a round trip: everything but the positions, in the same order. */
@@ -118,8 +123,11 @@ describe('history: replay, export and import', () => {
       const file = join(tempDir(), 'log.ndjson');
       const toFile = await ws.run(['export', '--out', file, '--json']);
       expectExit(toFile, 0);
-      expect(toFile.json()).toEqual({ exported: events.length, file });
-      expect(readFileSync(file, 'utf8')).toBe(exported);
+      // The second export also holds the first one's record, and nothing else new.
+      expect(toFile.json()).toEqual({ exported: events.length + 1, file });
+      const written = readFileSync(file, 'utf8');
+      expect(written.startsWith(exported)).toBe(true);
+      expect(JSON.parse(written.slice(exported.length))).toMatchObject({ type: 'ContentShown', data: { via: 'export' } });
     });
 
     it('import into a fresh log round-trips: same ids, same order, same log apart from positions; a second import is a no-op', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, tempDir, workspace, type Workspace } from '../cli/run.js';
 import { testServer, type TestServer } from '../server/server.js';
 
-const TOOLS = ['join', 'propose', 'claim', 'renew', 'release', 'complete', 'find', 'say', 'inbox', 'sync', 'wait', 'status', 'convergence', 'health', 'advise'];
+const TOOLS = ['join', 'propose', 'claim', 'renew', 'release', 'complete', 'find', 'say', 'inbox', 'sync', 'wait', 'status', 'convergence', 'judge', 'health', 'advise'];
 
 /** The SDK's own client, talking to `cairn mcp` over stdio exactly as an agent's client would. */
 async function connect(env: Record<string, string>): Promise<Client> {
@@ -117,6 +117,27 @@ describe('cairn mcp on a local log', () => {
       ok(await call(anonymous, 'status'));
     } finally {
       await anonymous.close();
+    }
+  });
+});
+
+describe('cairn mcp records what its reads show', () => {
+  it('a restatement after reading a message over MCP is an echo naming the tool', async () => {
+    const ws = await workspace();
+    const [ada, bo] = await Promise.all([connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' }), connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' })]);
+    try {
+      ok(await call(ada, 'join', { role: 'explorer' }));
+      ok(await call(bo, 'join', { role: 'builder' }));
+      ok(await call(ada, 'find', { summary: 'Without a busy_timeout, a second SQLite writer gets SQLITE_BUSY immediately instead of waiting.', id: 'f-a' }));
+      ok(await call(ada, 'say', { body: 'writers fail fast without a busy timeout', to: 'bo', id: 'm-1' }));
+      ok(await call(bo, 'inbox'));
+      const restated = ok(await call(bo, 'find', { summary: 'A second SQLite writer without a busy_timeout gets SQLITE_BUSY immediately rather than waiting.', id: 'f-b' }));
+      expect(restated.converges).toEqual([]);
+      expect(restated.echoes.map((e: { other: { findingId: string }; reason: string }) => [e.other.findingId, e.reason])).toEqual([
+        ['f-a', expect.stringMatching(/^echo: bo was shown ada's message m-1 by `inbox` \(at \d+\), which ada wrote after finding f-a, before recording f-b$/)],
+      ]);
+    } finally {
+      await Promise.all([ada.close(), bo.close()]);
     }
   });
 });

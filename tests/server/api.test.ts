@@ -161,6 +161,39 @@ describe('reads', () => {
   });
 });
 
+describe('reads are recorded as what they showed', () => {
+  const claim = 'Without a busy_timeout, a second SQLite writer gets SQLITE_BUSY immediately instead of waiting for the lock.';
+  const restated = 'A second SQLite writer without a busy_timeout gets SQLITE_BUSY immediately rather than waiting for the lock.';
+  const post = async (op: string, body: unknown, token?: string) => {
+    const response = await server.fetch(`/api/ops/${op}`, json(body, token));
+    const answer = (await response.json()) as Record<string, any>;
+    expect(response.status, JSON.stringify(answer)).toBe(200);
+    return answer;
+  };
+
+  it('a read made with a token is the token instance\'s exposure: a restatement after it is an echo naming the read', async () => {
+    await post('find', { summary: claim, id: 'f-http-a' }, ada);
+    await post('findings', {}, bo);
+    const found = await post('find', { summary: restated, id: 'f-http-b' }, bo);
+    expect(found.converges.map((m: { other: { findingId: string } }) => m.other.findingId)).not.toContain('f-http-a');
+    const echo = found.echoes.find((m: { other: { findingId: string } }) => m.other.findingId === 'f-http-a');
+    expect(echo.reason).toMatch(/^echo: bo was shown finding f-http-a by `findings` \(at \d+\), before recording f-http-b$/);
+    expect((await events()).filter((e) => e.type === 'ContentShown' && e.by === 'bo').length).toBeGreaterThan(0);
+  });
+
+  it('the dashboard without a token is recorded as an anonymous read, and reported on the pair it may have touched', async () => {
+    const fay = await joinAs(server, 'hal', 'reflector');
+    await post('find', { summary: claim.replace('second', 'third'), id: 'f-http-c' }, ada);
+    expect((await server.fetch('/api/views')).status).toBe(200);
+    const found = await post('find', { summary: restated.replace('second', 'third'), id: 'f-http-d' }, fay);
+    const match = found.converges.find((m: { other: { findingId: string } }) => m.other.findingId === 'f-http-c');
+    expect(match.anonymousRead).toMatchObject({ via: 'dashboard' });
+    expect(match.reason).toContain('a read without an identity (`dashboard`');
+    const anonymous = (await events()).filter((e) => e.type === 'ContentShown' && e.by === 'anonymous');
+    expect(anonymous.some((e) => (e.data as { streams: string[] }).streams.includes('finding-f-http-c'))).toBe(true);
+  });
+});
+
 describe('bad requests', () => {
   it('400 names the field', async () => {
     const response = await server.fetch('/api/ops/claim', json({ task: 't-1', lease: 'forever' }, ada));

@@ -52,7 +52,7 @@ describe('the CLI bundle', () => {
     expect(run('1', 'init').status).toBe(0);
     expect(run('1', 'join', '--role', 'builder', '--as', 'ada').status).toBe(0);
     expect(run('0', 'propose', 'Map the retry paths', '--id', 't-1', '--as', 'ada').status).toBe(0);
-    for (const args of [['--help'], ['log', '--json'], ['claim', 'bad id!', '--as', 'ada'], ['claim', 't-9', '--as', 'ada', '--json'], ['nonsense']]) {
+    for (const args of [['--help'], ['log', '--json', '--type', 'InstanceJoined,TaskProposed'], ['claim', 'bad id!', '--as', 'ada'], ['claim', 't-9', '--as', 'ada', '--json'], ['nonsense']]) {
       const fast = run('1', ...args);
       const plain = run('0', ...args);
       expect({ args, code: fast.status, stdout: fast.stdout, stderr: fast.stderr }).toEqual({ args, code: plain.status, stdout: plain.stdout, stderr: plain.stderr });
