@@ -70,7 +70,9 @@ describe.skipIf(!available)('the dashboard in headless Chromium', () => {
 
   it('the time slider shows every panel as it was at an earlier position, and live returns to now', async () => {
     const slider = page.locator('#slider');
-    await expect.poll(() => slider.getAttribute('max')).toBe('6');
+    // The slider reaches the head of the log, which includes the records of what the dashboard itself was shown.
+    await expect.poll(async () => (await slider.getAttribute('max')) === String(await server.app.store.headPosition())).toBe(true);
+    expect(Number(await slider.getAttribute('max'))).toBeGreaterThanOrEqual(6);
     await slider.evaluate((el: HTMLInputElement) => {
       el.value = '3';
       el.dispatchEvent(new Event('input', { bubbles: true }));
