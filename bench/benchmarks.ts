@@ -2,6 +2,7 @@ import { appendBenchmark } from './append.js';
 import { claimRaceBenchmark } from './claim-race.js';
 import { cliBenchmark } from './cli.js';
 import { convergenceBenchmark } from './convergence.js';
+import { exposureBenchmark } from './exposure.js';
 import { jsonStoreBenchmark } from './json-store.js';
 import { replayBenchmark } from './replay.js';
 import type { Benchmark } from './support/figure.js';
@@ -15,5 +16,6 @@ export const BENCHMARKS: Benchmark[] = [
   waitBenchmark,
   claimRaceBenchmark,
   convergenceBenchmark,
+  exposureBenchmark,
   jsonStoreBenchmark,
 ];

@@ -12,9 +12,9 @@ import { fmt, mean, percentile } from './support/stats.js';
  */
 export const convergenceBenchmark: Benchmark = {
   name: 'convergence',
-  description: 'convergence projection cost per new finding at 1k, 10k and 100k findings',
+  description: 'convergence projection cost per new finding at 1k, 10k, 100k and 1M findings',
   async run(ctx) {
-    const sizes = (ctx.quick ? [1_000, 10_000] : [1_000, 10_000, 100_000]).map((n) => Math.max(100, Math.round(n * ctx.scale)));
+    const sizes = (ctx.quick ? [1_000, 10_000] : [1_000, 10_000, 100_000, 1_000_000]).map((n) => Math.max(100, Math.round(n * ctx.scale)));
     const measured = sized(ctx, 1_000, 300, 50);
     const events = syntheticFindings(sizes[sizes.length - 1]! + measured);
     const figures: Figure[] = [];

@@ -37,24 +37,26 @@ const CONTENT: readonly (readonly [idKey: string, category: string, textKeys: re
  */
 export function shownStreams(answer: unknown): Set<string> {
   const found = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
-    const o = value as Record<string, unknown>;
+  // Only objects and arrays are visited: a listing is mostly strings, and a read costs what it shows.
+  const visit = (o: Record<string, unknown>): void => {
     for (const [idKey, category, textKeys] of CONTENT) {
-      if (typeof o[idKey] === 'string' && textKeys.some((k) => typeof o[k] === 'string')) found.add(`${category}-${o[idKey]}`);
+      const id = o[idKey];
+      if (typeof id === 'string' && textKeys.some((k) => typeof o[k] === 'string')) found.add(`${category}-${id}`);
     }
     if (typeof o.earlier === 'string' && typeof o.later === 'string') {
       const judges = (o.judgment as { judges?: unknown[] } | undefined)?.judges;
-      if (typeof o.reason === 'string' && typeof o.verdict === 'string') found.add(`judgment-${o.earlier}~${o.later}`);
-      else if (Array.isArray(judges) && judges.length > 0) found.add(`judgment-${o.earlier}~${o.later}`);
+      if ((typeof o.reason === 'string' && typeof o.verdict === 'string') || (Array.isArray(judges) && judges.length > 0)) found.add(`judgment-${o.earlier}~${o.later}`);
     }
-    for (const key in o) visit(o[key]);
+    for (const key in o) {
+      const value = o[key];
+      if (value !== null && typeof value === 'object') walk(value);
+    }
   };
-  visit(answer);
+  const walk = (value: object): void => {
+    if (!Array.isArray(value)) return visit(value as Record<string, unknown>);
+    for (const item of value) if (item !== null && typeof item === 'object') walk(item);
+  };
+  if (answer !== null && typeof answer === 'object') walk(answer);
   return found;
 }
 

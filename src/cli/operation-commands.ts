@@ -104,7 +104,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     render: (r: Awaited<ReturnType<typeof find.run>>) =>
       [
         `recorded ${r.findingId}`,
-        ...r.converges.map((m) => `  converges with ${m.other.findingId} by ${m.other.instanceId} (${m.other.role}), score ${m.score.toFixed(2)}: ${m.reason}`),
+        ...r.converges.map((m) => `  converges with ${m.other.findingId} by ${m.other.instanceId} (${m.other.role}), score ${m.score.toFixed(2)}${m.contrasts.length > 0 ? ` (look twice: ${m.contrasts.join(', ')} differ)` : ''}: ${m.reason}`),
         ...r.echoes.map((m) => `  echoes ${m.other.findingId} by ${m.other.instanceId}: ${m.reason}`),
         ...r.warnings.map((w) => `  warning: ${w}`),
       ].join('\n'),
@@ -220,7 +220,8 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     options: [{ flags: '--threshold <score>', key: 'threshold', description: 'similarity from 0 to 1 (default 0.3, or $CAIRN_CONVERGENCE_THRESHOLD)', number: true }],
     render: (r: Awaited<ReturnType<typeof convergence.run>>) => {
       const judged = (l: (typeof r.rejected)[number]) => (l.kind === 'convergence' ? ` [${l.judgment.status}${l.judgment.judges.length ? `: ${l.judgment.judges.map((j) => `${j.by} ${j.verdict}`).join(', ')}` : ''}]` : '');
-      const linkLine = (l: (typeof r.rejected)[number]) => `    ${l.earlier}~${l.later} ${l.score.toFixed(2)}${judged(l)}: ${l.reason}`;
+      const contrasts = (l: (typeof r.rejected)[number]) => (l.contrasts.length > 0 ? ` (look twice: ${l.contrasts.join(', ')} differ)` : '');
+      const linkLine = (l: (typeof r.rejected)[number]) => `    ${l.earlier}~${l.later} ${l.score.toFixed(2)}${judged(l)}${contrasts(l)}: ${l.reason}`;
       const cluster = (c: (typeof r.convergences)[number]) =>
         [
           `${c.kind} across ${c.roles.join(', ')} (${c.instances.join(', ')})`,

@@ -80,6 +80,17 @@ ul, ol { list-style: none; margin: 0; padding: 0; }
 .cluster-head { font-weight: 600; font-size: 12px; margin-bottom: 4px; }
 .cluster li { margin: 3px 0; }
 .cluster-echo { opacity: .75; }
+.links { list-style: none; padding: 0; margin: 6px 0 0; }
+.link { margin: 4px 0; }
+.path { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; font-size: 12px; }
+.path .node { border: 1px solid var(--line); border-radius: 4px; padding: 1px 6px; font-weight: 600; }
+.path .hop { border: 1px dashed var(--line); border-radius: 4px; padding: 1px 6px; }
+.path .arrow { opacity: .7; }
+.path .arrow.none { font-style: italic; }
+.judgment, .contrast { border-radius: 8px; padding: 0 6px; font-size: 11px; border: 1px solid var(--line); }
+.judgment-confirmed { border-color: var(--good); }
+.judgment-rejected { text-decoration: line-through; }
+.warn { font-size: 12px; color: var(--warning); }
 .echoes summary { cursor: pointer; color: var(--muted); font-size: 12px; margin-top: 6px; }
 .finding-list .finding { border-bottom: 1px solid var(--line); padding: 7px 0; }
 .finding-list .finding:last-child { border-bottom: 0; }

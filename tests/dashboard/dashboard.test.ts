@@ -105,7 +105,28 @@ describe.skipIf(!available)('the dashboard in headless Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
+  it('draws each pair of a convergence cluster: the path that makes an echo, and an independent pair apart', async () => {
+    const claim = 'Without a busy_timeout, a second SQLite writer gets SQLITE_BUSY immediately instead of waiting for the lock.';
+    const restated = 'A second SQLite writer without a busy_timeout gets SQLITE_BUSY immediately rather than waiting for the lock.';
+    expectExit(await server.local(['join', '--role', 'reflector', '--as', 'cy']), 0);
+    expectExit(await server.local(['find', claim, '--id', 'f-busy', '--as', 'ada']), 0);
+    expectExit(await server.local(['find', restated.replace('second', 'concurrent'), '--id', 'f-busy-c', '--as', 'cy']), 0);
+    expectExit(await server.local(['findings', '--as', 'bo']), 0);
+    expectExit(await server.local(['find', restated, '--id', 'f-busy-b', '--as', 'bo']), 0);
+    const echo = page.locator('[data-link="f-busy~f-busy-b"]');
+    await expect.poll(() => echo.count(), { timeout: 15_000 }).toBe(1);
+    expect(await echo.getAttribute('class')).toContain('link-echo');
+    expect(await echo.locator('[data-hop="shown"]').textContent()).toBe(`bo was shown finding f-busy by findings @${(await echo.locator('[data-hop="shown"]').getAttribute('title'))!.replace('position ', '')}`);
+    const independent = page.locator('[data-link="f-busy~f-busy-c"]');
+    expect(await independent.getAttribute('class')).toContain('link-convergence');
+    expect(await independent.locator('[data-judgment]').textContent()).toBe('unjudged');
+    expect(await independent.textContent()).toContain('independent');
+    await page.locator('[data-link="f-busy~f-busy-b"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/cairn-dashboard-convergence.png', fullPage: true });
+  });
+
   it('ran without page errors', () => {
     expect(problems).toEqual([]);
   });
+
 });

@@ -1,21 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddingError, OllamaEmbeddingProvider, embeddingFor, embeddingProviderFromEnv } from '../../src/similarity/embedding.js';
+import { EmbeddingError, OllamaEmbeddingProvider, OpenAiEmbeddingProvider, embeddingFor, embeddingProviderFromEnv } from '../../src/similarity/embedding.js';
 
 // A real HTTP server on the loopback interface that speaks Ollama's /api/embeddings.
 let server: Server;
 let base: string;
-const requests: Array<{ method?: string; url?: string; body: unknown }> = [];
+const requests: Array<{ method?: string; url?: string; body: unknown; authorization?: string }> = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
-      const body = JSON.parse(raw || 'null') as { model?: string; prompt?: string };
-      requests.push({ method: req.method, url: req.url, body });
-      if (body?.model === 'missing') {
+      const body = JSON.parse(raw || 'null') as { model?: string; prompt?: string; input?: string };
+      requests.push({ method: req.method, url: req.url, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      if (req.url === '/v1/embeddings') {
+        // The OpenAI-compatible shape, as llama.cpp's server and vLLM answer it.
+        const vector = body?.model === 'broken' ? [] : [body!.input!.length, 0.25];
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: vector }], model: body?.model }));
+      } else if (body?.model === 'missing') {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"model \\"missing\\" not found"}');
       } else if (body?.model === 'broken') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"embedding":[1,"x"]}');
@@ -58,6 +62,21 @@ describe('Ollama embedding provider', () => {
     const provider = embeddingProviderFromEnv({ CAIRN_EMBEDDINGS: `ollama:${base}/nomic-embed-text:latest` })!;
     expect(provider.model).toBe('nomic-embed-text:latest');
     expect(await provider.embed('abc')).toEqual([3, 0.5, -1]);
-    expect(() => embeddingProviderFromEnv({ CAIRN_EMBEDDINGS: 'openai:foo' })).toThrow(/must look like ollama:/);
+    expect(() => embeddingProviderFromEnv({ CAIRN_EMBEDDINGS: 'openai:foo' })).toThrow(/must look like ollama:.* or openai:/);
+  });
+});
+
+describe('OpenAI-compatible embedding provider', () => {
+  it('POSTs {model, input} to BASE/embeddings, with the key when there is one, and returns data[0].embedding', async () => {
+    const provider = embeddingProviderFromEnv({ CAIRN_EMBEDDINGS: `openai:${base}/v1/nomic-embed-text`, CAIRN_EMBEDDINGS_KEY: 'sk-test' })!;
+    expect(provider).toBeInstanceOf(OpenAiEmbeddingProvider);
+    expect(await embeddingFor(provider, 'hello')).toEqual({ model: 'nomic-embed-text', vector: [5, 0.25] });
+    expect(requests.at(-1)).toEqual({ method: 'POST', url: '/v1/embeddings', body: { model: 'nomic-embed-text', input: 'hello' }, authorization: 'Bearer sk-test' });
+    await new OpenAiEmbeddingProvider(`${base}/v1`, 'm').embed('x');
+    expect(requests.at(-1)!.authorization).toBeUndefined();
+  });
+
+  it('refuses an answer without a usable vector, naming the provider', async () => {
+    await expect(new OpenAiEmbeddingProvider(`${base}/v1`, 'broken').embed('x')).rejects.toThrow(/returned no usable vector/);
   });
 });

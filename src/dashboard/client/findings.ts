@@ -35,6 +35,7 @@ function convergence(clusters, echoes) {
 
 function cluster(c, kind) {
   const members = c.members || [];
+  const byId = new Map(members.map((m) => [m.findingId, m]));
   const link = (c.links || []).find((l) => l.kind === kind) || (c.links || [])[0];
   return h('div', { class: 'cluster cluster-' + kind },
     h('div', { class: 'cluster-head' },
@@ -44,7 +45,34 @@ function cluster(c, kind) {
     h('ul', null, members.map((m) => h('li', { 'data-finding-id': m.findingId },
       h('span', { class: 'who' }, m.instanceId), h('span', { class: 'role-chip' }, m.role), ' ', h('span', { class: 'text' }, m.summary)))),
     link && link.shared && link.shared.length ? h('div', { class: 'meta' }, 'shared: ', link.shared.slice(0, 8).map((w) => h('span', { class: 'tag' }, w))) : null,
-    link && link.reason ? h('div', { class: 'why' }, link.reason) : null);
+    h('ol', { class: 'links' }, (c.links || []).map((l) => linkRow(l, byId))));
+}
+
+/**
+ * One pair of the cluster, drawn as who saw what, when: for an echo, the chain from the earlier
+ * finding's author through every read, cite or sync to the later one's author; for a
+ * convergence, the two authors with nothing between them (and a warning when a read without an
+ * identity showed the earlier finding first).
+ */
+function linkRow(l, byId) {
+  const earlier = byId.get(l.earlier) || { instanceId: '?', position: '?' };
+  const later = byId.get(l.later) || { instanceId: '?', position: '?' };
+  const judgment = l.judgment && l.kind === 'convergence' ? h('span', { class: 'judgment judgment-' + l.judgment.status, 'data-judgment': l.judgment.status }, l.judgment.status) : null;
+  const hops = (l.path || []).slice().reverse().map((s) =>
+    [h('span', { class: 'arrow' }, '→'), h('span', { class: 'hop', 'data-hop': s.how, title: 'position ' + s.at },
+      s.how === 'synced' ? s.instance + ' synced to ' + s.upTo
+        : s.how === 'everything' ? s.instance + ' read the whole log (' + s.via + ')'
+          : s.instance + (s.how === 'cites' ? ' cited ' : ' was shown ') + s.stream.replace('-', ' ') + (s.via ? ' by ' + s.via : '') + ' @' + s.at)]);
+  return h('li', { class: 'link link-' + l.kind, 'data-link': l.earlier + '~' + l.later },
+    h('div', { class: 'path' },
+      h('span', { class: 'node' }, earlier.instanceId + ': ' + l.earlier + ' @' + earlier.position),
+      hops,
+      l.kind === 'convergence' ? h('span', { class: 'arrow none', title: 'no read, cite or sync connects them' }, '⋯ independent ⋯') : h('span', { class: 'arrow' }, '→'),
+      h('span', { class: 'node' }, later.instanceId + ': ' + l.later + ' @' + later.position),
+      judgment,
+      (l.contrasts || []).length ? h('span', { class: 'contrast', title: 'the words agree, but these differ' }, 'look twice: ' + l.contrasts.join(', ')) : null),
+    l.anonymousRead ? h('div', { class: 'warn' }, 'a read without an identity (' + l.anonymousRead.via + ' @' + l.anonymousRead.at + ') showed ' + l.earlier + ' before ' + l.later + ': independence is uncertain') : null,
+    l.reason ? h('div', { class: 'why' }, l.reason) : null);
 }
 
 function finding(f, converged, ctx) {
