@@ -262,6 +262,10 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
           ['signal', 'value', 'status', 'watch', 'warning', 'why'],
           r.signals.map((s) => [s.name, Number(s.value.toFixed(2)), s.judged ? s.status : `${s.status} (too little data)`, s.threshold.watch, s.threshold.warning ?? '', clip(`${s.unit}: ${s.explanation}`, 90)]),
         ),
+        r.matcher.judged === 0
+          ? 'matcher: no candidate judged yet (`cairn judge`)'
+          : `matcher: precision ${r.matcher.precision!.toFixed(2)} against ${r.matcher.judged} judged candidates, ${r.matcher.missedBelowThreshold} judged the same below the threshold` +
+            (r.matcher.suggestedThreshold === null ? '' : `; the judgments suggest CAIRN_CONVERGENCE_THRESHOLD=${r.matcher.suggestedThreshold}`),
       ].join('\n'),
   },
   {

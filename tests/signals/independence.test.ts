@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../projections/projection.js';
 import { causalityProjection, newTo, pathTo } from '../../projections/causality.js';
-import { convergenceClusters, convergenceProjection, matcherCalibration, unjudgedCandidates } from '../../projections/convergence.js';
+import { convergenceClusters, convergenceProjection, judgmentOf, matcherCalibration, unjudgedCandidates } from '../../projections/convergence.js';
 import { decodeJson, encodeJson } from '../../src/runtime/json.js';
 import { copyState } from '../../src/runtime/state.js';
 import { addFinding, BUSY_A, BUSY_B, BUSY_C, joined, withFillers } from './helpers.js';
@@ -205,5 +205,40 @@ describe('judgments', () => {
     const strict = convergenceClusters(state, { threshold: 0.99 });
     expect(strict.convergences.flatMap((c) => c.links).map((l) => `${l.earlier}~${l.later}`)).toEqual(['a~b']);
     expect(strict.judged.confirmed).toBe(1);
+  });
+});
+
+describe('judgments calibrate the matcher', () => {
+  it('suggests the threshold that agrees best with ten or more judgments', () => {
+    const log = withFillers(joined(roles));
+    addFinding(log, 'a', 'ada', BUSY_A);
+    addFinding(log, 'b', 'bo', BUSY_B);
+    addFinding(log, 'c', 'dan', BUSY_C);
+    const before = matcherCalibration(fold(convergenceProjection, log.events));
+    expect(before.suggestedThreshold).toBeNull();
+    // Five more pairs, judged: the close ones the same, the looser ones not.
+    const texts = [
+      ['p1', 'Retries ignore the Retry-After header of the server and hammer the API.', 'Retries ignore the Retry-After header from the server and hammer the API again.'],
+      ['p2', 'The cache never evicts entries, so memory grows without bound.', 'Memory grows without bound because the cache never evicts entries.'],
+      ['p3', 'Replay time goes into parsing JSON payloads of events.', 'Replay time goes into garbage collection of payloads.'],
+      ['p4', 'The login endpoint has no rate limit on attempts.', 'The signup endpoint has a strict rate limit on attempts.'],
+      ['p5', 'Dropout of 0.3 closed the gap between training and validation accuracy.', 'Dropout closed the gap between training and validation accuracy at 0.3.'],
+    ];
+    for (const [id, x, y] of texts) {
+      addFinding(log, `${id}x`, 'ada', x!);
+      addFinding(log, `${id}y`, 'bo', y!);
+    }
+    const state = fold(convergenceProjection, log.events);
+    const judge = (earlier: string, later: string, same: boolean) =>
+      log.add('ConvergenceJudged', { earlier, later, by: 'eve', verdict: same ? 'same' : 'different', reason: 'read both' });
+    // Same: the BUSY trio, and the rewordings p1, p2, p5; different: everything else the matcher kept.
+    const group = (id: string) => (['a', 'b', 'c'].includes(id) ? 'busy' : id.slice(0, 2));
+    for (const l of state.links) judge(l.earlier, l.later, group(l.earlier) === group(l.later) && !['p3', 'p4'].includes(group(l.earlier)));
+    const calibration = matcherCalibration(fold(convergenceProjection, log.events));
+    expect(calibration.suggestedThreshold).not.toBeNull();
+    // The suggestion separates what the judges said: every pair judged the same scores at least it.
+    const after = fold(convergenceProjection, log.events);
+    const sameScores = after.links.filter((l) => judgmentOf(after, l).status === 'confirmed').map((l) => l.lexical);
+    expect(Math.min(...sameScores)).toBeGreaterThanOrEqual(calibration.suggestedThreshold! - 1e-9);
   });
 });
