@@ -39,8 +39,8 @@ export interface Link {
   earlier: string;
   later: string;
   lexical: number;
-  /** What tells the two claims apart though their words agree (another figure, a negation…): shown to judges. */
-  contrasts: Contrast[];
+  /** What tells the two claims apart though their words agree (another figure, a negation…): shown to judges. Read for pairs at the default threshold; absent: nothing. */
+  contrasts?: Contrast[];
   semantic?: number;
   /** The earlier finding happened before the later one: agreement after exposure, which proves nothing. */
   echo: boolean;
@@ -63,6 +63,8 @@ export interface ConvergenceState {
   linksOf: Record<string, number[]>;
   /** "earlier~later" → judge → its latest judgment. */
   judgments: Dict<Dict<Judgment>>;
+  /** Independent pairs at the default threshold that nobody has judged yet: kept here so `status` need not count them. */
+  unjudged: number;
 }
 
 // ---- fold ----
@@ -83,7 +85,11 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
   causalityProjection.evolve(state.causality, event);
   if (event.type === 'ConvergenceJudged') {
     const { earlier, later, by, verdict, reason } = event.data;
-    (state.judgments[linkKey(earlier, later)] ??= dict())[by] = { verdict, reason, position: event.position, at: event.metadata.at };
+    const key = linkKey(earlier, later);
+    const first = own(state.judgments, key) === undefined;
+    (state.judgments[key] ??= dict())[by] = { verdict, reason, position: event.position, at: event.metadata.at };
+    const link = first ? linkBetween(state, earlier, later) : undefined;
+    if (link && !link.echo && isSimilar(link)) state.unjudged--;
     return state;
   }
   if (event.type !== 'FindingRecorded' || own(state.findings, event.data.findingId)) return state;
@@ -103,21 +109,24 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
     const earlier = own(state.findings, n.id)!;
     if (earlier.instanceId === node.instanceId) continue;
     const echo = knows(state.causality, node.instanceId, earlier.instanceId, earlier.position);
-    const contrasts = contrastsOf(earlier.summary, data.summary);
-    addLink(
-      state,
-      n.semantic === undefined
-        ? { earlier: n.id, later: node.findingId, lexical: n.lexical, contrasts, echo }
-        : { earlier: n.id, later: node.findingId, lexical: n.lexical, contrasts, semantic: n.semantic, echo },
-    );
+    const link: Link = { earlier: n.id, later: node.findingId, lexical: n.lexical, echo };
+    if (n.semantic !== undefined) link.semantic = n.semantic;
+    // Read only for the pairs that count at the default threshold (the ones anyone is shown),
+    // and most have none: the state keeps no empty list for them.
+    if (isSimilar(link)) {
+      const contrasts = contrastsOf(earlier.summary, data.summary);
+      if (contrasts.length > 0) link.contrasts = contrasts;
+      if (!echo) state.unjudged++;
+    }
+    addLink(state, link);
   }
   return state;
 }
 
 export const convergenceProjection: Projection<ConvergenceState> = {
   name: 'convergence',
-  version: 3,
-  initialState: () => ({ index: emptyIndex(), findings: {}, causality: causalityProjection.initialState(), links: [], linksOf: {}, judgments: dict() }),
+  version: 4,
+  initialState: () => ({ index: emptyIndex(), findings: {}, causality: causalityProjection.initialState(), links: [], linksOf: {}, judgments: dict(), unjudged: 0 }),
   evolve,
 };
 
@@ -258,7 +267,7 @@ function view(state: ConvergenceState, link: Link): LinkView {
     kind: link.echo ? 'echo' : 'convergence',
     score: link.semantic ?? link.lexical,
     measure: link.semantic === undefined ? 'lexical' : 'semantic',
-    contrasts: link.contrasts,
+    contrasts: link.contrasts ?? [],
     shared: sharedStems(state.index, link.earlier, link.later),
     ...explainLink(state, link),
     judgment: judgmentOf(state, link),
@@ -358,11 +367,18 @@ export function linkBetween(state: ConvergenceState, a: string, b: string): Link
   return undefined;
 }
 
-/** Independent candidates no agent has judged yet, newest first: what a reflector is reminded of. */
-export function unjudgedCandidates(state: ConvergenceState, options: ConvergenceOptions = {}, limit = 5): { total: number; links: LinkView[] } {
-  const open: Link[] = [];
-  for (const l of state.links) if (!l.echo && isSimilar(l, options) && !own(state.judgments, linkKey(l.earlier, l.later))) open.push(l);
-  return { total: open.length, links: open.slice(-limit).reverse().map((l) => view(state, l)) };
+/**
+ * Independent candidates no agent has judged yet at the default threshold, newest first: what
+ * a reflector is reminded of. The count is kept by the fold; the newest are found walking the
+ * links back from the end, so the cost is what is shown, not the log.
+ */
+export function unjudgedCandidates(state: ConvergenceState, limit = 5): { total: number; links: LinkView[] } {
+  const newest: LinkView[] = [];
+  for (let i = state.links.length - 1; i >= 0 && newest.length < Math.min(limit, state.unjudged); i--) {
+    const l = state.links[i]!;
+    if (!l.echo && isSimilar(l) && !own(state.judgments, linkKey(l.earlier, l.later))) newest.push(view(state, l));
+  }
+  return { total: state.unjudged, links: newest };
 }
 
 /** Judged candidates needed before a threshold is suggested from them. */

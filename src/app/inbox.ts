@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { inboxOf, inboxProjection } from '../../projections/inbox.js';
 import { convergenceProjection, unjudgedCandidates } from '../../projections/convergence.js';
 import { loadInstance } from '../domain/instance.js';
-import { convergenceOptions } from './signals.js';
 import { requireIdentity } from './actor.js';
 import { runInstanceCommand } from './instance-commands.js';
 import { defineOperation } from './operation.js';
@@ -30,7 +29,7 @@ export const inbox = defineOperation({
     }
     // A reflector is reminded of the candidate convergences nobody has judged yet.
     const role = (await loadInstance(app.store, instanceId)).state.role;
-    const reminders = role === 'reflector' ? { unjudged: unjudgedCandidates((await app.runtime.current(convergenceProjection)).state, convergenceOptions()) } : undefined;
+    const reminders = role === 'reflector' ? { unjudged: unjudgedCandidates((await app.runtime.current(convergenceProjection)).state) } : undefined;
     return { instanceId, position, unread: messages.filter((m) => m.unread).length, messages, markedUpTo, reminders };
   },
 });

@@ -7,7 +7,6 @@ import { findingsProjection, listFindings } from '../../projections/findings.js'
 import { inboxProjection } from '../../projections/inbox.js';
 import { coordinatorSuggestions } from '../signals/suggestions.js';
 import { convergenceProjection, unjudgedCandidates } from '../../projections/convergence.js';
-import { convergenceOptions } from './signals.js';
 
 /** Suggestions compare recent findings pairwise across instances: keep that bounded. */
 const RECENT_FINDINGS = 300;
@@ -59,7 +58,7 @@ export const status = defineOperation({
       questions: listQuestions(questions.state, { status: 'open' }),
       suggestions,
       // Candidates no agent has judged: the reflector's to confirm or reject (`cairn judge`).
-      unjudged: unjudgedCandidates(convergence.state, convergenceOptions()),
+      unjudged: unjudgedCandidates(convergence.state),
     };
   },
 });

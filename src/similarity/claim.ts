@@ -111,7 +111,21 @@ function entitiesOf(text: string): string[] {
   return [...out].sort();
 }
 
+// text → its side: a bounded memo of a pure function (cleared when full), so an earlier finding
+// that is a candidate for many later ones is read once, not once per comparison.
+const SIDE_MEMO_MAX = 20_000;
+const sideMemo = new Map<string, ClaimSide>();
+
 export function claimSide(text: string): ClaimSide {
+  let side = sideMemo.get(text);
+  if (side === undefined) {
+    if (sideMemo.size >= SIDE_MEMO_MAX) sideMemo.clear();
+    sideMemo.set(text, (side = readSide(text)));
+  }
+  return side;
+}
+
+function readSide(text: string): ClaimSide {
   const ws = words(text);
   let negations = 0;
   for (const w of ws) if (NEGATIONS.has(w) && w !== 'can') negations++;
