@@ -17,7 +17,7 @@ export const TOOL_DESCRIPTIONS: Record<string, string> = {
   inbox: 'Read messages sent to you, your role or all: unread only unless all is true; markRead: true advances your read cursor past them.',
   sync: 'Catch up on what the others did since your last sync (joins, tasks, findings, messages, syntheses) and record that you have seen it. Findings you record after syncing past someone\'s finding no longer count as independent of it: sync when you want to integrate, stay unsynced when independent confirmation matters.',
   wait: 'Block until a condition holds: a task reaches a state (task and state), a message reaches you (message: true), or a question has N findings (question and findings). The timeout is at most 120s here; on timeout you get an error and may call again. Use it only when you are truly blocked on another instance.',
-  convergence: 'Findings that several instances reached independently (a convergence: the insight is probably real) and findings reached after seeing each other (echoes, which prove nothing).',
+  convergence: 'Findings that several instances reached independently (a convergence: the insight is probably real) and findings reached after one was shown to the other\'s author, directly or through others (echoes, which prove nothing; each names the path). Candidates show whether agents confirmed them; contrasts say where the words agree but the claims may not. Reading this records what it showed you.',
   judge: 'Judge a candidate convergence that you did not write either side of: link is "EARLIER~LATER" as convergence lists it; same: true when the two findings make the same claim, different: true when they only share a topic; reason in a sentence. Reflectors: judge the unjudged candidates status and inbox remind you of; your judgment is what the matcher is measured against.',
   health: 'How healthy the collaboration is over a window: topic diversity, fixation on one topic, convergences, coordination overhead per discovery, permission-asking and agreement without discussion; each good, watch or warning, with the events behind it.',
 };
@@ -61,4 +61,5 @@ export const INSTRUCTIONS = [
   'Coordination is opt-in: coordinate WHAT is worked on (claim a task others might duplicate), diverge on HOW (your own approach is the value).',
   'A typical session: join once; status or advise before picking work; claim it if others could duplicate it; record findings as you learn; complete the task.',
   'Independent convergence (two instances finding the same thing without having seen each other\'s work) is validation, not waste.',
+  'Every tool that shows you others\' work records that you saw it, so later findings are judged independent or not from the log itself.',
 ].join(' ');
