@@ -10,6 +10,7 @@ import { registerCommands } from './commands.js';
  * this compiled module directly; see main.ts.
  */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  quietOnClosedPipe();
   const program = new Command('cairn')
     .description('An event-sourced coordination log for AI agents working on one body of work at once.')
     .option('--as <instance>', 'who you are (default: $CAIRN_INSTANCE)')
@@ -27,6 +28,14 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     process.exitCode = exitCodeFor(error);
     if (!(error instanceof CommanderError && error.exitCode === 0)) report(program, argv, error);
   }
+}
+
+/** A reader that stops reading (`cairn export | head`) ends the command quietly, as Unix tools do. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
 }
 
 function report(program: Command, argv: string[], error: unknown): void {

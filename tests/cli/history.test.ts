@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cairn, expectExit, tempDir, workspace, type LoggedEvent, type Workspace } from './run.js';
+import { CLI, cairn, expectExit, tempDir, workspace, type LoggedEvent, type Workspace } from './run.js';
 
 /** The read models replay can show; others may register more. */
 const PROJECTIONS = ['tasks', 'activity', 'inbox', 'questions', 'findings'];
@@ -220,5 +221,20 @@ describe('history: replay, export and import', () => {
       expectExit(missing, 2);
       expect(missing.stderr).toContain('<file>: cannot be read');
     });
+  });
+});
+
+describe('export into a pipe that closes early', () => {
+  it('stops quietly, as Unix tools do (`cairn export | head -1`)', async () => {
+    const ws = await workspace();
+    const meta = (i: number) => ({ eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, instanceId: 'ada', role: 'explorer', at: '2026-01-01T00:00:00.000Z', seenUpTo: '0', schemaVersion: 1 });
+    const lines = Array.from({ length: 2_000 }, (_, i) =>
+      JSON.stringify({ id: meta(i + 1).eventId, type: 'FindingRecorded', streamName: `finding-f-${i}`, revision: '0', position: String(i + 1), data: { findingId: `f-${i}`, by: 'ada', summary: `Finding number ${i} says something long enough to fill a pipe buffer quickly`, tags: [], cites: [] }, metadata: meta(i + 1) }),
+    );
+    expectExit(await ws.run(['import', '-'], { input: `${lines.join('\n')}\n` }), 0);
+    const piped = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" export | head -1`], { cwd: ws.dir, encoding: 'utf8' });
+    expect(piped.status).toBe(0);
+    expect(piped.stderr).toBe('');
+    expect(JSON.parse(piped.stdout).type).toBe('FindingRecorded');
   });
 });
