@@ -1,7 +1,8 @@
 import type { EventType, StoredEvent } from '../events/index.js';
 import { own } from '../src/similarity/own.js';
 import { asksPermission, stanceOf, type Stance } from '../src/signals/speech.js';
-import { convergenceClusters, type ConvergenceOptions, type ConvergenceState } from './convergence.js';
+import { type ConvergenceOptions, type ConvergenceState } from './convergence.js';
+import { convergenceClusters } from './convergence-report.js';
 import type { Projection } from './projection.js';
 
 /**

@@ -92,15 +92,12 @@ export async function recordExposure(app: App, caller: Caller, via: string, show
   }, app.newEventId);
 }
 
-/** Operations whose answer is the whole log (up to a point) rather than the entities in it. */
-const WHOLE_LOG = new Set(['export']);
-
 /**
  * Runs an operation and records what its answer shows before handing it back: the one way
  * the CLI, the HTTP API and MCP run operations, so no surface can show without recording.
  */
 export async function runRecorded<R>(app: App, op: Operation<any, R>, input: unknown, caller: Caller): Promise<R> {
   const answer = await op.run(app, input as never, caller);
-  await recordExposure(app, caller, op.name, { streams: shownStreams(answer), everything: WHOLE_LOG.has(op.name) });
+  await recordExposure(app, caller, op.name, { streams: shownStreams(answer) });
   return answer;
 }

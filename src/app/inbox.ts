@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inboxOf, inboxProjection } from '../../projections/inbox.js';
-import { convergenceProjection, unjudgedCandidates } from '../../projections/convergence.js';
+import { convergenceProjection } from '../../projections/convergence.js';
+import { unjudgedCandidates } from '../../projections/convergence-report.js';
 import { loadInstance } from '../domain/instance.js';
 import { requireIdentity } from './actor.js';
 import { runInstanceCommand } from './instance-commands.js';

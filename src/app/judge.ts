@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, judgmentStream, nonEmptyText } from '../../events/index.js';
-import { convergenceProjection, judgmentOf, linkBetween } from '../../projections/convergence.js';
+import { convergenceProjection, linkBetween } from '../../projections/convergence.js';
+import { judgmentOf } from '../../projections/convergence-report.js';
 import { handleCommand } from '../domain/handle.js';
 import { judgmentDecider } from '../domain/judgment.js';
 import { DomainError } from '../errors.js';

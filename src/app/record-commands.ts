@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Id, Recipient, Role, Tags, Topic, nonEmptyText } from '../../events/index.js';
 import { record } from '../domain/record.js';
-import { convergenceProjection, matchesFor } from '../../projections/convergence.js';
+import { convergenceProjection } from '../../projections/convergence.js';
+import { matchesFor } from '../../projections/convergence-report.js';
 import { embeddingFor, embeddingProviderFromEnv } from '../similarity/embedding.js';
 import { convergenceOptions } from './signals.js';
 import { actorOf, metadataFor } from './actor.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nonEmptyText } from '../../events/index.js';
-import { convergenceClusters, convergenceOptionsFromEnv, convergenceProjection, matcherCalibration, type ConvergenceOptions } from '../../projections/convergence.js';
+import { convergenceOptionsFromEnv, convergenceProjection, type ConvergenceOptions } from '../../projections/convergence.js';
+import { convergenceClusters, matcherCalibration } from '../../projections/convergence-report.js';
 import { findingsProjection, listFindings } from '../../projections/findings.js';
 import { activityProjection } from '../../projections/activity.js';
 import { healthProjection, healthReport } from '../../projections/health.js';

@@ -6,7 +6,8 @@ import { defineOperation } from './operation.js';
 import { findingsProjection, listFindings } from '../../projections/findings.js';
 import { inboxProjection } from '../../projections/inbox.js';
 import { coordinatorSuggestions } from '../signals/suggestions.js';
-import { convergenceProjection, unjudgedCandidates } from '../../projections/convergence.js';
+import { convergenceProjection } from '../../projections/convergence.js';
+import { unjudgedCandidates } from '../../projections/convergence-report.js';
 
 /** Suggestions compare recent findings pairwise across instances: keep that bounded. */
 const RECENT_FINDINGS = 300;

@@ -1,5 +1,6 @@
 import { activityProjection, instanceActivity, roleActivity } from '../../projections/activity.js';
-import { convergenceClusters, convergenceProjection } from '../../projections/convergence.js';
+import { convergenceProjection } from '../../projections/convergence.js';
+import { convergenceClusters } from '../../projections/convergence-report.js';
 import { findingsProjection, listFindings, listSyntheses } from '../../projections/findings.js';
 import { healthProjection, healthReport } from '../../projections/health.js';
 import { inboxProjection } from '../../projections/inbox.js';

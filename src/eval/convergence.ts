@@ -60,7 +60,7 @@ export function evaluateHeldOut(all: readonly LabelledPair[] = loadPairs()): Con
   const heldOut = all.filter((p) => p.split === 'heldout');
   const same = (p: LabelledPair) => features.get(p.id)!.lexical >= DEFAULT_THRESHOLD;
   const pairwise = scoresOf(heldOut, same);
-  const claimModel = scoresOf(heldOut, (p) => claimProbability(features.get(p.id)!) >= CLAIM_MODEL.threshold);
+  const claimModel = scoresOf(heldOut, (p) => claimProbability(features.get(p.id)!, CLAIM_MODEL) >= CLAIM_MODEL.threshold);
   const contrastVeto = scoresOf(heldOut, (p) => {
     const f = features.get(p.id)!;
     return same(p) && !(f.negation || f.numbers || f.antonym || f.entity);

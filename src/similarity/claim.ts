@@ -1,4 +1,3 @@
-import { CLAIM_MODEL } from './claim-model.js';
 import { lexicon } from './lexicon.js';
 import { termSet } from './tfidf.js';
 import { terms, words } from './tokenize.js';
@@ -194,8 +193,8 @@ export interface ClaimModel {
   threshold: number;
 }
 
-/** The model's probability that the two findings make the same claim. */
-export function claimProbability(features: ClaimFeatures, model: ClaimModel = CLAIM_MODEL): number {
+/** The model's probability that the two findings make the same claim (the trained one is in claim-model.ts). */
+export function claimProbability(features: ClaimFeatures, model: ClaimModel): number {
   let z = model.bias;
   for (const name of FEATURE_NAMES) z += model.weights[name] * features[name];
   return 1 / (1 + Math.exp(-z));

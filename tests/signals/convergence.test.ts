@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../projections/projection.js';
-import {
-  convergenceClusters,
-  convergenceOptionsFromEnv,
-  convergenceProjection,
-  matchesFor,
-  type ConvergenceState,
-} from '../../projections/convergence.js';
+import { convergenceOptionsFromEnv, convergenceProjection, type ConvergenceState } from '../../projections/convergence.js';
+import { convergenceClusters, matchesFor } from '../../projections/convergence-report.js';
 import { decodeJson, encodeJson } from '../../src/runtime/json.js';
 import { addFinding, BUSY_A, BUSY_B, BUSY_C, joined, withFillers } from './helpers.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../projections/projection.js';
 import { causalityProjection, newTo, pathTo } from '../../projections/causality.js';
-import { convergenceClusters, convergenceProjection, judgmentOf, matcherCalibration, unjudgedCandidates } from '../../projections/convergence.js';
+import { convergenceProjection } from '../../projections/convergence.js';
+import { convergenceClusters, judgmentOf, matcherCalibration, unjudgedCandidates } from '../../projections/convergence-report.js';
 import { decodeJson, encodeJson } from '../../src/runtime/json.js';
 import { copyState } from '../../src/runtime/state.js';
 import { addFinding, BUSY_A, BUSY_B, BUSY_C, joined, withFillers } from './helpers.js';

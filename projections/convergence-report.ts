@@ -1,0 +1,265 @@
+import { own } from '../src/similarity/own.js';
+import { sharedStems } from '../src/similarity/similarity-index.js';
+import type { Contrast } from '../src/similarity/claim.js';
+import { anonymousReadBefore, describePath, pathTo, type AnonymousRead, type PathStep } from './causality.js';
+import { DEFAULT_THRESHOLD, isSimilar, linkBetween, linkKey, type ConvergenceOptions, type ConvergenceState, type FindingNode, type Link } from './convergence.js';
+
+/**
+ * What the convergence state says to people and agents: clusters of findings that say the
+ * same thing, each pair independent or an echo with its path, judged or not; the matches of
+ * one finding; the candidates awaiting a judgment; the matcher held against the judgments.
+ * Queries only: the fold is in convergence.ts.
+ */
+
+export type LinkKind = 'convergence' | 'echo';
+
+/** Where agents' judgments leave a candidate: more "same" than "different" confirms it. */
+export type JudgmentStatus = 'confirmed' | 'rejected' | 'disputed' | 'unjudged';
+
+export interface JudgmentView {
+  status: JudgmentStatus;
+  judges: { by: string; verdict: 'same' | 'different'; reason: string; position: bigint }[];
+}
+
+export interface LinkView {
+  earlier: string;
+  later: string;
+  kind: LinkKind;
+  /** The stems' cosine, or the embedding cosine when both findings carry vectors of one model. */
+  score: number;
+  measure: 'lexical' | 'semantic';
+  /** What tells the two claims apart though their words agree: a judge should look twice. */
+  contrasts: Contrast[];
+  shared: string[];
+  /** One sentence: why the pair is independent, or the path that makes it an echo. */
+  reason: string;
+  /** For an echo: how the earlier finding reached the later one's author, newest hop first. */
+  path?: PathStep[];
+  /** For a convergence: a read without an identity showed the earlier finding before the later was recorded. */
+  anonymousRead?: AnonymousRead;
+  judgment: JudgmentView;
+}
+
+export interface ClusterMember extends FindingNode {
+  /** An endpoint of at least one convergence link. */
+  independent: boolean;
+}
+
+export interface Cluster {
+  kind: LinkKind;
+  /** Ordered by position. */
+  members: ClusterMember[];
+  links: LinkView[];
+  /** Distinct roles and instances of the independent members (of all members for an echo cluster). */
+  roles: string[];
+  instances: string[];
+}
+
+export interface ConvergenceReport {
+  /** Clusters with at least one independent pair: more roles first, then more instances, then most recent. */
+  convergences: Cluster[];
+  /** Clusters whose every pair was reached after seeing the other: reported apart, never as validation. */
+  echoes: Cluster[];
+  /** Candidates that agents judged different: shown apart, in no cluster. */
+  rejected: LinkView[];
+  /** How many candidates (convergence links) are confirmed, rejected, disputed or still unjudged. */
+  judged: Record<JudgmentStatus, number>;
+}
+
+const findingStream = (id: string) => `finding-${id}`;
+
+export function judgmentOf(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): JudgmentView {
+  const byJudge = own(state.judgments, linkKey(link.earlier, link.later));
+  if (!byJudge) return { status: 'unjudged', judges: [] };
+  const judges = Object.keys(byJudge)
+    .sort()
+    .map((by) => ({ by, verdict: byJudge[by]!.verdict, reason: byJudge[by]!.reason, position: byJudge[by]!.position }));
+  const same = judges.filter((j) => j.verdict === 'same').length;
+  const different = judges.length - same;
+  return { status: same > different ? 'confirmed' : different > same ? 'rejected' : 'disputed', judges };
+}
+
+/** The path by which the earlier finding reached the later one's author, if it did. */
+export function echoPath(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): PathStep[] | undefined {
+  const e = own(state.findings, link.earlier)!;
+  const l = own(state.findings, link.later)!;
+  return pathTo(state.causality, l.instanceId, l.position, { author: e.instanceId, position: e.position, stream: findingStream(e.findingId) });
+}
+
+function explainLink(state: ConvergenceState, link: Link): Pick<LinkView, 'reason' | 'path' | 'anonymousRead'> {
+  const e = own(state.findings, link.earlier)!;
+  const l = own(state.findings, link.later)!;
+  if (link.echo) {
+    const path = echoPath(state, link) ?? [];
+    return { reason: `echo: ${describePath(path, { author: e.instanceId, stream: findingStream(e.findingId) })}, before recording ${l.findingId}`, path };
+  }
+  const anonymous = anonymousReadBefore(state.causality, findingStream(e.findingId), e.position, l.position);
+  const reason =
+    `independent: when ${l.instanceId} recorded ${l.findingId} (position ${l.position}), no read, sync, cite or message had brought it ${e.instanceId}'s ${e.findingId} (position ${e.position}), directly or through anyone` +
+    (anonymous ? `; but a read without an identity (\`${anonymous.via}\` at ${anonymous.at}) showed ${e.findingId} before it: if ${l.instanceId} made it, this is an echo` : '');
+  return anonymous ? { reason, anonymousRead: anonymous } : { reason };
+}
+
+/** The explanation of a link in one sentence (kept for callers that want only the words). */
+export const explain = (state: ConvergenceState, link: Link): string => explainLink(state, link).reason;
+
+function view(state: ConvergenceState, link: Link): LinkView {
+  return {
+    earlier: link.earlier,
+    later: link.later,
+    kind: link.echo ? 'echo' : 'convergence',
+    score: link.semantic ?? link.lexical,
+    measure: link.semantic === undefined ? 'lexical' : 'semantic',
+    contrasts: link.contrasts ?? [],
+    shared: sharedStems(state.index, link.earlier, link.later),
+    ...explainLink(state, link),
+    judgment: judgmentOf(state, link),
+  };
+}
+
+const distinct = (xs: string[]): string[] => [...new Set(xs)].sort();
+
+/** A candidate counts when the matcher finds it similar, or when agents confirmed it, unless they rejected it. */
+function candidateStatus(state: ConvergenceState, link: Link, options: ConvergenceOptions): JudgmentStatus | 'dropped' {
+  const status = judgmentOf(state, link).status;
+  if (status === 'confirmed') return status;
+  return isSimilar(link, options) ? status : 'dropped';
+}
+
+export function convergenceClusters(state: ConvergenceState, options: ConvergenceOptions = {}): ConvergenceReport {
+  const judged: Record<JudgmentStatus, number> = { confirmed: 0, rejected: 0, disputed: 0, unjudged: 0 };
+  const rejected: LinkView[] = [];
+  const links: Link[] = [];
+  for (const l of state.links) {
+    const status = candidateStatus(state, l, options);
+    if (status === 'dropped') continue;
+    if (!l.echo) judged[status]++;
+    if (status === 'rejected') rejected.push(view(state, l));
+    else links.push(l);
+  }
+  // Union-find (with path halving) over the similar links: clusters are its components.
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== root) {
+      const up = parent.get(root)!;
+      parent.set(root, parent.get(up)!);
+      root = up;
+    }
+    return root;
+  };
+  for (const l of links) {
+    for (const id of [l.earlier, l.later]) if (!parent.has(id)) parent.set(id, id);
+    parent.set(find(l.later), find(l.earlier));
+  }
+  const groups = new Map<string, Link[]>();
+  for (const l of links) {
+    const root = find(l.earlier);
+    const group = groups.get(root);
+    if (group) group.push(l);
+    else groups.set(root, [l]);
+  }
+
+  const clusters = [...groups.values()].map((group): Cluster => {
+    const independent = new Set(group.filter((l) => !l.echo).flatMap((l) => [l.earlier, l.later]));
+    const members = distinct(group.flatMap((l) => [l.earlier, l.later]))
+      .map((id) => ({ ...own(state.findings, id)!, independent: independent.has(id) }))
+      .sort((a, b) => (a.position < b.position ? -1 : 1));
+    const kind: LinkKind = independent.size > 0 ? 'convergence' : 'echo';
+    const counted = kind === 'convergence' ? members.filter((m) => m.independent) : members;
+    return {
+      kind,
+      members,
+      links: group.map((l) => view(state, l)),
+      roles: distinct(counted.map((m) => m.role)),
+      instances: distinct(counted.map((m) => m.instanceId)),
+    };
+  });
+  const latest = (c: Cluster) => c.members[c.members.length - 1]!.position;
+  const recentFirst = (a: Cluster, b: Cluster) => (latest(a) > latest(b) ? -1 : latest(a) < latest(b) ? 1 : 0);
+  return {
+    convergences: clusters
+      .filter((c) => c.kind === 'convergence')
+      .sort((a, b) => b.roles.length - a.roles.length || b.instances.length - a.instances.length || recentFirst(a, b)),
+    echoes: clusters.filter((c) => c.kind === 'echo').sort(recentFirst),
+    rejected,
+    judged,
+  };
+}
+
+export interface Match extends LinkView {
+  /** The other finding of the pair. */
+  other: FindingNode;
+}
+
+/** The findings a finding converges with or echoes, best first: what `cairn find` reports right after recording. */
+export function matchesFor(state: ConvergenceState, findingId: string, options: ConvergenceOptions = {}): Match[] {
+  return (own(state.linksOf, findingId) ?? [])
+    .map((i) => state.links[i]!)
+    .filter((l) => isSimilar(l, options))
+    .map((l) => ({ ...view(state, l), other: own(state.findings, l.earlier === findingId ? l.later : l.earlier)! }))
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'convergence' ? -1 : 1) || b.score - a.score);
+}
+
+/**
+ * Independent candidates no agent has judged yet at the default threshold, newest first: what
+ * a reflector is reminded of. The count is kept by the fold; the newest are found walking the
+ * links back from the end, so the cost is what is shown, not the log.
+ */
+export function unjudgedCandidates(state: ConvergenceState, limit = 5): { total: number; links: LinkView[] } {
+  const newest: LinkView[] = [];
+  for (let i = state.links.length - 1; i >= 0 && newest.length < Math.min(limit, state.unjudged); i--) {
+    const l = state.links[i]!;
+    if (!l.echo && isSimilar(l) && !own(state.judgments, linkKey(l.earlier, l.later))) newest.push(view(state, l));
+  }
+  return { total: state.unjudged, links: newest };
+}
+
+/** Judged candidates needed before a threshold is suggested from them. */
+export const CALIBRATION_MIN_JUDGED = 10;
+
+/**
+ * How well the matcher agrees with agents' judgments: of the judged candidates it calls
+ * similar at this threshold, the share confirmed (its precision), and the judged-same pairs
+ * it would miss. With enough judgments, the lexical threshold that agrees with them best (F1
+ * of "same"), for CAIRN_CONVERGENCE_THRESHOLD: the log's own judges calibrate the matcher.
+ */
+export function matcherCalibration(state: ConvergenceState, options: ConvergenceOptions = {}) {
+  let confirmed = 0;
+  let rejected = 0;
+  let missed = 0;
+  const judgedScores: { score: number; same: boolean }[] = [];
+  for (const key of Object.keys(state.judgments)) {
+    const [earlier, later] = key.split('~') as [string, string];
+    const link = linkBetween(state, earlier, later);
+    if (!link) continue;
+    const status = judgmentOf(state, link).status;
+    if (status !== 'confirmed' && status !== 'rejected') continue;
+    if (link.semantic === undefined) judgedScores.push({ score: link.lexical, same: status === 'confirmed' });
+    if (isSimilar(link, options)) status === 'confirmed' ? confirmed++ : rejected++;
+    else if (status === 'confirmed') missed++;
+  }
+  const judged = confirmed + rejected;
+  return {
+    judged,
+    confirmed,
+    rejected,
+    missedBelowThreshold: missed,
+    precision: judged === 0 ? null : confirmed / judged,
+    suggestedThreshold: judgedScores.length >= CALIBRATION_MIN_JUDGED ? bestThreshold(judgedScores) : null,
+  };
+}
+
+/** The threshold among the judged scores with the best F1 against the judgments (the highest on a tie). */
+function bestThreshold(judged: readonly { score: number; same: boolean }[]): number {
+  let best = { t: DEFAULT_THRESHOLD, f1: -1 };
+  for (const t of [...new Set(judged.map((j) => j.score))].sort((a, b) => b - a)) {
+    const tp = judged.filter((j) => j.same && j.score >= t).length;
+    const fp = judged.filter((j) => !j.same && j.score >= t).length;
+    const fn = judged.filter((j) => j.same && j.score < t).length;
+    const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+    if (f1 > best.f1) best = { t, f1 };
+  }
+  // Rounded down, so that every pair at the best threshold still clears it.
+  return Math.floor(best.t * 1000) / 1000;
+}
