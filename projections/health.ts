@@ -31,6 +31,8 @@ export interface HealthRecord {
   what?: string;
   /** For evidence: text cut to 100 characters (see `cut`), whitespace not yet collapsed. */
   text?: string;
+  /** The stream whose text the evidence shows: a read of it is recorded as shown (src/app/exposure.ts). */
+  stream?: string;
   /** Syntheses: how many findings they integrate. */
   count?: number;
   /** What the instance is working on (findings and claims), normalised. */
@@ -176,7 +178,10 @@ function recordOf(state: HealthState, event: StoredEvent): HealthRecord | undefi
   const { metadata } = event;
   const record: HealthRecord = { position: event.position, eventId: metadata.eventId, type: event.type, at: parseAt(metadata.at), instanceId: metadata.instanceId, who };
   if (what !== undefined) record.what = what;
-  if (text !== undefined) record.text = text;
+  if (text !== undefined) {
+    record.text = text;
+    record.stream = event.streamName;
+  }
   if (topic) record.topic = topic;
   if (event.type === 'SynthesisPublished') {
     const integrates = event.data.integrates;
@@ -254,7 +259,7 @@ function evolve(state: HealthState, event: StoredEvent): HealthState {
 
 export const healthProjection: Projection<HealthState> = {
   name: 'health',
-  version: 2,
+  version: 3,
   initialState: () => ({ roles: {}, findingRoles: {}, taskTopics: {}, records: [], latestAt: 0 }),
   evolve,
 };
@@ -267,6 +272,8 @@ export interface Evidence {
   position: bigint;
   eventId: string;
   summary: string;
+  /** Where the text in the summary comes from, when it quotes one. */
+  stream?: string;
 }
 
 export interface HealthSignal {
@@ -328,7 +335,7 @@ export function healthReport(state: HealthState, options: HealthOptions): Health
   const inWindow = state.records.filter((r) => r.at >= from && r.at <= to);
   const limit = options.evidenceLimit ?? 10;
   const evidence = (rs: HealthRecord[]): Evidence[] =>
-    rs.slice(-limit).map((r) => ({ position: r.position, eventId: r.eventId, summary: summaryOf(r) }));
+    rs.slice(-limit).map((r) => (r.stream === undefined ? { position: r.position, eventId: r.eventId, summary: summaryOf(r) } : { position: r.position, eventId: r.eventId, summary: summaryOf(r), stream: r.stream }));
 
   const signal = (
     s: Omit<HealthSignal, 'status' | 'judged' | 'evidence'> & { judged?: boolean; evidence: HealthRecord[] },

@@ -43,6 +43,8 @@ export function shownStreams(answer: unknown): Set<string> {
       const id = o[idKey];
       if (typeof id === 'string' && textKeys.some((k) => typeof o[k] === 'string')) found.add(`${category}-${id}`);
     }
+    // A line quoting a stream's text (health's evidence) names the stream it quotes.
+    if (typeof o.stream === 'string' && typeof o.summary === 'string' && SHOWABLE.test(o.stream)) found.add(o.stream);
     if (typeof o.earlier === 'string' && typeof o.later === 'string') {
       const judges = (o.judgment as { judges?: unknown[] } | undefined)?.judges;
       if ((typeof o.reason === 'string' && typeof o.verdict === 'string') || (Array.isArray(judges) && judges.length > 0)) found.add(`judgment-${o.earlier}~${o.later}`);
@@ -59,6 +61,9 @@ export function shownStreams(answer: unknown): Set<string> {
   if (answer !== null && typeof answer === 'object') walk(answer);
   return found;
 }
+
+/** Streams whose content a read can show (the ContentShown schema's own pattern). */
+const SHOWABLE = /^(finding|synthesis|message|question|task|judgment)-/;
 
 type ContentShownEvent = EventOf<'ContentShown'>;
 

@@ -36,6 +36,8 @@ const PATHS: Record<string, { via: string; read(ws: Workspace): Promise<void> }>
   advise: { via: 'advise', read: async (ws) => expectExit(await ws.as('bo', ['advise', 'make concurrent SQLite writers wait for the lock with busy_timeout']), 0) },
   replay: { via: 'replay', read: async (ws) => expectExit(await ws.as('bo', ['replay', '--at', '100', 'findings']), 0) },
   export: { via: 'export', read: async (ws) => expectExit(await ws.as('bo', ['export']), 0) },
+  // health quotes findings in its evidence lines.
+  health: { via: 'health', read: async (ws) => expectExit(await ws.as('bo', ['health']), 0) },
   inbox: {
     via: 'inbox',
     read: async (ws) => {
