@@ -80,7 +80,7 @@ export function judgmentOf(state: ConvergenceState, link: Pick<Link, 'earlier' |
 }
 
 /** The path by which the earlier finding reached the later one's author, if it did. */
-export function echoPath(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): PathStep[] | undefined {
+function echoPath(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): PathStep[] | undefined {
   const e = own(state.findings, link.earlier)!;
   const l = own(state.findings, link.later)!;
   return pathTo(state.causality, l.instanceId, l.position, { author: e.instanceId, position: e.position, stream: findingStream(e.findingId) });
@@ -99,9 +99,6 @@ function explainLink(state: ConvergenceState, link: Link): Pick<LinkView, 'reaso
     (anonymous ? `; but a read without an identity (\`${anonymous.via}\` at ${anonymous.at}) showed ${e.findingId} before it: if ${l.instanceId} made it, this is an echo` : '');
   return anonymous ? { reason, anonymousRead: anonymous } : { reason };
 }
-
-/** The explanation of a link in one sentence (kept for callers that want only the words). */
-export const explain = (state: ConvergenceState, link: Link): string => explainLink(state, link).reason;
 
 function view(state: ConvergenceState, link: Link): LinkView {
   return {

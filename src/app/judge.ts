@@ -8,6 +8,7 @@ import { DomainError } from '../errors.js';
 import { own } from '../similarity/own.js';
 import { actorOf, metadataFor } from './actor.js';
 import { defineOperation } from './operation.js';
+import { requireExisting } from './references.js';
 
 /** A candidate as `convergence` prints it: two finding ids joined by "~" (either order). */
 export const LinkRef = z.string().transform((value, ctx) => {
@@ -49,7 +50,7 @@ export const judge = defineOperation({
     const actor = await actorOf(app, caller);
     const { state } = await app.runtime.current(convergenceProjection);
     const [a, b] = input.link;
-    for (const id of [a, b]) if (!own(state.findings, id)) throw new DomainError(`<link>: unknown finding ${id}`, 'unknown_finding');
+    await requireExisting(app, 'finding', [a, b], '<link>');
     const link = linkBetween(state, a, b);
     if (!link) throw new DomainError(`${a} and ${b} are not a candidate convergence (the matcher kept no link between them): \`cairn convergence\` lists candidates`, 'not_a_candidate');
     const earlier = own(state.findings, link.earlier)!;

@@ -46,7 +46,7 @@ export function eventsRoutes(app: App, live: Set<AbortController>, tokens: Token
         await sse.writeSSE({ event: 'ready', data: JSON.stringify({ after: String(after) }), retry: 2_000 });
         for await (const recorded of subscription) {
           const event = toPlainJson(toStored(recorded));
-          // Recorded before it is sent; a burst of events costs one record, the first covers the rest up to the head.
+          // Recorded before it is sent; an event that shows the reader nothing new (its own, a record of a read) appends nothing.
           await recordExposure(app, caller, 'events', { streams: shownStreams(event) });
           await sse.writeSSE({ id: String(recorded.position), data: JSON.stringify(event) });
           if (sse.aborted || sse.closed) break;

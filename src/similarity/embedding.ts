@@ -16,9 +16,9 @@ export class EmbeddingError extends Error {
   override readonly name = 'EmbeddingError';
 }
 
-/** POSTs JSON to a provider and returns its parsed answer, naming the provider in every failure. */
-async function postJson(url: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<unknown> {
-  const where = new URL(url).origin;
+/** POSTs JSON to the provider at `where` and returns its parsed answer, naming the provider in every failure. */
+async function postJson(where: string, path: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<unknown> {
+  const url = `${where}${path}`;
   let response: Response;
   try {
     response = await fetch(url, {
@@ -55,7 +55,7 @@ export class OllamaEmbeddingProvider implements EmbeddingProvider {
   }
 
   async embed(text: string): Promise<number[]> {
-    const body = (await postJson(`${this.baseUrl}/api/embeddings`, { model: this.model, prompt: text }, this.timeoutMs)) as { embedding?: unknown } | null;
+    const body = (await postJson(this.baseUrl, '/api/embeddings', { model: this.model, prompt: text }, this.timeoutMs)) as { embedding?: unknown } | null;
     return usableVector(body?.embedding, this.baseUrl);
   }
 }
@@ -79,7 +79,7 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
 
   async embed(text: string): Promise<number[]> {
     const headers: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
-    const body = (await postJson(`${this.baseUrl}/embeddings`, { model: this.model, input: text }, this.timeoutMs, headers)) as { data?: { embedding?: unknown }[] } | null;
+    const body = (await postJson(this.baseUrl, '/embeddings', { model: this.model, input: text }, this.timeoutMs, headers)) as { data?: { embedding?: unknown }[] } | null;
     return usableVector(body?.data?.[0]?.embedding, this.baseUrl);
   }
 }
