@@ -61,7 +61,7 @@ export interface CausalityState {
 export const FLOOR = '*';
 
 /** Event types whose content a reader can take something from. */
-const CARRIES = new Set<string>([
+export const CARRIES: ReadonlySet<string> = new Set<string>([
   'FindingRecorded',
   'SynthesisPublished',
   'MessagePosted',
@@ -140,7 +140,7 @@ const shownBy = (via: string, stream: string) => (c: Carrier): Why => ({ kind: '
 const citedBy = (stream: string) => (c: Carrier): Why => ({ kind: 'cites', stream, carrier: c.position, author: c.author });
 
 /** The streams an event's own content refers to: reading them was needed to write it. */
-function referencesOf(event: StoredEvent): string[] {
+export function referencesOf(event: StoredEvent): string[] {
   switch (event.type) {
     case 'FindingRecorded':
       // A cite names a finding or a synthesis; only the one that exists has content.

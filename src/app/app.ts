@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../store/port.js';
 import { openStore } from '../store/open.js';
 import { ProjectionRuntime } from '../runtime/runtime.js';
+import { ReadStore } from '../readstore/read-store.js';
 
 /** Everything an operation needs: the log, the read models over it, and the clock. */
 export interface App {
   readonly store: EventStore;
   readonly runtime: ProjectionRuntime;
+  /** The read models as indexed tables, caught up with the log: what everyday reads answer from. */
+  tables(): Promise<ReadStore>;
   /** Where the log lives, for messages (never secrets). */
   readonly describe: string;
   clock(): Date;
@@ -29,12 +32,21 @@ export function appOver(
   store: EventStore,
   options: { cacheDir?: string | undefined; describe?: string; clock?: (() => Date) | undefined } = {},
 ): App {
+  let reads: ReadStore | undefined;
   return {
     store,
     runtime: new ProjectionRuntime(store, options.cacheDir),
+    async tables() {
+      reads ??= ReadStore.open(options.cacheDir);
+      await reads.catchUp(store);
+      return reads;
+    },
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),
     newEventId: randomUUID,
-    close: () => store.close(),
+    close: async () => {
+      reads?.close();
+      await store.close();
+    },
   };
 }

@@ -1,5 +1,4 @@
 import { ANONYMOUS, InstanceId, MAX_SHOWN_STREAMS, parseOrThrow, type EventOf, type StoredEvent } from '../../events/index.js';
-import { causalityProjection, everythingIsNew, newTo, newToAnonymous } from '../../projections/causality.js';
 import { appendFacts } from '../domain/handle.js';
 import { loadInstance } from '../domain/instance.js';
 import type { App } from './app.js';
@@ -75,10 +74,11 @@ export async function recordExposure(app: App, caller: Caller, via: string, show
   const reader = caller.instanceId === undefined ? undefined : parseOrThrow(InstanceId, caller.instanceId, '--as');
   const candidates = [...shown.streams];
   if (candidates.length === 0 && shown.everything !== true) return [];
-  const upTo = await app.store.headPosition();
-  const { state } = await app.runtime.current(causalityProjection);
-  const everything = shown.everything === true && everythingIsNew(state, reader, upTo);
-  const streams = everything ? [] : reader === undefined ? newToAnonymous(state, candidates) : newTo(state, reader, candidates, upTo);
+  const tables = await app.tables();
+  const upTo = tables.watermark();
+  const causality = tables.causality;
+  const everything = shown.everything === true && causality.everythingIsNew(reader, upTo);
+  const streams = everything ? [] : reader === undefined ? causality.newToAnonymous(candidates) : causality.newTo(reader, candidates, upTo);
   if (!everything && streams.length === 0) return [];
 
   const facts: ContentShownEvent[] = [];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { inboxOf, inboxProjection } from '../../projections/inbox.js';
+import { inboxPage, instanceRow } from '../readstore/queries.js';
+import { pageRequest, Paging } from './page.js';
 import { convergenceProjection } from '../../projections/convergence.js';
 import { unjudgedCandidates } from '../../projections/convergence-report.js';
-import { loadInstance } from '../domain/instance.js';
 import { requireIdentity } from './actor.js';
 import { runInstanceCommand } from './instance-commands.js';
 import { defineOperation } from './operation.js';
@@ -14,23 +14,28 @@ import { defineOperation } from './operation.js';
  */
 export const inbox = defineOperation({
   name: 'inbox',
-  summary: 'Read messages to you, your role or all (unread only unless --all; --mark-read advances your cursor)',
-  input: z.strictObject({ all: z.boolean().default(false), markRead: z.boolean().default(false) }),
+  summary: 'Read messages to you, your role or all: unread ones oldest first, or with --all every one newest first; --mark-read advances your cursor past those shown',
+  input: z.strictObject({ all: z.boolean().default(false), markRead: z.boolean().default(false), ...Paging }),
   // Needs the caller's identity: it reads the caller's own inbox.
   writes: true,
   async run(app, input, caller) {
     const instanceId = requireIdentity(caller);
-    const { state, position } = await app.runtime.current(inboxProjection);
-    const messages = inboxOf(state, instanceId, { unreadOnly: !input.all });
+    const tables = await app.tables();
+    const me = instanceRow(tables.db, instanceId);
+    const cursor = me?.inboxCursor ?? 0n;
+    const { items, page } = inboxPage(tables.db, instanceId, me?.role, input.all ? undefined : cursor, pageRequest(input, input.all));
+    const messages = items.map((m) => ({ ...m, unread: m.position > cursor }));
+    const unread = input.all ? inboxPage(tables.db, instanceId, me?.role, cursor, { limit: 0, cursor: undefined }).page.total : page.total;
+    // Unread messages come oldest first: marking up to the newest shown never skips one not shown.
     const newest = messages.reduce((max, m) => (m.unread && m.position > max ? m.position : max), 0n);
+    const skipsUnread = input.all && unread > messages.filter((m) => m.unread).length;
     let markedUpTo: bigint | undefined;
-    if (input.markRead && newest > 0n) {
+    if (input.markRead && newest > 0n && !skipsUnread) {
       await runInstanceCommand(app, caller, (a) => ({ type: 'markRead', instanceId: a.instanceId, upTo: newest }));
       markedUpTo = newest;
     }
     // A reflector is reminded of the candidate convergences nobody has judged yet.
-    const role = (await loadInstance(app.store, instanceId)).state.role;
-    const reminders = role === 'reflector' ? { unjudged: unjudgedCandidates((await app.runtime.current(convergenceProjection)).state) } : undefined;
-    return { instanceId, position, unread: messages.filter((m) => m.unread).length, messages, markedUpTo, reminders };
+    const reminders = me?.role === 'reflector' ? { unjudged: unjudgedCandidates((await app.runtime.current(convergenceProjection)).state) } : undefined;
+    return { instanceId, position: tables.watermark(), unread, messages, page, markedUpTo, reminders };
   },
 });

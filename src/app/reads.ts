@@ -1,58 +1,73 @@
 import { z } from 'zod';
 import { Id, Tag, Topic } from '../../events/index.js';
 import { instanceActivity, roleActivity, activityProjection } from '../../projections/activity.js';
-import { findingsProjection, listFindings, listSyntheses } from '../../projections/findings.js';
-import { listQuestions, questionsProjection } from '../../projections/questions.js';
-import { taskBoard, tasksProjection, type TaskStatus } from '../../projections/tasks.js';
+import type { FindingRecord, SynthesisRecord } from '../../projections/findings.js';
+import { findingsPage, questionsPage, tasksPage } from '../readstore/queries.js';
 import { LogPoint } from './point.js';
 import { defineOperation } from './operation.js';
+import { pageRequest, Paging } from './page.js';
 
-/** Queries over the read models. None of them writes; `now` comes from the app's clock. */
+/**
+ * Queries over the read models' tables, bounded by default (page.ts). None of them writes;
+ * `now` comes from the app's clock.
+ */
 
 export const tasks = defineOperation({
   name: 'tasks',
-  summary: 'List tasks with owners and lease countdowns (open and claimed unless --all or --status)',
+  summary: 'List tasks with owners and lease countdowns, newest first (open and claimed unless --all or --status)',
   input: z.strictObject({
     status: z.enum(['open', 'claimed', 'completed', 'abandoned']).optional(),
     all: z.boolean().default(false),
     owner: Id.optional(),
+    ...Paging,
   }),
   writes: false,
   async run(app, input) {
-    const { state, position } = await app.runtime.current(tasksProjection);
+    const tables = await app.tables();
     const now = app.clock();
-    const active: TaskStatus[] = ['open', 'claimed'];
-    const board = taskBoard(state, now).filter(
-      (t) =>
-        (input.status ? t.status === input.status : input.all || active.includes(t.status)) &&
-        (!input.owner || t.owner === input.owner),
-    );
-    return { now: now.toISOString(), position, tasks: board };
+    const { items, page } = tasksPage(tables.db, { status: input.status, all: input.all, owner: input.owner }, now, pageRequest(input, input.all));
+    return { now: now.toISOString(), position: tables.watermark(), tasks: items, page };
   },
 });
 
 export const findings = defineOperation({
   name: 'findings',
-  summary: 'List findings and syntheses, filtered by topic, tag, question, author or since a point',
-  input: z.strictObject({ topic: Topic.optional(), tag: Tag.optional(), question: Id.optional(), by: Id.optional(), since: LogPoint.optional() }),
+  summary: 'List findings and syntheses, newest first, filtered by topic, tag, question, author or since a point',
+  input: z.strictObject({
+    topic: Topic.optional(),
+    tag: Tag.optional(),
+    question: Id.optional(),
+    by: Id.optional(),
+    since: LogPoint.optional(),
+    all: z.boolean().default(false),
+    ...Paging,
+  }),
   writes: false,
   async run(app, input) {
-    const { state, position } = await app.runtime.current(findingsProjection);
+    const tables = await app.tables();
     const since = input.since && ('position' in input.since ? input.since.position : input.since.time);
-    const list = listFindings(state, { topic: input.topic, tag: input.tag, questionId: input.question, by: input.by, since });
-    const syntheses = listSyntheses(state).filter((s) => !input.question || s.questionId === input.question);
-    return { position, findings: list, syntheses };
+    // A topic is a finding's: syntheses have none, so a topic asks for findings only.
+    const filter = { topic: input.topic, tag: input.tag, questionId: input.question, by: input.by, since, kind: input.topic === undefined ? undefined : ('finding' as const) };
+    const { items, page } = findingsPage(tables.db, filter, pageRequest(input, input.all));
+    const found: FindingRecord[] = [];
+    const syntheses: SynthesisRecord[] = [];
+    for (const item of items) {
+      if (item.kind === 'finding') found.push(item.record);
+      else syntheses.push(item.record);
+    }
+    return { position: tables.watermark(), findings: found, syntheses, page };
   },
 });
 
 export const questions = defineOperation({
   name: 'questions',
-  summary: 'List research questions with the findings and syntheses recorded against each',
-  input: z.strictObject({ status: z.enum(['open', 'closed']).optional() }),
+  summary: 'List research questions, newest first, with the findings and syntheses recorded against each',
+  input: z.strictObject({ status: z.enum(['open', 'closed']).optional(), all: z.boolean().default(false), ...Paging }),
   writes: false,
   async run(app, input) {
-    const { state, position } = await app.runtime.current(questionsProjection);
-    return { position, questions: listQuestions(state, { status: input.status }) };
+    const tables = await app.tables();
+    const { items, page } = questionsPage(tables.db, input.status, pageRequest(input, input.all));
+    return { position: tables.watermark(), questions: items, page };
   },
 });
 

@@ -1,65 +1,56 @@
 import { z } from 'zod';
-import { activityProjection, instanceActivity } from '../../projections/activity.js';
-import { listQuestions, questionsProjection } from '../../projections/questions.js';
-import { taskBoard, tasksProjection } from '../../projections/tasks.js';
-import { defineOperation } from './operation.js';
-import { findingsProjection, listFindings } from '../../projections/findings.js';
-import { inboxProjection } from '../../projections/inbox.js';
-import { coordinatorSuggestions } from '../signals/suggestions.js';
 import { convergenceProjection } from '../../projections/convergence.js';
 import { unjudgedCandidates } from '../../projections/convergence-report.js';
+import { coordinatorSuggestions } from '../signals/suggestions.js';
+import { questionsPage, taskCounts, tasksPage } from '../readstore/queries.js';
+import { defineOperation } from './operation.js';
+import { activeInstances, boardCounts, recentFindings, talkedPairs } from '../readstore/board.js';
 
-/** Suggestions compare recent findings pairwise across instances: keep that bounded. */
-const RECENT_FINDINGS = 300;
+/** Suggestions compare the newest findings pairwise across instances: a window, never the log. */
+const RECENT_FINDINGS = 100;
+/** Live claims compared for near-duplicates: more than any team holds at once. */
+const CLAIMS_COMPARED = 200;
 
 /**
- * The coordinator's view: who holds what, which leases went stale, what is open, which
- * questions are being worked on. Visibility, not control: it suggests, it never assigns.
+ * The coordinator's board, concise whatever the log holds: counts, what needs attention
+ * (stale leases, unjudged convergences, suggestions) and the top items of each list, each
+ * with how many more there are. Visibility, not control: it suggests, it never assigns.
  */
 export const status = defineOperation({
   name: 'status',
-  summary: "The coordinator's board: who holds what, stale leases, open tasks, questions",
-  input: z.strictObject({}),
+  summary: "The coordinator's board: counts, who holds what, stale leases, the newest open tasks and questions, suggestions",
+  input: z.strictObject({ limit: z.number().int().min(1).max(200).default(10) }),
   writes: false,
-  async run(app) {
-    const [tasks, activity, questions, findings, inbox, convergence] = await app.runtime.currentMany([
-      tasksProjection,
-      activityProjection,
-      questionsProjection,
-      findingsProjection,
-      inboxProjection,
-      convergenceProjection,
-    ]);
+  async run(app, input) {
+    const tables = await app.tables();
+    const { db } = tables;
     const now = app.clock();
-    const board = taskBoard(tasks.state, now);
-    const instances = instanceActivity(activity.state, now).map((i) => ({
-      instanceId: i.instanceId,
-      role: i.role,
-      left: i.left,
-      lastSeen: i.lastSeen,
-      holds: board.filter((t) => t.status === 'claimed' && t.owner === i.instanceId).map((t) => ({ taskId: t.taskId, title: t.title, leaseRemainingMs: t.leaseRemainingMs })),
+    const top = { limit: input.limit, cursor: undefined };
+    const claimed = tasksPage(db, { status: 'claimed' }, now, { limit: CLAIMS_COMPARED, cursor: undefined });
+    const stale = tasksPage(db, { stale: true, all: true }, now, top);
+    const open = tasksPage(db, { status: 'open' }, now, top);
+    const questions = questionsPage(db, 'open', top);
+    const instances = activeInstances(db, input.limit).map((i) => ({
+      ...i,
+      holds: claimed.items.filter((t) => t.owner === i.instanceId).map((t) => ({ taskId: t.taskId, title: t.title, leaseRemainingMs: t.leaseRemainingMs })),
     }));
     const suggestions = coordinatorSuggestions({
-      findings: listFindings(findings.state)
-        .slice(-RECENT_FINDINGS)
-        .map((f) => ({ findingId: f.findingId, by: f.by, summary: f.summary, topic: f.topic ?? undefined })),
-      messages: inbox.state.messages.map((m) => ({ from: m.from, to: m.to })),
-      claims: board
-        .filter((t) => t.status === 'claimed' && t.owner)
-        .map((t) => ({ taskId: t.taskId, title: t.title, description: t.description ?? undefined, tags: t.tags, owner: t.owner! })),
-      roles: Object.fromEntries(Object.values(activity.state.instances).map((i) => [i.instanceId, i.role])),
-    });
+      findings: recentFindings(db, RECENT_FINDINGS),
+      messages: talkedPairs(db).map(([from, to]) => ({ from, to })),
+      claims: claimed.items.map((t) => ({ taskId: t.taskId, title: t.title, description: t.description ?? undefined, tags: t.tags, owner: t.owner! })),
+    }).slice(0, input.limit);
     return {
       now: now.toISOString(),
-      position: tasks.position > activity.position ? tasks.position : activity.position,
+      position: tables.watermark(),
+      counts: { ...boardCounts(db), tasks: taskCounts(db, now) },
       instances,
-      claimed: board.filter((t) => t.status === 'claimed'),
-      stale: board.filter((t) => t.stale),
-      open: board.filter((t) => t.status === 'open'),
-      questions: listQuestions(questions.state, { status: 'open' }),
+      claimed: claimed.items.slice(0, input.limit),
+      stale: stale.items,
+      open: open.items,
+      questions: questions.items,
       suggestions,
       // Candidates no agent has judged: the reflector's to confirm or reject (`cairn judge`).
-      unjudged: unjudgedCandidates(convergence.state),
+      unjudged: unjudgedCandidates((await app.runtime.current(convergenceProjection)).state),
     };
   },
 });

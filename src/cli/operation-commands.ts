@@ -12,6 +12,7 @@ import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
 import { judge } from '../app/judge.js';
 import { formatDuration } from '../app/duration.js';
+import { DEFAULT_LIMIT, type PageInfo } from '../app/page.js';
 import type { CliSpec } from './bridge.js';
 import { clip, table } from './output.js';
 
@@ -21,6 +22,13 @@ const taskLine = (verb: string) => (r: TaskCommandResult) =>
 const TAGS = { flags: '--tag <tag>', key: 'tags', description: 'a tag (repeat or comma-separate)', list: true };
 const ID = (what: string) => ({ flags: '--id <id>', key: 'id', description: `choose the ${what} id instead of a generated one` });
 const LEASE = { flags: '--lease <duration>', key: 'lease', description: 'lease length, e.g. 30m, 2h (default 15m)' };
+const PAGING = [
+  { flags: '--limit <n>', key: 'limit', description: `at most this many (default ${DEFAULT_LIMIT})`, int: true },
+  { flags: '--cursor <cursor>', key: 'cursor', description: 'continue after the last one shown (the `next` of an earlier page)' },
+];
+/** The line under a page that is not the last: how many more, and how to see them. */
+const more = (page: PageInfo, what: string): string[] => (page.remaining > 0 ? [`… ${page.remaining} more ${what} of ${page.total} (--cursor ${page.next}, or --all)`] : []);
+const lines = (...parts: string[][]): string => parts.flat().join('\n');
 
 /** The operations as subcommands: arguments and flags map onto each operation's input. */
 export const OPERATION_COMMANDS: CliSpec<any>[] = [
@@ -60,15 +68,19 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     op: tasks,
     options: [
       { flags: '--status <status>', key: 'status', description: 'open, claimed, completed or abandoned' },
-      { flags: '--all', key: 'all', description: 'include completed and abandoned tasks' },
+      { flags: '--all', key: 'all', description: 'every task, completed and abandoned too, without a limit' },
       { flags: '--owner <instance>', key: 'owner', description: 'only tasks this instance holds' },
+      ...PAGING,
     ],
     render: (r: Awaited<ReturnType<typeof tasks.run>>) =>
       r.tasks.length === 0
         ? 'no tasks'
-        : table(
-            ['task', 'status', 'owner', 'lease', 'title'],
-            r.tasks.map((t) => [t.taskId, t.stale ? 'open (stale)' : t.status, t.owner ?? (t.stale ? `(${t.lastOwner})` : ''), lease(t.leaseRemainingMs), clip(t.title)]),
+        : lines(
+            [table(
+              ['task', 'status', 'owner', 'lease', 'title'],
+              r.tasks.map((t) => [t.taskId, t.stale ? 'open (stale)' : t.status, t.owner ?? (t.stale ? `(${t.lastOwner})` : ''), lease(t.leaseRemainingMs), clip(t.title)]),
+            )],
+            more(r.page, 'tasks'),
           ),
   },
   {
@@ -85,11 +97,11 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
   },
   {
     op: questions,
-    options: [{ flags: '--status <status>', key: 'status', description: 'open or closed' }],
+    options: [{ flags: '--status <status>', key: 'status', description: 'open or closed' }, { flags: '--all', key: 'all', description: 'every question, without a limit' }, ...PAGING],
     render: (r: Awaited<ReturnType<typeof questions.run>>) =>
       r.questions.length === 0
         ? 'no questions'
-        : table(['question', 'status', 'findings', 'text'], r.questions.map((q) => [q.questionId, q.status, q.findings.length, clip(q.text)])),
+        : lines([table(['question', 'status', 'findings', 'text'], r.questions.map((q) => [q.questionId, q.status, q.findings.length, clip(q.text)]))], more(r.page, 'questions')),
   },
   {
     op: find,
@@ -117,11 +129,17 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--question <question>', key: 'question', description: 'only findings on this question' },
       { flags: '--by <instance>', key: 'by', description: 'only this author' },
       { flags: '--since <point>', key: 'since', description: 'a log position or an ISO time' },
+      { flags: '--all', key: 'all', description: 'every match, without a limit' },
+      ...PAGING,
     ],
     render: (r: Awaited<ReturnType<typeof findings.run>>) =>
-      r.findings.length === 0
+      r.findings.length === 0 && r.syntheses.length === 0
         ? 'no findings'
-        : table(['finding', 'by', 'role', 'topic', 'summary'], r.findings.map((f) => [f.findingId, f.by, f.role, f.topic ?? '', clip(f.summary)])),
+        : lines(
+            r.findings.length === 0 ? [] : [table(['finding', 'by', 'role', 'topic', 'summary'], r.findings.map((f) => [f.findingId, f.by, f.role, f.topic ?? '', clip(f.summary)]))],
+            r.syntheses.length === 0 ? [] : [table(['synthesis', 'by', 'integrates', 'summary'], r.syntheses.map((x) => [x.synthesisId, x.by, clip(x.integrates.join(', '), 30), clip(x.summary)]))],
+            more(r.page, 'findings and syntheses'),
+          ),
   },
   {
     op: say,
@@ -136,14 +154,16 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
   {
     op: inbox,
     options: [
-      { flags: '--all', key: 'all', description: 'include messages already read' },
+      { flags: '--all', key: 'all', description: 'every message, read ones too, newest first, without a limit' },
       { flags: '--mark-read', key: 'markRead', description: 'advance your read cursor past the messages shown' },
+      ...PAGING,
     ],
     render: (r: Awaited<ReturnType<typeof inbox.run>>) =>
       [
         r.messages.length === 0
           ? 'no unread messages'
           : r.messages.map((m) => `${m.unread ? '*' : ' '} ${m.messageId}  ${m.at}  from ${m.from} to ${m.to}\n    ${m.body.replace(/\n/g, '\n    ')}`).join('\n'),
+        ...more(r.page, 'messages'),
         ...(r.reminders && r.reminders.unjudged.total > 0
           ? [`reminder: ${r.reminders.unjudged.total} candidate convergences await a judgment, e.g. ${r.reminders.unjudged.links.map((l) => `${l.earlier}~${l.later}`).join(', ')} (\`cairn judge LINK --same|--different --reason TEXT\`)`]
           : []),
@@ -188,16 +208,23 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
   },
   {
     op: status,
+    options: [{ flags: '--limit <n>', key: 'limit', description: 'items per list (default 10)', int: true }],
     render: (r: Awaited<ReturnType<typeof status.run>>) => {
-      const sections = [`status at ${r.now} (log position ${r.position})`];
+      const c = r.counts;
+      const sections = [
+        `status at ${r.now} (log position ${r.position})\n` +
+          `  ${c.instances} instances; tasks: ${c.tasks.open} open (${c.tasks.stale} stale), ${c.tasks.claimed} claimed, ${c.tasks.completed} completed, ${c.tasks.abandoned} abandoned; ` +
+          `questions: ${c.questions.open} open, ${c.questions.closed} closed; ${c.findings} findings, ${c.syntheses} syntheses, ${c.messages} messages`,
+      ];
       sections.push(
         r.instances.length === 0
           ? 'no instances'
           : table(['instance', 'role', 'last seen', 'holds'], r.instances.map((i) => [i.instanceId + (i.left ? ' (left)' : ''), i.role, i.lastSeen ?? '', i.holds.map((h) => `${h.taskId} (${lease(h.leaseRemainingMs)})`).join(', ')])),
       );
-      if (r.stale.length > 0) sections.push(`stale leases:\n${r.stale.map((t) => `  ${t.taskId} last held by ${t.lastOwner}: ${clip(t.title)}`).join('\n')}`);
-      sections.push(r.open.length === 0 ? 'open tasks: none' : `open tasks:\n${r.open.map((t) => `  ${t.taskId} ${clip(t.title)}`).join('\n')}`);
-      if (r.questions.length > 0) sections.push(`open questions:\n${r.questions.map((q) => `  ${q.questionId} (${q.findings.length} findings) ${clip(q.text)}`).join('\n')}`);
+      const rest = (shown: number, total: number, what: string) => (total > shown ? `\n  … ${total - shown} more (\`cairn ${what}\`)` : '');
+      if (r.stale.length > 0) sections.push(`stale leases:\n${r.stale.map((t) => `  ${t.taskId} last held by ${t.lastOwner}: ${clip(t.title)}`).join('\n')}${rest(r.stale.length, c.tasks.stale, 'tasks --status open')}`);
+      sections.push(r.open.length === 0 ? 'open tasks: none' : `open tasks, newest first:\n${r.open.map((t) => `  ${t.taskId} ${clip(t.title)}`).join('\n')}${rest(r.open.length, c.tasks.open, 'tasks --status open')}`);
+      if (r.questions.length > 0) sections.push(`open questions, newest first:\n${r.questions.map((q) => `  ${q.questionId} (${q.findings.length} findings) ${clip(q.text)}`).join('\n')}${rest(r.questions.length, c.questions.open, 'questions --status open')}`);
       if (r.suggestions.length > 0) sections.push(`suggestions:\n${r.suggestions.map((x) => `  ${x.text}`).join('\n')}`);
       if (r.unjudged.total > 0) {
         sections.push(

@@ -1,0 +1,157 @@
+import type Database from 'better-sqlite3';
+import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
+import { CARRIES, FLOOR, referencesOf, type Why } from '../../projections/causality.js';
+
+/**
+ * Happens-before in tables: the fold of projections/causality.ts, row by row, so a read asks
+ * about the few streams it shows instead of loading every clock of a month of work. Each
+ * instance's current clock is a row per author (`clock`); every raise is kept with why
+ * (`raises`), so a clock can be read as of any past position. tests/readstore pins that
+ * both give the same answers.
+ */
+
+interface Entry {
+  upTo: bigint;
+  at: bigint;
+}
+
+export class CausalityTables {
+  /** Clocks read in this transaction: every receive asks several entries of the same few instances. */
+  private readonly clocks = new Map<string, Map<string, Entry>>();
+  private readonly s;
+
+  constructor(db: Database.Database) {
+    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    this.s = {
+      clockOf: prepare(`SELECT author, up_to, at FROM clock WHERE instance = ?`),
+      setClock: prepare(`INSERT INTO clock (instance, author, up_to, at) VALUES (?, ?, ?, ?) ON CONFLICT (instance, author) DO UPDATE SET up_to = excluded.up_to, at = excluded.at`),
+      raise: prepare(`INSERT INTO raises (instance, author, at, up_to, why) VALUES (?, ?, ?, ?, ?) ON CONFLICT (instance, author, at) DO UPDATE SET up_to = excluded.up_to, why = excluded.why`),
+      valueAt: prepare(`SELECT up_to FROM raises WHERE instance = ? AND author = ? AND at <= ? ORDER BY at DESC LIMIT 1`).pluck(),
+      carriers: prepare(`SELECT position, author FROM carriers WHERE stream = ? AND position <= ? ORDER BY position`),
+      lastCarrierOf: prepare(`SELECT max(position) FROM carriers WHERE stream = ?`).pluck(),
+      carrier: prepare(`INSERT OR IGNORE INTO carriers (stream, position, author) VALUES (?, ?, ?)`),
+      lastCarrier: prepare(`INSERT INTO meta (key, value) VALUES ('last_carrier', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      anonymousStream: prepare(`INSERT OR IGNORE INTO anonymous_streams (stream, at, via) VALUES (?, ?, ?)`),
+      anonymousEverything: prepare(`INSERT INTO anonymous_everything (at, up_to, via) SELECT ?, ?, ? WHERE ? > coalesce((SELECT max(up_to) FROM anonymous_everything), 0)`),
+    };
+  }
+
+  /** Forgets cached clocks: another process may have caught the tables up since. */
+  reset(): void {
+    this.clocks.clear();
+  }
+
+  private clockOf(instance: string): Map<string, Entry> {
+    let clock = this.clocks.get(instance);
+    if (!clock) {
+      clock = new Map();
+      for (const row of this.s.clockOf.all(instance) as { author: string; up_to: bigint; at: bigint }[]) clock.set(row.author, { upTo: row.up_to, at: row.at });
+      this.clocks.set(instance, clock);
+    }
+    return clock;
+  }
+
+  private knownUpTo(instance: string, author: string): bigint {
+    const clock = this.clockOf(instance);
+    const floor = clock.get(FLOOR)?.upTo ?? 0n;
+    if (author === FLOOR) return floor;
+    const entry = clock.get(author)?.upTo ?? 0n;
+    return entry > floor ? entry : floor;
+  }
+
+  private raise(instance: string, author: string, upTo: bigint, at: bigint, why: Why): void {
+    if (author === instance || upTo <= this.knownUpTo(instance, author)) return;
+    this.clockOf(instance).set(author, { upTo, at });
+    this.s.setClock.run(instance, author, upTo, at);
+    this.s.raise.run(instance, author, at, upTo, JSON.stringify(why, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+  }
+
+  /** `reader` takes in one content event: its author's work up to it, and all its author knew then. */
+  private receive(reader: string, carrier: { position: bigint; author: string }, at: bigint, why: Why): void {
+    this.raise(reader, carrier.author, carrier.position, at, why);
+    for (const [author, entry] of [...this.clockOf(carrier.author)]) {
+      if (author === reader) continue;
+      // The entry as the author had it when writing: its current value, unless raised since.
+      const v = entry.at <= carrier.position ? entry.upTo : ((this.s.valueAt.get(carrier.author, author, carrier.position) as bigint | undefined) ?? 0n);
+      if (v > 0n) this.raise(reader, author, v, at, why);
+    }
+  }
+
+  private receiveStream(reader: string, stream: string, asOf: bigint, at: bigint, why: (c: { position: bigint; author: string }) => Why): void {
+    for (const c of this.s.carriers.all(stream, asOf) as { position: bigint; author: string }[]) {
+      if (c.author !== reader) this.receive(reader, c, at, why(c));
+    }
+  }
+
+  apply(event: StoredEvent): void {
+    const author = event.metadata.instanceId;
+    const at = event.position;
+    if (event.type === 'ContentShown') {
+      const { instanceId, via, streams, everything } = event.data;
+      const upTo = BigInt(event.data.upTo);
+      if (instanceId === undefined) {
+        if (everything) this.s.anonymousEverything.run(at, upTo, via, upTo);
+        for (const s of streams) this.s.anonymousStream.run(s, at, via);
+        return;
+      }
+      if (everything) this.raise(instanceId, FLOOR, upTo, at, { kind: 'everything', via });
+      for (const s of streams) this.receiveStream(instanceId, s, upTo, at, (c) => ({ kind: 'shown', via, stream: s, carrier: c.position, author: c.author }));
+      return;
+    }
+    if (author === ANONYMOUS) return;
+    const seen = BigInt(event.metadata.seenUpTo);
+    if (seen > 0n) this.raise(author, FLOOR, seen, at, { kind: 'synced' });
+    if (event.type === 'InstanceSynced') this.raise(event.data.instanceId, FLOOR, BigInt(event.data.upTo), at, { kind: 'synced' });
+    for (const s of referencesOf(event)) this.receiveStream(author, s, at, at, (c) => ({ kind: 'cites', stream: s, carrier: c.position, author: c.author }));
+    if (CARRIES.has(event.type)) {
+      const last = this.s.lastCarrierOf.get(event.streamName) as bigint | null;
+      if (last !== null && last >= at) return; // the same event again
+      this.s.carrier.run(event.streamName, at, author);
+      this.s.lastCarrier.run(String(at));
+    }
+  }
+}
+
+/** Questions a read asks of the tables: what it shows that the reader did not know. */
+export class CausalityQueries {
+  private readonly s;
+
+  constructor(db: Database.Database) {
+    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    this.s = {
+      known: prepare(`SELECT coalesce(max(up_to), 0) FROM clock WHERE instance = ? AND author IN (?, '${FLOOR}')`).pluck(),
+      carriers: prepare(`SELECT position, author FROM carriers WHERE stream = ? AND position <= ? ORDER BY position`),
+      anyCarrier: prepare(`SELECT 1 FROM carriers WHERE stream = ? LIMIT 1`).pluck(),
+      anonymouslyShown: prepare(`SELECT 1 FROM anonymous_streams WHERE stream = ?`).pluck(),
+      anonymousEverything: prepare(`SELECT coalesce(max(up_to), 0) FROM anonymous_everything`).pluck(),
+      lastCarrier: prepare(`SELECT value FROM meta WHERE key = 'last_carrier'`).pluck(),
+    };
+  }
+
+  private knows(instance: string, author: string, position: bigint): boolean {
+    return instance === author || (this.s.known.get(instance, author) as bigint) >= position;
+  }
+
+  /** Of the streams a read showed `reader` as they stood at `asOf`, those holding content it did not know. */
+  newTo(reader: string, streams: Iterable<string>, asOf: bigint): string[] {
+    const fresh: string[] = [];
+    for (const s of streams) {
+      const carriers = this.s.carriers.all(s, asOf) as { position: bigint; author: string }[];
+      if (carriers.some((c) => !this.knows(reader, c.author, c.position))) fresh.push(s);
+    }
+    return fresh;
+  }
+
+  /** Of the streams a read without an identity showed, those never shown that way before. */
+  newToAnonymous(streams: Iterable<string>): string[] {
+    return [...streams].filter((s) => this.s.anonymouslyShown.get(s) === undefined && this.s.anyCarrier.get(s) !== undefined);
+  }
+
+  /** Whether a whole-log read up to `upTo` shows `reader` (undefined: anonymous) anything new. */
+  everythingIsNew(reader: string | undefined, upTo: bigint): boolean {
+    const known = reader === undefined ? (this.s.anonymousEverything.get() as bigint) : (this.s.known.get(reader, FLOOR) as bigint);
+    const lastCarrier = BigInt((this.s.lastCarrier.get() as string | undefined) ?? '0');
+    const end = upTo < lastCarrier ? upTo : lastCarrier;
+    return end > known;
+  }
+}

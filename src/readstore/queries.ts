@@ -1,0 +1,216 @@
+import type Database from 'better-sqlite3';
+import type { FindingRecord, SynthesisRecord } from '../../projections/findings.js';
+import type { Message } from '../../projections/inbox.js';
+import type { QuestionRecord } from '../../projections/questions.js';
+import { topicKey } from '../../projections/shared.js';
+import { taskView, type TaskRecord, type TaskStatus, type TaskView } from '../../projections/tasks.js';
+import { pageInfo, sqlLimit, type PageInfo, type PageRequest } from '../app/page.js';
+
+/**
+ * Bounded reads over the tables: each is one or two index seeks plus the rows it returns,
+ * newest first (oldest first where reading in order matters), continuing after a cursor,
+ * with the count of everything that matches.
+ */
+
+export interface Page<T> {
+  items: T[];
+  page: PageInfo;
+}
+
+type Row = Record<string, unknown>;
+const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(v as number));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const list = (v: unknown): string[] => JSON.parse(String(v)) as string[];
+
+/** A WHERE clause and its parameters, built from the filters a caller gave. */
+class Where {
+  readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+  add(sql: string, ...params: unknown[]): this {
+    this.parts.push(sql);
+    this.params.push(...params);
+    return this;
+  }
+  get sql(): string {
+    return this.parts.length === 0 ? '1' : this.parts.join(' AND ');
+  }
+}
+
+type Order = 'newest' | 'oldest';
+
+function paged<T>(db: Database.Database, table: string, key: string, where: Where, request: PageRequest, toItem: (row: Row) => T, order: Order = 'newest'): Page<T> {
+  const [after, direction] = order === 'newest' ? ['<', 'DESC'] : ['>', 'ASC'];
+  const cursor = request.cursor === undefined ? '' : ` AND ${key} ${after} ?`;
+  const rows = db
+    .prepare(`SELECT * FROM ${table} WHERE ${where.sql}${cursor} ORDER BY ${key} ${direction} LIMIT ?`)
+    .safeIntegers(true)
+    .all(...where.params, ...(request.cursor === undefined ? [] : [request.cursor]), sqlLimit(request)) as Row[];
+  const count = (extra: string, ...params: unknown[]) =>
+    Number(db.prepare(`SELECT count(*) FROM ${table} WHERE ${where.sql}${extra}`).pluck().get(...where.params, ...params));
+  const positions = rows.map((row) => big(row[key]));
+  const total = count('');
+  const remaining = positions.length === 0 ? 0 : count(` AND ${key} ${after} ?`, positions[positions.length - 1]);
+  return { items: rows.map(toItem), page: pageInfo(positions, total, remaining) };
+}
+
+// ---- tasks ----
+
+export interface TaskFilter {
+  /** Effective status at `now`: a claim whose lease ran out is open. */
+  status?: TaskStatus;
+  /** Every status; otherwise open and claimed only. */
+  all?: boolean;
+  /** Live claims of this instance. */
+  owner?: string;
+  /** Only claims whose lease ran out unreleased: the ones that need attention. */
+  stale?: boolean;
+}
+
+function taskRecord(row: Row): TaskRecord {
+  return {
+    taskId: String(row.id),
+    title: String(row.title),
+    description: str(row.description),
+    tags: list(row.tags),
+    proposedBy: String(row.proposed_by),
+    proposedAt: String(row.proposed_at),
+    proposedPosition: big(row.proposed_position),
+    status: row.status as TaskStatus,
+    owner: str(row.owner),
+    leaseUntil: str(row.lease_until),
+    claimedAt: str(row.claimed_at),
+    lastOwner: str(row.last_owner),
+    completedBy: str(row.completed_by),
+    outcome: str(row.outcome),
+    abandonedBy: str(row.abandoned_by),
+    abandonReason: str(row.abandon_reason),
+    claims: Number(row.claims),
+    position: big(row.position),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+export function taskWhere(filter: TaskFilter, now: Date): Where {
+  const nowMs = now.getTime();
+  const where = new Where();
+  const live = `(status = 'claimed' AND lease_until_ms > ${nowMs})`;
+  if (filter.status === 'open') where.add(`(status = 'open' OR (status = 'claimed' AND lease_until_ms <= ${nowMs}))`);
+  else if (filter.status === 'claimed') where.add(live);
+  else if (filter.status !== undefined) where.add('status = ?', filter.status);
+  else if (!filter.all) where.add(`status IN ('open', 'claimed')`);
+  if (filter.owner !== undefined) where.add(`owner = ? AND ${live}`, filter.owner);
+  if (filter.stale) where.add(`status = 'claimed' AND lease_until_ms <= ${nowMs}`);
+  return where;
+}
+
+export function tasksPage(db: Database.Database, filter: TaskFilter, now: Date, request: PageRequest): Page<TaskView> {
+  return paged(db, 'tasks', 'proposed_position', taskWhere(filter, now), request, (row) => taskView(taskRecord(row), now));
+}
+
+export function taskById(db: Database.Database, taskId: string): TaskRecord | undefined {
+  const row = db.prepare(`SELECT * FROM tasks WHERE id = ?`).safeIntegers(true).get(taskId) as Row | undefined;
+  return row && taskRecord(row);
+}
+
+/** How many tasks have each effective status at `now`. */
+export function taskCounts(db: Database.Database, now: Date): Record<TaskStatus | 'stale', number> {
+  const counts = { open: 0, claimed: 0, completed: 0, abandoned: 0, stale: 0 };
+  for (const row of db.prepare(`SELECT status, count(*) AS n FROM tasks GROUP BY status`).all() as { status: TaskStatus; n: number }[]) counts[row.status] = row.n;
+  counts.stale = Number(db.prepare(`SELECT count(*) FROM tasks WHERE status = 'claimed' AND lease_until_ms <= ?`).pluck().get(now.getTime()));
+  counts.claimed -= counts.stale;
+  counts.open += counts.stale;
+  return counts;
+}
+
+// ---- findings and syntheses ----
+
+export interface FindingFilter {
+  topic?: string;
+  tag?: string;
+  questionId?: string;
+  by?: string;
+  /** A position (after it) or a time (at or after it). */
+  since?: bigint | Date;
+  kind?: 'finding' | 'synthesis';
+}
+
+export type FindingOrSynthesis = { kind: 'finding'; record: FindingRecord } | { kind: 'synthesis'; record: SynthesisRecord };
+
+function findingItem(row: Row): FindingOrSynthesis {
+  const common = { by: String(row.by), summary: String(row.summary), tags: list(row.tags), questionId: str(row.question_id), at: String(row.at), position: big(row.position) };
+  if (row.kind === 'synthesis') return { kind: 'synthesis', record: { synthesisId: String(row.id), ...common, integrates: list(row.cites) } };
+  return {
+    kind: 'finding',
+    record: { findingId: String(row.id), ...common, role: String(row.role), topic: str(row.topic), cites: list(row.cites), seenUpTo: big(row.seen_up_to) },
+  };
+}
+
+export function findingsPage(db: Database.Database, filter: FindingFilter, request: PageRequest): Page<FindingOrSynthesis> {
+  const where = new Where();
+  if (filter.kind !== undefined) where.add('kind = ?', filter.kind);
+  if (filter.topic !== undefined) where.add('topic_key = ?', topicKey(filter.topic));
+  if (filter.tag !== undefined) where.add('position IN (SELECT position FROM finding_tags WHERE tag_key = ?)', topicKey(filter.tag));
+  if (filter.questionId !== undefined) where.add('question_id = ?', filter.questionId);
+  if (filter.by !== undefined) where.add('by = ?', filter.by);
+  if (typeof filter.since === 'bigint') where.add('position > ?', filter.since);
+  else if (filter.since !== undefined) where.add('at_ms >= ?', filter.since.getTime());
+  return paged(db, 'findings', 'position', where, request, findingItem);
+}
+
+export function findingsById(db: Database.Database, ids: readonly string[]): FindingRecord[] {
+  const statement = db.prepare(`SELECT * FROM findings WHERE kind = 'finding' AND id = ?`).safeIntegers(true);
+  return ids.flatMap((id) => {
+    const row = statement.get(id) as Row | undefined;
+    const item = row && findingItem(row);
+    return item?.kind === 'finding' ? [item.record] : [];
+  });
+}
+
+// ---- messages ----
+
+function message(row: Row): Message {
+  return { messageId: String(row.id), from: String(row.sender), to: String(row.recipient), body: String(row.body), replyTo: str(row.reply_to), at: String(row.at), position: big(row.position) };
+}
+
+/**
+ * Messages that reach `instanceId` (to it; to its role or all, unless it sent them). `after`:
+ * only those past that position (the unread ones), oldest first, so reading a page and
+ * marking it read never skips one; otherwise every message, newest first.
+ */
+export function inboxPage(db: Database.Database, instanceId: string, role: string | undefined, after: bigint | undefined, request: PageRequest): Page<Message> {
+  const where = new Where()
+    .add(`recipient IN (?, 'all', ?) AND (recipient = ? OR sender != ?)`, instanceId, role === undefined ? '' : `role:${role}`, instanceId, instanceId)
+    .add('position > ?', after ?? 0n);
+  return paged(db, 'messages', 'position', where, request, message, after === undefined ? 'newest' : 'oldest');
+}
+
+/** An instance's role, read cursor and how far it synced, as the tables know them. */
+export function instanceRow(db: Database.Database, instanceId: string): { role: string; inboxCursor: bigint; syncedUpTo: bigint; leftAt: string | null } | undefined {
+  const row = db.prepare(`SELECT role, inbox_cursor, synced_up_to, left_at FROM instances WHERE id = ?`).safeIntegers(true).get(instanceId) as Row | undefined;
+  return row && { role: String(row.role), inboxCursor: big(row.inbox_cursor), syncedUpTo: big(row.synced_up_to), leftAt: str(row.left_at) };
+}
+
+// ---- questions ----
+
+export function questionsPage(db: Database.Database, status: 'open' | 'closed' | undefined, request: PageRequest): Page<QuestionRecord> {
+  const where = new Where();
+  if (status !== undefined) where.add('status = ?', status);
+  const workOn = db.prepare(`SELECT kind, id FROM findings WHERE question_id = ? ORDER BY position`);
+  return paged(db, 'questions', 'position', where, request, (row) => {
+    const work = workOn.all(String(row.id)) as { kind: string; id: string }[];
+    return {
+      questionId: String(row.id),
+      text: String(row.text),
+      tags: list(row.tags),
+      askedBy: String(row.asked_by),
+      askedAt: String(row.asked_at),
+      position: big(row.position),
+      status: row.status as 'open' | 'closed',
+      closedBy: str(row.closed_by),
+      closedAt: str(row.closed_at),
+      resolution: str(row.resolution),
+      findings: work.filter((w) => w.kind === 'finding').map((w) => w.id),
+      syntheses: work.filter((w) => w.kind === 'synthesis').map((w) => w.id),
+    };
+  });
+}

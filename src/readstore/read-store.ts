@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { toStored } from '../runtime/stored.js';
+import type { EventStore, RecordedEvent } from '../store/port.js';
+import { TableWriter } from './apply.js';
+import { CausalityQueries } from './causality.js';
+import { READ_STORE_SCHEMA, READ_STORE_VERSION } from './schema.js';
+
+/** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
+const BATCH = 5_000;
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * The read models as tables (schema.ts), in `<cacheDir>/read.db` (in memory without a cache
+ * directory), caught up on read: before answering, a read folds whatever the log gained since
+ * the tables' watermark, in batches, each in one transaction that first rereads the
+ * watermark, so processes catching up at once never fold an event twice. A read then costs
+ * what it shows: indexed rows, never a replay.
+ */
+export class ReadStore {
+  readonly db: Database.Database;
+  readonly causality: CausalityQueries;
+  private writer: TableWriter | undefined;
+  private checkedLog = false;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF'); // a cache: a crash costs a rebuild, never an acknowledged event
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const version = (() => {
+      try {
+        return db.prepare(`SELECT value FROM meta WHERE key = 'version'`).pluck().get() as string | undefined;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (version !== String(READ_STORE_VERSION)) this.rebuild();
+    this.causality = new CausalityQueries(db);
+  }
+
+  static open(cacheDir: string | undefined): ReadStore {
+    if (cacheDir === undefined) return new ReadStore(new Database(':memory:'));
+    mkdirSync(cacheDir, { recursive: true });
+    return new ReadStore(new Database(join(cacheDir, 'read.db')));
+  }
+
+  /** Drops every table and creates the current schema, empty: the next catch-up refolds the log. */
+  private rebuild(): void {
+    this.db.transaction(() => {
+      const tables = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+      for (const table of tables) this.db.exec(`DROP TABLE "${table}"`);
+      this.db.exec(READ_STORE_SCHEMA);
+      this.setMeta('version', String(READ_STORE_VERSION));
+      this.setMeta('watermark', '0');
+    }).immediate();
+    this.writer = undefined;
+  }
+
+  private meta(key: string): string | undefined {
+    return this.db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
+  }
+
+  /** The position of the last event folded into the tables. */
+  watermark(): bigint {
+    return BigInt(this.meta('watermark') ?? '0');
+  }
+
+  /** Folds what the log gained since the watermark; returns the position the tables now stand at. */
+  async catchUp(store: EventStore): Promise<bigint> {
+    const head = await store.headPosition();
+    if (!this.checkedLog) {
+      await this.checkSameLog(store);
+      this.checkedLog = true;
+    }
+    let watermark = this.watermark();
+    while (watermark < head) {
+      const events: RecordedEvent[] = [];
+      for await (const recorded of store.readAll({ after: watermark, maxCount: BATCH })) events.push(recorded);
+      if (events.length === 0) break;
+      const writer = (this.writer ??= new TableWriter(this.db));
+      watermark = this.db.transaction(() => {
+        writer.reset();
+        let folded = this.watermark();
+        for (const recorded of events) {
+          if (recorded.position <= folded) continue; // another process got here first
+          writer.apply(toStored(recorded));
+          folded = recorded.position;
+        }
+        const last = events[events.length - 1]!;
+        if (folded === last.position) this.setMeta('last_event', JSON.stringify([last.id, last.streamName, String(last.revision), String(last.position)]));
+        this.setMeta('watermark', String(folded));
+        return folded;
+      }).immediate();
+    }
+    return watermark;
+  }
+
+  /**
+   * The tables were folded from this log: its first event is the one they started from, and
+   * the last they folded is still where they folded it (a log restored from an older backup
+   * is not). Otherwise they are rebuilt.
+   */
+  private async checkSameLog(store: EventStore): Promise<void> {
+    let first: string | undefined;
+    for await (const recorded of store.readAll({ maxCount: 1 })) first = recorded.id;
+    const known = this.meta('log_id');
+    const lastEvent = this.meta('last_event');
+    let holds = known === undefined || known === first;
+    if (holds && lastEvent !== undefined) {
+      const [id, stream, revision, position] = JSON.parse(lastEvent) as [string, string, string, string];
+      holds = false;
+      for await (const recorded of store.readStream(stream, { fromRevision: BigInt(revision), maxCount: 1 })) holds = recorded.id === id && String(recorded.position) === position;
+    }
+    if (!holds) this.rebuild();
+    if (first !== undefined && this.meta('log_id') !== first) this.db.transaction(() => this.setMeta('log_id', first)).immediate();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
