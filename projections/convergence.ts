@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../events/index.js';
 import { own } from '../src/similarity/own.js';
-import { DEFAULT_LIMITS, addDocument, emptyIndex, sharedStems, type SimilarityIndex } from '../src/similarity/similarity-index.js';
+import { DEFAULT_LIMITS, addDocument, emptyIndex, type SimilarityIndex } from '../src/similarity/similarity-index.js';
 import { contrastsOf, type Contrast } from '../src/similarity/claim.js';
 import { causalityProjection, knows, type CausalityState } from './causality.js';
 import type { Projection } from './projection.js';

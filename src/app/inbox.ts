@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { inboxPage, instanceRow } from '../readstore/queries.js';
 import { pageRequest, Paging } from './page.js';
-import { convergenceProjection } from '../../projections/convergence.js';
-import { unjudgedCandidates } from '../../projections/convergence-report.js';
 import { requireIdentity } from './actor.js';
 import { runInstanceCommand } from './instance-commands.js';
 import { defineOperation } from './operation.js';
@@ -35,7 +33,8 @@ export const inbox = defineOperation({
       markedUpTo = newest;
     }
     // A reflector is reminded of the candidate convergences nobody has judged yet.
-    const reminders = me?.role === 'reflector' ? { unjudged: unjudgedCandidates((await app.runtime.current(convergenceProjection)).state) } : undefined;
+    const unjudged = me?.role === 'reflector' ? tables.unjudged() : undefined;
+    const reminders = unjudged ? { unjudged } : undefined;
     return { instanceId, position: tables.watermark(), unread, messages, page, markedUpTo, reminders };
   },
 });

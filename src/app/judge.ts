@@ -1,6 +1,7 @@
+import { currentConvergence } from './convergence-state.js';
 import { z } from 'zod';
 import { Id, judgmentStream, nonEmptyText } from '../../events/index.js';
-import { convergenceProjection, linkBetween } from '../../projections/convergence.js';
+import { linkBetween } from '../../projections/convergence.js';
 import { judgmentOf } from '../../projections/convergence-report.js';
 import { handleCommand } from '../domain/handle.js';
 import { judgmentDecider } from '../domain/judgment.js';
@@ -48,7 +49,7 @@ export const judge = defineOperation({
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);
-    const { state } = await app.runtime.current(convergenceProjection);
+    const { state } = await currentConvergence(app);
     const [a, b] = input.link;
     await requireExisting(app, 'finding', [a, b], '<link>');
     const link = linkBetween(state, a, b);
@@ -69,7 +70,7 @@ export const judge = defineOperation({
       },
       metadata: metadataFor(app, actor),
     });
-    const after = events.length > 0 ? (await app.runtime.current(convergenceProjection)).state : state;
+    const after = events.length > 0 ? (await currentConvergence(app)).state : state;
     return { link: `${link.earlier}~${link.later}`, verdict: input.same ? 'same' : 'different', judgment: judgmentOf(after, link), events };
   },
 });

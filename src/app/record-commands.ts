@@ -1,7 +1,7 @@
+import { currentConvergence } from './convergence-state.js';
 import { z } from 'zod';
 import { Id, Recipient, Role, Tags, Topic, nonEmptyText } from '../../events/index.js';
 import { record } from '../domain/record.js';
-import { convergenceProjection } from '../../projections/convergence.js';
 import { matchesFor } from '../../projections/convergence-report.js';
 import { embeddingFor, embeddingProviderFromEnv } from '../similarity/embedding.js';
 import { convergenceOptions } from './signals.js';
@@ -49,7 +49,7 @@ export const find = defineOperation({
       metadata: metadataFor(app, actor),
     });
     // Tell the author at once when it converges with (or echoes) others.
-    const { state } = await app.runtime.current(convergenceProjection);
+    const { state } = await currentConvergence(app);
     const matches = matchesFor(state, findingId, convergenceOptions());
     return {
       findingId,

@@ -1,3 +1,4 @@
+import { currentConvergence, noteUnjudged } from './convergence-state.js';
 import { z } from 'zod';
 import { nonEmptyText } from '../../events/index.js';
 import { convergenceOptionsFromEnv, convergenceProjection, type ConvergenceOptions } from '../../projections/convergence.js';
@@ -27,7 +28,7 @@ export const convergence = defineOperation({
   input: z.strictObject({ threshold: Threshold.optional() }),
   writes: false,
   async run(app, input) {
-    const { state, position } = await app.runtime.current(convergenceProjection);
+    const { state, position } = await currentConvergence(app);
     return { position, ...convergenceClusters(state, convergenceOptions(input.threshold)) };
   },
 });
@@ -39,6 +40,7 @@ export const health = defineOperation({
   writes: false,
   async run(app, input) {
     const [h, c] = await app.runtime.currentMany([healthProjection, convergenceProjection]);
+    await noteUnjudged(app, c);
     const options = convergenceOptions(input.threshold);
     const report = healthReport(h.state, { now: app.clock(), windowMs: input.window, convergence: c.state, ...options });
     // The matcher held against agents' judgments: its precision on the candidates they judged.

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { convergenceProjection } from '../../projections/convergence.js';
-import { unjudgedCandidates } from '../../projections/convergence-report.js';
 import { coordinatorSuggestions } from '../signals/suggestions.js';
 import { questionsPage, taskCounts, tasksPage } from '../readstore/queries.js';
 import { defineOperation } from './operation.js';
@@ -50,7 +48,7 @@ export const status = defineOperation({
       questions: questions.items,
       suggestions,
       // Candidates no agent has judged: the reflector's to confirm or reject (`cairn judge`).
-      unjudged: unjudgedCandidates((await app.runtime.current(convergenceProjection)).state),
+      unjudged: tables.unjudged() ?? { asOf: 0n, total: 0, links: [] },
     };
   },
 });

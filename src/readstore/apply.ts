@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { match } from 'ts-pattern';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
 import { CausalityTables } from './causality.js';
@@ -13,7 +12,7 @@ export class TableWriter {
   private readonly causality: CausalityTables;
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.causality = new CausalityTables(db);
     const prepare = (sql: string) => db.prepare(sql);
     this.s = {
@@ -45,9 +44,33 @@ export class TableWriter {
     };
   }
 
+  /** Instances seen in this batch: written once at its end rather than once per event. */
+  private readonly lastSeen = new Map<string, [role: string, at: string, position: bigint]>();
+
   /** Starts a transaction: what was cached from the tables may have changed since. */
   reset(): void {
+    this.lastSeen.clear();
     this.causality.reset();
+  }
+
+  /** Ends a transaction: writes what was kept for its end. */
+  finish(): void {
+    this.flushSeen();
+    this.causality.finish();
+  }
+
+  private seen(instance: string, role: string, at: string, position: bigint): void {
+    const known = this.lastSeen.get(instance);
+    if (known) {
+      known[1] = at;
+      known[2] = position;
+    } else this.lastSeen.set(instance, [role, at, position]);
+  }
+
+  /** Before a write that needs the instance rows as they stand. */
+  private flushSeen(): void {
+    for (const [instance, [role, at, position]] of this.lastSeen) this.s.seen.run(instance, role, at, position);
+    this.lastSeen.clear();
   }
 
   apply(event: StoredEvent): void {
@@ -55,53 +78,100 @@ export class TableWriter {
     const position = event.position;
     const s = this.s;
     // An instance that never joined is known by the role its first event carried.
-    if (author !== ANONYMOUS) s.seen.run(author, role, at, position);
-    match(event)
-      .with({ type: 'InstanceJoined' }, ({ data }) => {
+    if (author !== ANONYMOUS) this.seen(author, role, at, position);
+    // A switch, not ts-pattern's match: this runs once per event of a million-event catch-up,
+    // and the `never` below keeps it exhaustive all the same.
+    switch (event.type) {
+      case 'InstanceJoined': {
+        const { data } = event;
+        this.flushSeen();
         s.seen.run(data.instanceId, data.role, at, position);
         s.joined.run(data.role, data.instanceId);
-      })
-      .with({ type: 'RoleChanged' }, ({ data }) => void s.role.run(data.to, data.instanceId))
-      .with({ type: 'InstanceLeft' }, ({ data }) => void s.left.run(at, data.instanceId))
-      .with({ type: 'InstanceSynced' }, ({ data }) => void s.synced.run(BigInt(data.upTo), data.instanceId))
-      .with({ type: 'InboxRead' }, ({ data }) => void s.inboxRead.run(BigInt(data.upTo), data.instanceId))
-      .with({ type: 'TaskProposed' }, ({ data }) => {
+        break;
+      }
+      case 'RoleChanged':
+        this.flushSeen();
+        s.role.run(event.data.to, event.data.instanceId);
+        break;
+      case 'InstanceLeft':
+        this.flushSeen();
+        s.left.run(at, event.data.instanceId);
+        break;
+      case 'InstanceSynced':
+        this.flushSeen();
+        s.synced.run(BigInt(event.data.upTo), event.data.instanceId);
+        break;
+      case 'InboxRead':
+        this.flushSeen();
+        s.inboxRead.run(BigInt(event.data.upTo), event.data.instanceId);
+        break;
+      case 'TaskProposed': {
+        const { data } = event;
         const inserted = s.propose.run(data.taskId, data.title, data.description ?? null, JSON.stringify(data.tags), data.proposedBy, at, position, position, at);
         if (inserted.changes > 0) for (const tag of data.tags) s.taskTag.run(topicKey(tag), data.taskId);
-      })
-      .with({ type: 'TaskClaimed' }, ({ data }) => void s.claim.run(data.owner, data.owner, data.leaseUntil, Date.parse(data.leaseUntil), at, position, at, data.taskId))
-      .with({ type: 'ClaimRenewed' }, ({ data }) => void s.renew.run(data.owner, data.owner, data.leaseUntil, Date.parse(data.leaseUntil), position, at, data.taskId))
-      .with({ type: 'ClaimReleased' }, ({ data }) => void s.endClaim.run('open', position, at, data.taskId))
-      .with({ type: 'TaskCompleted' }, ({ data }) => {
-        s.endClaim.run('completed', position, at, data.taskId);
-        s.completed.run(data.by, data.outcome ?? null, data.taskId);
-      })
-      .with({ type: 'TaskAbandoned' }, ({ data }) => {
-        s.endClaim.run('abandoned', position, at, data.taskId);
-        s.abandoned.run(data.by, data.reason ?? null, data.taskId);
-      })
-      .with({ type: 'FindingRecorded' }, ({ data }) => {
+        break;
+      }
+      case 'TaskClaimed': {
+        const { data } = event;
+        s.claim.run(data.owner, data.owner, data.leaseUntil, Date.parse(data.leaseUntil), at, position, at, data.taskId);
+        break;
+      }
+      case 'ClaimRenewed': {
+        const { data } = event;
+        s.renew.run(data.owner, data.owner, data.leaseUntil, Date.parse(data.leaseUntil), position, at, data.taskId);
+        break;
+      }
+      case 'ClaimReleased':
+        s.endClaim.run('open', position, at, event.data.taskId);
+        break;
+      case 'TaskCompleted':
+        s.endClaim.run('completed', position, at, event.data.taskId);
+        s.completed.run(event.data.by, event.data.outcome ?? null, event.data.taskId);
+        break;
+      case 'TaskAbandoned':
+        s.endClaim.run('abandoned', position, at, event.data.taskId);
+        s.abandoned.run(event.data.by, event.data.reason ?? null, event.data.taskId);
+        break;
+      case 'FindingRecorded': {
+        const { data } = event;
         const key = data.topic === undefined ? null : topicKey(data.topic);
         const row = [position, 'finding', data.findingId, data.by, role, data.summary, data.topic ?? null, key, JSON.stringify(data.tags), JSON.stringify(data.cites)] as const;
         const inserted = s.finding.run(...row, data.questionId ?? null, at, Date.parse(at), BigInt(event.metadata.seenUpTo));
-        if (inserted.changes === 0) return;
+        if (inserted.changes === 0) break;
         for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
         if (key !== null) s.topicWork.run(key, data.by, position, data.topic!.trim());
-      })
-      .with({ type: 'SynthesisPublished' }, ({ data }) => {
+        break;
+      }
+      case 'SynthesisPublished': {
+        const { data } = event;
         const row = [position, 'synthesis', data.synthesisId, data.by, role, data.summary, null, null, JSON.stringify(data.tags), JSON.stringify(data.integrates)] as const;
         const inserted = s.finding.run(...row, data.questionId ?? null, at, Date.parse(at), BigInt(event.metadata.seenUpTo));
         if (inserted.changes > 0) for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
-      })
-      .with({ type: 'MessagePosted' }, ({ data }) => {
+        break;
+      }
+      case 'MessagePosted': {
+        const { data } = event;
         s.message.run(position, data.messageId, data.from, data.to, data.body, data.replyTo ?? null, at);
-        const others = data.to === 'all' ? [] : data.to.startsWith('role:') ? (s.ofRole.all(data.to.slice(5), data.from) as string[]) : [data.to];
+        if (data.to === 'all') break;
+        if (data.to.startsWith('role:')) this.flushSeen();
+        const others = data.to.startsWith('role:') ? (s.ofRole.all(data.to.slice(5), data.from) as string[]) : [data.to];
         for (const other of others) if (other !== data.from) s.talked.run(...(data.from < other ? [data.from, other] : [other, data.from]));
-      })
-      .with({ type: 'QuestionPosed' }, ({ data }) => void s.ask.run(data.questionId, data.text, JSON.stringify(data.tags), data.askedBy, at, position))
-      .with({ type: 'QuestionClosed' }, ({ data }) => void s.close.run(data.by, at, data.resolution ?? null, data.questionId))
-      .with({ type: 'ContentShown' }, { type: 'ConvergenceJudged' }, () => undefined)
-      .exhaustive();
+        break;
+      }
+      case 'QuestionPosed': {
+        const { data } = event;
+        s.ask.run(data.questionId, data.text, JSON.stringify(data.tags), data.askedBy, at, position);
+        break;
+      }
+      case 'QuestionClosed':
+        s.close.run(event.data.by, at, event.data.resolution ?? null, event.data.questionId);
+        break;
+      case 'ContentShown':
+      case 'ConvergenceJudged':
+        break;
+      default:
+        event satisfies never;
+    }
     this.causality.apply(event);
   }
 }

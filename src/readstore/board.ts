@@ -14,10 +14,10 @@ export function boardCounts(db: Database.Database) {
   };
 }
 
-/** Instances that joined, most recently seen first. */
+/** The `limit` instances that joined and were seen most recently, by id. */
 export function activeInstances(db: Database.Database, limit: number): { instanceId: string; role: string; left: boolean; lastSeen: string }[] {
   const rows = db.prepare(`SELECT id, role, left_at, last_seen FROM instances WHERE joined = 1 ORDER BY last_position DESC LIMIT ?`).all(limit) as { id: string; role: string; left_at: string | null; last_seen: string }[];
-  return rows.map((r) => ({ instanceId: r.id, role: r.role, left: r.left_at !== null, lastSeen: r.last_seen }));
+  return rows.map((r) => ({ instanceId: r.id, role: r.role, left: r.left_at !== null, lastSeen: r.last_seen })).sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
 }
 
 /** The newest findings, oldest of them first. */

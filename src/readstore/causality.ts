@@ -25,10 +25,10 @@ export class CausalityTables {
     this.s = {
       clockOf: prepare(`SELECT author, up_to, at FROM clock WHERE instance = ?`),
       setClock: prepare(`INSERT INTO clock (instance, author, up_to, at) VALUES (?, ?, ?, ?) ON CONFLICT (instance, author) DO UPDATE SET up_to = excluded.up_to, at = excluded.at`),
-      raise: prepare(`INSERT INTO raises (instance, author, at, up_to, why) VALUES (?, ?, ?, ?, ?) ON CONFLICT (instance, author, at) DO UPDATE SET up_to = excluded.up_to, why = excluded.why`),
+      raise: prepare(`INSERT INTO raises (instance, author, at, up_to, kind, via, stream, carrier, carrier_author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (instance, author, at) DO UPDATE SET up_to = excluded.up_to, kind = excluded.kind, via = excluded.via, stream = excluded.stream, carrier = excluded.carrier, carrier_author = excluded.carrier_author`),
       valueAt: prepare(`SELECT up_to FROM raises WHERE instance = ? AND author = ? AND at <= ? ORDER BY at DESC LIMIT 1`).pluck(),
       carriers: prepare(`SELECT position, author FROM carriers WHERE stream = ? AND position <= ? ORDER BY position`),
-      lastCarrierOf: prepare(`SELECT max(position) FROM carriers WHERE stream = ?`).pluck(),
       carrier: prepare(`INSERT OR IGNORE INTO carriers (stream, position, author) VALUES (?, ?, ?)`),
       lastCarrier: prepare(`INSERT INTO meta (key, value) VALUES ('last_carrier', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
       anonymousStream: prepare(`INSERT OR IGNORE INTO anonymous_streams (stream, at, via) VALUES (?, ?, ?)`),
@@ -36,9 +36,28 @@ export class CausalityTables {
     };
   }
 
+  /** Clock entries raised in this transaction, written at its end. */
+  private readonly dirty = new Map<string, Set<string>>();
+  private lastCarrier: bigint | undefined;
+
   /** Forgets cached clocks: another process may have caught the tables up since. */
   reset(): void {
     this.clocks.clear();
+    this.dirty.clear();
+    this.lastCarrier = undefined;
+  }
+
+  /** Writes the clock entries raised and the newest carrier: once per transaction, not per raise. */
+  finish(): void {
+    for (const [instance, authors] of this.dirty) {
+      const clock = this.clockOf(instance);
+      for (const author of authors) {
+        const entry = clock.get(author)!;
+        this.s.setClock.run(instance, author, entry.upTo, entry.at);
+      }
+    }
+    this.dirty.clear();
+    if (this.lastCarrier !== undefined) this.s.lastCarrier.run(String(this.lastCarrier));
   }
 
   private clockOf(instance: string): Map<string, Entry> {
@@ -62,15 +81,20 @@ export class CausalityTables {
   private raise(instance: string, author: string, upTo: bigint, at: bigint, why: Why): void {
     if (author === instance || upTo <= this.knownUpTo(instance, author)) return;
     this.clockOf(instance).set(author, { upTo, at });
-    this.s.setClock.run(instance, author, upTo, at);
-    this.s.raise.run(instance, author, at, upTo, JSON.stringify(why, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    let authors = this.dirty.get(instance);
+    if (!authors) this.dirty.set(instance, (authors = new Set()));
+    authors.add(author);
+    const read = why.kind === 'shown' || why.kind === 'cites' ? why : undefined;
+    const via = why.kind === 'shown' || why.kind === 'everything' ? why.via : null;
+    this.s.raise.run(instance, author, at, upTo, why.kind, via, read?.stream ?? null, read?.carrier ?? null, read?.author ?? null);
   }
 
   /** `reader` takes in one content event: its author's work up to it, and all its author knew then. */
   private receive(reader: string, carrier: { position: bigint; author: string }, at: bigint, why: Why): void {
     this.raise(reader, carrier.author, carrier.position, at, why);
     for (const [author, entry] of [...this.clockOf(carrier.author)]) {
-      if (author === reader) continue;
+      // Nothing to learn from an entry the reader already knows as far as it goes now.
+      if (author === reader || entry.upTo <= this.knownUpTo(reader, author)) continue;
       // The entry as the author had it when writing: its current value, unless raised since.
       const v = entry.at <= carrier.position ? entry.upTo : ((this.s.valueAt.get(carrier.author, author, carrier.position) as bigint | undefined) ?? 0n);
       if (v > 0n) this.raise(reader, author, v, at, why);
@@ -104,10 +128,8 @@ export class CausalityTables {
     if (event.type === 'InstanceSynced') this.raise(event.data.instanceId, FLOOR, BigInt(event.data.upTo), at, { kind: 'synced' });
     for (const s of referencesOf(event)) this.receiveStream(author, s, at, at, (c) => ({ kind: 'cites', stream: s, carrier: c.position, author: c.author }));
     if (CARRIES.has(event.type)) {
-      const last = this.s.lastCarrierOf.get(event.streamName) as bigint | null;
-      if (last !== null && last >= at) return; // the same event again
       this.s.carrier.run(event.streamName, at, author);
-      this.s.lastCarrier.run(String(at));
+      this.lastCarrier = at;
     }
   }
 }

@@ -1,11 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { LinkView } from '../../projections/convergence-report.js';
+import { decodeJson, encodeJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { TableWriter } from './apply.js';
 import { CausalityQueries } from './causality.js';
 import { READ_STORE_SCHEMA, READ_STORE_VERSION } from './schema.js';
+
+export interface UnjudgedNote {
+  /** The log position the convergence fold stood at. */
+  asOf: bigint;
+  total: number;
+  links: LinkView[];
+}
 
 /** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
 const BATCH = 5_000;
@@ -29,6 +38,7 @@ export class ReadStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF'); // a cache: a crash costs a rebuild, never an acknowledged event
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('cache_size = -65536'); // 64 MiB: a catch-up touches indexes all over the file
     const version = (() => {
       try {
         return db.prepare(`SELECT value FROM meta WHERE key = 'version'`).pluck().get() as string | undefined;
@@ -92,6 +102,7 @@ export class ReadStore {
           writer.apply(toStored(recorded));
           folded = recorded.position;
         }
+        writer.finish();
         const last = events[events.length - 1]!;
         if (folded === last.position) this.setMeta('last_event', JSON.stringify([last.id, last.streamName, String(last.revision), String(last.position)]));
         this.setMeta('watermark', String(folded));
@@ -119,6 +130,18 @@ export class ReadStore {
     }
     if (!holds) this.rebuild();
     if (first !== undefined && this.meta('log_id') !== first) this.db.transaction(() => this.setMeta('log_id', first)).immediate();
+  }
+
+  /** Candidate convergences awaiting a judgment, as the last fold of convergence found them. */
+  noteUnjudged(note: UnjudgedNote): void {
+    const known = this.unjudged();
+    if (known && known.asOf > note.asOf) return;
+    this.db.transaction(() => this.setMeta('unjudged', encodeJson(note))).immediate();
+  }
+
+  unjudged(): UnjudgedNote | undefined {
+    const note = this.meta('unjudged');
+    return note === undefined ? undefined : (decodeJson(note) as UnjudgedNote);
   }
 
   close(): void {

@@ -62,8 +62,11 @@ CREATE INDEX IF NOT EXISTS questions_by_position ON questions (position);
 -- Happens-before (projections/causality.ts, the same fold in tables): an instance's clock
 -- entries now and each raise kept with why; the content events of each stream; anonymous reads.
 CREATE TABLE IF NOT EXISTS clock (instance TEXT NOT NULL, author TEXT NOT NULL, up_to INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (instance, author)) WITHOUT ROWID;
+-- why: kind (synced, everything, shown, cites), and for a read or a cite, via which
+-- operation, the stream, its content event (carrier) and that event's author.
 CREATE TABLE IF NOT EXISTS raises (
-  instance TEXT NOT NULL, author TEXT NOT NULL, at INTEGER NOT NULL, up_to INTEGER NOT NULL, why TEXT NOT NULL,
+  instance TEXT NOT NULL, author TEXT NOT NULL, at INTEGER NOT NULL, up_to INTEGER NOT NULL,
+  kind TEXT NOT NULL, via TEXT, stream TEXT, carrier INTEGER, carrier_author TEXT,
   PRIMARY KEY (instance, author, at)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS carriers (stream TEXT NOT NULL, position INTEGER NOT NULL, author TEXT NOT NULL, PRIMARY KEY (stream, position)) WITHOUT ROWID;

@@ -231,13 +231,14 @@ describe('a full session through the CLI', () => {
       ws.run(['findings', '--since', firstPosition, '--json']),
       ws.run(['findings']),
     ]);
-    expect(ids(all)).toEqual(['f-1', 'f-2', 'f-3']);
+    // Newest first: what an agent most likely wants, and what a bounded page keeps.
+    expect(ids(all)).toEqual(['f-3', 'f-2', 'f-1']);
     expect(all.json().findings[1]).toMatchObject({ findingId: 'f-2', by: 'bo', role: 'builder', cites: ['f-1'] });
-    expect(ids(topic)).toEqual(['f-1', 'f-2']);
+    expect(ids(topic)).toEqual(['f-2', 'f-1']);
     expect(ids(tag)).toEqual(['f-1']);
-    expect(ids(question)).toEqual(['f-1', 'f-2']);
+    expect(ids(question)).toEqual(['f-2', 'f-1']);
     expect(ids(by)).toEqual(['f-3']);
-    expect(ids(since)).toEqual(['f-2', 'f-3']);
+    expect(ids(since)).toEqual(['f-3', 'f-2']);
     expect(text.stdout).toMatch(/^finding\s+by\s+role\s+topic\s+summary\s*\n/);
     expect(text.stdout).toMatch(/f-3\s+dan\s+builder\s+storage\s+Disk is slow/);
 
