@@ -184,6 +184,23 @@ export function convergenceClusters(state: ConvergenceState, options: Convergenc
   };
 }
 
+/** A report cut to what a reader can take in: the first `limit` clusters of each kind, each with at most `limit` members and links. */
+export function boundedReport(report: ConvergenceReport, limit: number) {
+  const cut = (c: Cluster) => ({
+    ...c,
+    members: c.members.slice(-limit),
+    links: c.links.slice(-limit),
+    sizes: { members: c.members.length, links: c.links.length },
+  });
+  return {
+    convergences: report.convergences.slice(0, limit).map(cut),
+    echoes: report.echoes.slice(0, limit).map(cut),
+    rejected: report.rejected.slice(-limit),
+    judged: report.judged,
+    totals: { convergences: report.convergences.length, echoes: report.echoes.length, rejected: report.rejected.length },
+  };
+}
+
 export interface Match extends LinkView {
   /** The other finding of the pair. */
   other: FindingNode;

@@ -2,7 +2,7 @@ import { currentConvergence, noteUnjudged } from './convergence-state.js';
 import { z } from 'zod';
 import { nonEmptyText } from '../../events/index.js';
 import { convergenceOptionsFromEnv, convergenceProjection, type ConvergenceOptions } from '../../projections/convergence.js';
-import { convergenceClusters, matcherCalibration } from '../../projections/convergence-report.js';
+import { boundedReport, convergenceClusters, matcherCalibration } from '../../projections/convergence-report.js';
 import { findingsProjection, listFindings } from '../../projections/findings.js';
 import { activityProjection } from '../../projections/activity.js';
 import { healthProjection, healthReport } from '../../projections/health.js';
@@ -22,14 +22,22 @@ export const convergenceOptions = (threshold?: number): ConvergenceOptions => ({
   ...(threshold === undefined ? {} : { threshold }),
 });
 
+/** Clusters of each kind shown by default (the most corroborated first), and members and links per cluster. */
+const DEFAULT_CLUSTERS = 10;
+
 export const convergence = defineOperation({
   name: 'convergence',
   summary: 'Findings that independently say the same thing (convergence), and those reached after seeing each other (echo)',
-  input: z.strictObject({ threshold: Threshold.optional() }),
+  input: z.strictObject({
+    threshold: Threshold.optional(),
+    limit: z.number().int().min(1).max(1_000).default(DEFAULT_CLUSTERS),
+    all: z.boolean().default(false),
+  }),
   writes: false,
   async run(app, input) {
     const { state, position } = await currentConvergence(app);
-    return { position, ...convergenceClusters(state, convergenceOptions(input.threshold)) };
+    const report = convergenceClusters(state, convergenceOptions(input.threshold));
+    return { position, ...boundedReport(report, input.all ? Infinity : input.limit) };
   },
 });
 

@@ -1,8 +1,9 @@
 import { parseEvent, type StoredEvent } from '../../events/index.js';
 import { ValidationError } from '../../events/validation.js';
 import { DomainError, WrongExpectedRevisionError } from '../errors.js';
+import { fastParseEvent } from '../runtime/fast-parse.js';
 import { toStored } from '../runtime/stored.js';
-import type { EventStore, ReadAllOptions } from '../store/port.js';
+import type { AppendResult, EventStore, ReadAllOptions, StreamAppend } from '../store/port.js';
 
 /**
  * Export and import: the whole log as NDJSON, one stored event per line, in log order.
@@ -40,127 +41,173 @@ export interface ImportResult {
   skipped: number;
 }
 
-/** Parses NDJSON text into validated events, naming the line of the first bad one. */
-export function parseExport(text: string): { event: StoredEvent; line: number }[] {
-  const parsed: { event: StoredEvent; line: number }[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === '') continue;
-    const line = i + 1;
-    let json: Partial<ExportedEvent>;
-    try {
-      json = JSON.parse(raw) as Partial<ExportedEvent>;
-    } catch {
-      throw new ValidationError([{ field: `line ${line}`, reason: 'is not valid JSON' }]);
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new ValidationError([{ field: `line ${line}`, reason: 'must be a JSON object (one event)' }]);
-    }
-    try {
-      if (typeof json.streamName !== 'string' || !/^\d{1,20}$/.test(String(json.revision ?? '')) || !/^\d{1,20}$/.test(String(json.position ?? ''))) {
-        throw new ValidationError([{ field: 'streamName/revision/position', reason: 'must be present as written by cairn export' }]);
-      }
-      const envelope = parseEvent({ type: json.type, data: json.data, metadata: json.metadata });
-      if (json.id !== undefined && json.id !== envelope.metadata.eventId) {
-        throw new ValidationError([{ field: 'id', reason: 'must equal metadata.eventId' }]);
-      }
-      parsed.push({ event: { ...envelope, streamName: json.streamName, revision: BigInt(json.revision!), position: BigInt(json.position!) }, line });
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        throw new ValidationError(error.issues.map((issue) => ({ field: `line ${line}: ${issue.field}`, reason: issue.reason })));
-      }
-      throw error;
-    }
+/** The lines of an export, read afresh on each call: import reads them twice, so it never holds them all. */
+export type ExportLines = () => AsyncIterable<string>;
+
+/** One line of an export as a validated event; a bad line is refused naming its number. */
+export function parseExportLine(raw: string, line: number): StoredEvent {
+  let json: Partial<ExportedEvent>;
+  try {
+    json = JSON.parse(raw) as Partial<ExportedEvent>;
+  } catch {
+    throw new ValidationError([{ field: `line ${line}`, reason: 'is not valid JSON' }]);
   }
-  return parsed;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ValidationError([{ field: `line ${line}`, reason: 'must be a JSON object (one event)' }]);
+  }
+  try {
+    if (typeof json.streamName !== 'string' || !/^\d{1,20}$/.test(String(json.revision ?? '')) || !/^\d{1,20}$/.test(String(json.position ?? ''))) {
+      throw new ValidationError([{ field: 'streamName/revision/position', reason: 'must be present as written by cairn export' }]);
+    }
+    const raw = { type: json.type as string, data: json.data as Record<string, unknown>, metadata: json.metadata as Record<string, unknown> };
+    // The compiled validator first; zod only for what it does not take, and for the reasons.
+    const envelope = fastParseEvent(raw) ?? parseEvent(raw);
+    if (json.id !== undefined && json.id !== envelope.metadata.eventId) {
+      throw new ValidationError([{ field: 'id', reason: 'must equal metadata.eventId' }]);
+    }
+    return { ...envelope, streamName: json.streamName, revision: BigInt(json.revision!), position: BigInt(json.position!) } as StoredEvent;
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError(error.issues.map((issue) => ({ field: `line ${line}: ${issue.field}`, reason: issue.reason })));
+    }
+    throw error;
+  }
 }
 
+/** The export's events in order, each with its line number. */
+async function* eventsOf(lines: ExportLines): AsyncGenerator<{ event: StoredEvent; line: number }> {
+  let line = 0;
+  for await (const raw of lines()) {
+    line++;
+    if (raw.trim() !== '') yield { event: parseExportLine(raw, line), line };
+  }
+}
+
+/** Appends sent to the store at once: one transaction where the store can (SQLite). */
+const IMPORT_BATCH = 2_000;
+
 /**
- * Appends exported events in their order. Positions are the target's own; position-valued
- * fields (metadata.seenUpTo, InstanceSynced.upTo, InboxRead.upTo, ContentShown.upTo) are translated so that
- * "had this instance seen that event?" keeps its answer in the new log.
+ * Imports an export in two passes over its lines, in memory that does not grow with the
+ * file: the first validates every line and checks that each event can land where it
+ * belongs, so a bad line anywhere appends nothing; the second appends in batches. Event ids
+ * are kept (importing twice is a no-op) and each event lands at its original revision.
  */
-export async function importEvents(store: EventStore, events: StoredEvent[]): Promise<ImportResult> {
-  await refuseConflicts(store, events);
+export async function importExport(store: EventStore, lines: ExportLines, onProgress?: (done: number, total: number) => void): Promise<ImportResult> {
+  const total = await refuseConflicts(store, lines);
   const translate = positionTranslator();
   const headBefore = await store.headPosition();
   let imported = 0;
   let skipped = 0;
-  for (const [index, event] of events.entries()) {
-    const { data, metadata } = translatePositions(event, translate.map);
-    const result = await store
-      .append(event.streamName, [{ id: event.metadata.eventId, type: event.type, data, metadata }], {
-        expectedRevision: event.revision === 0n ? 'no_stream' : event.revision - 1n,
-      })
-      .catch((error: unknown) => {
-        // Another writer got in since the check: a refusal to report, not an internal error.
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        throw new DomainError(
-          `event ${index + 1} (${event.type} in ${event.streamName}) conflicts with events already in this log: ${error.message}; ${imported} events were imported before it`,
-          'import_conflict',
-        );
-      });
-    translate.record(event.position, result.position);
-    // An id already stored is a no-op that reports where it was: at or before the old head.
-    if (result.position <= headBefore) skipped++;
-    else imported++;
+  let batch: StoredEvent[] = [];
+  const flush = async () => {
+    const appends = batch.map((event) => {
+      const { data, metadata } = translatePositions(event, translate.map);
+      return { streamName: event.streamName, events: [{ id: event.metadata.eventId, type: event.type, data, metadata }], expectedRevision: event.revision === 0n ? ('no_stream' as const) : event.revision - 1n };
+    });
+    const results = await appendAll(store, appends).catch((error: unknown) => {
+      // Another writer got in since the check: a refusal to report, not an internal error.
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      throw new DomainError(`the import conflicts with events appended meanwhile: ${error.message}; ${imported} events were imported before it`, 'import_conflict');
+    });
+    results.forEach((result, i) => {
+      translate.record(batch[i]!.position, result.position);
+      // An id already stored is a no-op that reports where it was: at or before the old head.
+      if (result.position <= headBefore) skipped++;
+      else imported++;
+    });
+    batch = [];
+    onProgress?.(imported + skipped, total);
+  };
+  for await (const { event } of eventsOf(lines)) {
+    // Positions inside an event refer to earlier ones: a batch translates against those already appended.
+    if (batch.length >= IMPORT_BATCH || refersIntoBatch(event, batch)) await flush();
+    batch.push(event);
   }
+  if (batch.length > 0) await flush();
   return { imported, skipped };
 }
 
+/** Whether an event names a position held by an event still waiting in the batch. */
+function refersIntoBatch(event: StoredEvent, batch: readonly StoredEvent[]): boolean {
+  if (batch.length === 0) return false;
+  const first = batch[0]!.position;
+  const refs = [BigInt(event.metadata.seenUpTo)];
+  if (event.type === 'InstanceSynced' || event.type === 'InboxRead' || event.type === 'ContentShown') refs.push(BigInt(event.data.upTo));
+  return refs.some((p) => p >= first);
+}
+
+async function appendAll(store: EventStore, appends: StreamAppend[]): Promise<AppendResult[]> {
+  if (store.appendMany) return store.appendMany(appends);
+  const results: AppendResult[] = [];
+  for (const a of appends) results.push(await store.append(a.streamName, a.events, { expectedRevision: a.expectedRevision }));
+  return results;
+}
+
 /**
- * Checks, before anything is appended, that every imported event can land where it belongs:
- * at a revision its stream already holds with the same id (a repeated import), or right
- * after the stream's end. A stream holding another log's events is refused whole.
+ * Checks, before anything is appended, that every line is a valid event that can land where
+ * it belongs: at a revision its stream already holds with the same id (a repeated import),
+ * or right after the stream's end. A stream holding another log's events is refused whole.
+ * Keeps a number per stream, and the ids only of streams the target already holds.
  */
-async function refuseConflicts(store: EventStore, events: StoredEvent[]): Promise<void> {
+async function refuseConflicts(store: EventStore, lines: ExportLines): Promise<number> {
+  const targetIsEmpty = (await store.headPosition()) === 0n;
   const next = new Map<string, bigint>();
   const held = new Map<string, string[]>();
-  for (const [index, event] of events.entries()) {
-    let ids = held.get(event.streamName);
-    if (!ids) {
-      ids = [];
-      for await (const recorded of store.readStream(event.streamName)) ids.push(recorded.id);
-      held.set(event.streamName, ids);
-      next.set(event.streamName, BigInt(ids.length));
+  let count = 0;
+  for await (const { event, line } of eventsOf(lines)) {
+    count++;
+    let expected = next.get(event.streamName);
+    if (expected === undefined) {
+      const ids: string[] = [];
+      if (!targetIsEmpty) for await (const recorded of store.readStream(event.streamName)) ids.push(recorded.id);
+      if (ids.length > 0) held.set(event.streamName, ids);
+      expected = BigInt(ids.length);
+      next.set(event.streamName, expected);
     }
-    const at = event.revision < BigInt(ids.length) ? ids[Number(event.revision)] : undefined;
-    const expected = next.get(event.streamName)!;
+    const ids = held.get(event.streamName);
+    const at = ids && event.revision < BigInt(ids.length) ? ids[Number(event.revision)] : undefined;
     const fits = at !== undefined ? at === event.metadata.eventId : event.revision === expected;
     if (!fits) {
       throw new DomainError(
-        `event ${index + 1} (${event.type} in ${event.streamName}, revision ${event.revision}) conflicts with events already in this log: ` +
-          (at !== undefined ? `revision ${event.revision} holds event ${at}` : `the stream's next revision is ${expected}`) +
+        `line ${line} (${event.type} in ${event.streamName}, revision ${event.revision}) conflicts with ` +
+          (at !== undefined ? `events already in this log: revision ${event.revision} holds event ${at}` : `the stream's next revision, ${expected}`) +
           '; nothing was imported',
         'import_conflict',
       );
     }
     if (at === undefined) next.set(event.streamName, expected + 1n);
   }
+  return count;
 }
 
-/** Maps source positions to target positions: the newest copied event at or before a source position. */
+/**
+ * Maps source positions to target positions: the newest copied event at or before a source
+ * position. Kept as runs where both sides advance one by one, so copying a whole log into an
+ * empty one holds a single run, not a million pairs.
+ */
 export function positionTranslator() {
-  const source: bigint[] = [];
-  const target: bigint[] = [];
+  const runs: { from: bigint; to: bigint; length: bigint }[] = [];
   return {
     record(from: bigint, to: bigint) {
-      source.push(from);
-      target.push(to);
+      const last = runs[runs.length - 1];
+      if (last && from === last.from + last.length && to === last.to + last.length) last.length++;
+      else runs.push({ from, to, length: 1n });
     },
     map(position: bigint): bigint {
       let lo = 0;
-      let hi = source.length - 1;
+      let hi = runs.length - 1;
       let found = -1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if (source[mid]! <= position) {
+        if (runs[mid]!.from <= position) {
           found = mid;
           lo = mid + 1;
         } else hi = mid - 1;
       }
-      return found < 0 ? 0n : target[found]!;
+      if (found < 0) return 0n;
+      const run = runs[found]!;
+      const offset = position - run.from;
+      return run.to + (offset < run.length ? offset : run.length - 1n);
     },
   };
 }

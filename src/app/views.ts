@@ -10,6 +10,8 @@ import { taskBoard, tasksProjection } from '../../projections/tasks.js';
 import { convergenceOptions } from './signals.js';
 import { toStored } from '../runtime/stored.js';
 import type { App } from './app.js';
+import type { ReadStore } from '../readstore/read-store.js';
+import { findingsPage, messagesPage, questionsPage, tasksPage } from '../readstore/queries.js';
 
 /**
  * How each read model is shown, at a given `now`: the same view for the live board and for
@@ -19,19 +21,38 @@ import type { App } from './app.js';
 export interface View<P extends readonly Projection<any>[] = readonly Projection<any>[]> {
   projections: P;
   show(states: { [K in keyof P]: StateOf<P[K]> }, now: Date): unknown;
+  /** The live view from the tables, bounded to the newest items: what the board shows now without folding the log. */
+  live?(tables: ReadStore, now: Date): unknown;
 }
 
-const view = <const P extends readonly Projection<any>[]>(projections: P, show: View<P>['show']): View => ({ projections, show }) as View;
+const view = <const P extends readonly Projection<any>[]>(projections: P, show: View<P>['show'], live?: View['live']): View => ({ projections, show, live }) as View;
+
+/** Items of each list the live board shows: the newest, with the count of the rest. */
+export const LIVE_ITEMS = 50;
+const newest = { limit: LIVE_ITEMS, cursor: undefined };
 
 /** The window the dashboard and replay judge health over. */
 export const HEALTH_WINDOW_MS = 24 * 3_600_000;
 
 export const VIEWS: Record<string, View> = {
-  tasks: view([tasksProjection], ([s], now) => ({ tasks: taskBoard(s, now) })),
+  tasks: view([tasksProjection], ([s], now) => ({ tasks: taskBoard(s, now) }), (t, now) => {
+    const { items, page } = tasksPage(t.db, {}, now, newest);
+    return { tasks: items, page };
+  }),
   activity: view([activityProjection], ([s], now) => ({ instances: instanceActivity(s, now), roles: roleActivity(s, now) })),
-  inbox: view([inboxProjection], ([s]) => ({ messages: s.messages })),
-  questions: view([questionsProjection], ([s]) => ({ questions: listQuestions(s) })),
-  findings: view([findingsProjection], ([s]) => ({ findings: listFindings(s), syntheses: listSyntheses(s) })),
+  inbox: view([inboxProjection], ([s]) => ({ messages: s.messages }), (t) => {
+    const { items, page } = messagesPage(t.db, newest);
+    return { messages: items.reverse(), page };
+  }),
+  questions: view([questionsProjection], ([s]) => ({ questions: listQuestions(s) }), (t) => {
+    const { items, page } = questionsPage(t.db, undefined, newest);
+    return { questions: items.reverse(), page };
+  }),
+  findings: view([findingsProjection], ([s]) => ({ findings: listFindings(s), syntheses: listSyntheses(s) }), (t) => {
+    const { items, page } = findingsPage(t.db, {}, newest);
+    const shown = items.reverse();
+    return { findings: shown.flatMap((i) => (i.kind === 'finding' ? [i.record] : [])), syntheses: shown.flatMap((i) => (i.kind === 'synthesis' ? [i.record] : [])), page };
+  }),
   convergence: view([convergenceProjection], ([s]) => convergenceClusters(s, convergenceOptions())),
   health: view([healthProjection, convergenceProjection], ([h, c], now) =>
     healthReport(h, { now, windowMs: HEALTH_WINDOW_MS, convergence: c, ...convergenceOptions() }),
@@ -58,14 +79,17 @@ export async function showViews(
   names: readonly string[],
   point?: { position: bigint } | { time: Date },
 ): Promise<ShownViews> {
-  const unique = [...new Set(names.flatMap((name) => VIEWS[name]!.projections))];
+  const tables = point ? undefined : await app.tables();
+  const folding = names.filter((name) => !tables || !VIEWS[name]!.live);
+  const unique = [...new Set(folding.flatMap((name) => VIEWS[name]!.projections))];
   const folded = point ? await Promise.all(unique.map((p) => app.runtime.at(p, point))) : await app.runtime.currentMany(unique);
   const stateOf = new Map(unique.map((p, i) => [p, folded[i]!]));
-  const position = folded.reduce((max, c) => (c.position > max ? c.position : max), 0n);
+  const position = folded.reduce((max, c) => (c.position > max ? c.position : max), tables?.watermark() ?? 0n);
   const now = !point ? app.clock() : 'time' in point ? point.time : await timeOf(app, position);
   const views = Object.fromEntries(
     names.map((name) => {
       const view = VIEWS[name]!;
+      if (tables && view.live) return [name, { position: tables.watermark(), ...(view.live(tables, now) as object) }];
       const current = view.projections.map((p) => stateOf.get(p)!);
       const at = current.reduce((max, c) => (c.position > max ? c.position : max), 0n);
       return [name, { position: at, ...(view.show(current.map((c) => c.state) as never, now) as object) }];

@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { createWriteStream, openSync } from 'node:fs';
+import { constants, createReadStream, createWriteStream, openSync } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import type { StoredEvent } from '../../events/index.js';
 import { log, LogInput } from '../app/log.js';
-import { exportLog, importEvents, parseExport } from '../app/transfer.js';
+import { DEFAULT_LIMIT } from '../app/page.js';
+import { exportLog, importExport } from '../app/transfer.js';
 import { ValidationError, issuesOf } from '../../events/validation.js';
 import { toPlainJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
@@ -11,6 +16,7 @@ import { recordExposure, shownStreams, type Shown } from '../app/exposure.js';
 import type { App } from '../app/app.js';
 import { identityOf, remoteOf, withApp, type GlobalOptions } from './context.js';
 import { clip, printJson, printLine } from './output.js';
+import { progressBar } from './progress.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
 
@@ -34,7 +40,8 @@ export function registerLogCommands(program: Command): void {
     .option('--stream <stream>', 'only this stream, or streams with this prefix (task-)')
     .option('--instance <instance>', 'only events written by this instance')
     .option('--since <point>', 'a log position or an ISO time')
-    .option('--limit <n>', 'at most this many events (default 1000)')
+    .option('--limit <n>', `at most this many events (default ${DEFAULT_LIMIT})`)
+    .option('--cursor <cursor>', 'continue after the last event shown (the position printed when there are more)')
     .option('--follow', 'after the history, keep printing new events as they are appended')
     .action(async (options: Record<string, unknown>, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
@@ -44,12 +51,15 @@ export function registerLogCommands(program: Command): void {
         instance: options.instance,
         since: options.since,
         limit: typeof options.limit === 'string' && /^\d+$/.test(options.limit) ? Number(options.limit) : options.limit,
+        cursor: options.cursor,
       });
       if (!parsed.success) throw new ValidationError(issuesOf(parsed.error).map((i) => ({ ...i, field: `--${i.field}` })));
       await withApp(globals, async (app) => {
-        const { events } = await log.run(app, parsed.data, {});
+        const { events, next } = await log.run(app, parsed.data, {});
         await shown(app, globals, 'log', { streams: shownStreams(events) });
         for (const event of events) printEvent(event, globals.json);
+        // On stderr: standard output stays one event per line.
+        if (next !== null && !options.follow) process.stderr.write(`… more events after these: --cursor ${next} (or a larger --limit)\n`);
         if (!options.follow) return;
         const input = parsed.data;
         const after = events.length > 0 ? events[events.length - 1]!.position : await app.store.headPosition();
@@ -97,19 +107,36 @@ export function registerLogCommands(program: Command): void {
     .argument('<file>', 'the export file, or - for standard input')
     .action(async (file: string, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      let text: string;
+      // Standard input can be read once: it is spooled to a file that both passes read.
+      const path = file === '-' ? await spoolStdin() : file;
       try {
-        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+        await access(path, constants.R_OK);
       } catch (error) {
         throw new ValidationError([{ field: '<file>', reason: `cannot be read: ${(error as Error).message}` }]);
       }
-      const events = parseExport(text).map((e) => e.event);
-      await withApp(globals, async (app) => {
-        const result = await importEvents(app.store, events);
-        if (globals.json) printJson(result);
-        else printLine(`imported ${result.imported} events${result.skipped ? `, ${result.skipped} already present` : ''}`);
-      });
+      const lines = () => createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+      try {
+        await withApp(globals, async (app) => {
+          const bar = await progressBar(globals.json, 'importing');
+          const result = await importExport(app.store, lines, (done, total) => bar?.update(done, total));
+          bar?.stop();
+          // The tables catch up now, so the first read after an import answers at once.
+          await app.tables();
+          if (globals.json) printJson(result);
+          else printLine(`imported ${result.imported} events${result.skipped ? `, ${result.skipped} already present` : ''}`);
+        });
+      } finally {
+        if (file === '-') await rm(dirname(path), { recursive: true, force: true });
+      }
     });
+}
+
+/** Standard input, copied to a temporary file. */
+async function spoolStdin(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'cairn-import-'));
+  const path = join(dir, 'stdin.ndjson');
+  await pipeline(process.stdin, createWriteStream(path));
+  return path;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { storeUrlOf, type GlobalOptions } from './context.js';
 import { printJson, printLine } from './output.js';
+import { progressBar } from './progress.js';
 
 /**
  * `cairn migrate --to URL`: copies the whole log to another store (the embedded file to
@@ -14,32 +15,22 @@ export function registerMigrate(program: Command): void {
     .option('--from <url>', 'the source store (default: the current one)')
     .action(async (options: { to: string; from?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const [{ openStore }, { migrate }, { SingleBar, Presets }] = await Promise.all([
-        import('../store/open.js'),
-        import('../app/migrate.js'),
-        import('cli-progress'),
-      ]);
+      const [{ openStore }, { migrate }] = await Promise.all([import('../store/open.js'), import('../app/migrate.js')]);
       const from = await openStore(options.from ?? storeUrlOf(globals));
       const to = await openStore(options.to, { create: true }).catch(async (error: unknown) => {
         await from.store.close();
         throw error;
       });
-      // Progress on stderr, and only for a person watching: --json output stays one object.
-      const bar = !globals.json && process.stderr.isTTY ? new SingleBar({ format: 'migrating [{bar}] {value}/{total} events', stream: process.stderr }, Presets.shades_classic) : undefined;
+      const bar = await progressBar(globals.json, 'migrating');
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
       try {
-        let started = false;
         const result = await migrate({
           from: from.store,
           to: to.store,
           signal: stop.signal,
-          onProgress: (copied, total) => {
-            if (!started) bar?.start(total, copied);
-            started = true;
-            bar?.update(copied);
-          },
+          onProgress: (copied, total) => bar?.update(copied, total),
         });
         bar?.stop();
         if (globals.json) printJson({ from: from.describe, to: to.describe, ...result });

@@ -244,7 +244,11 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
   },
   {
     op: convergence,
-    options: [{ flags: '--threshold <score>', key: 'threshold', description: 'similarity from 0 to 1 (default 0.3, or $CAIRN_CONVERGENCE_THRESHOLD)', number: true }],
+    options: [
+      { flags: '--threshold <score>', key: 'threshold', description: 'similarity from 0 to 1 (default 0.3, or $CAIRN_CONVERGENCE_THRESHOLD)', number: true },
+      { flags: '--limit <n>', key: 'limit', description: 'clusters of each kind, and members per cluster (default 10)', int: true },
+      { flags: '--all', key: 'all', description: 'every cluster, whole' },
+    ],
     render: (r: Awaited<ReturnType<typeof convergence.run>>) => {
       const judged = (l: (typeof r.rejected)[number]) => (l.kind === 'convergence' ? ` [${l.judgment.status}${l.judgment.judges.length ? `: ${l.judgment.judges.map((j) => `${j.by} ${j.verdict}`).join(', ')}` : ''}]` : '');
       const contrasts = (l: (typeof r.rejected)[number]) => (l.contrasts.length > 0 ? ` (look twice: ${l.contrasts.join(', ')} differ)` : '');
@@ -258,6 +262,9 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       const { confirmed, unjudged, disputed, rejected } = r.judged;
       const parts = [
         r.convergences.length === 0 ? 'no convergences' : r.convergences.map(cluster).join('\n\n'),
+        ...(r.totals.convergences > r.convergences.length || r.totals.echoes > r.echoes.length
+          ? [`showing ${r.convergences.length} of ${r.totals.convergences} convergences and ${r.echoes.length} of ${r.totals.echoes} echoes, and the newest members and links of each (--limit N, or --all)`]
+          : []),
         `candidates: ${confirmed} confirmed, ${unjudged} unjudged, ${disputed} disputed, ${rejected} rejected (\`cairn judge EARLIER~LATER --same|--different --reason TEXT\`)`,
       ];
       if (r.echoes.length > 0) parts.push(`echoes (reached after one was shown to the other's author):\n${r.echoes.map(cluster).join('\n\n')}`);

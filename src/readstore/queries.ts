@@ -184,6 +184,9 @@ export function inboxPage(db: Database.Database, instanceId: string, role: strin
   return paged(db, 'messages', 'position', where, request, message, after === undefined ? 'newest' : 'oldest');
 }
 
+/** Every message, newest first: the board's message panel. */
+export const messagesPage = (db: Database.Database, request: PageRequest): Page<Message> => paged(db, 'messages', 'position', new Where(), request, message);
+
 /** An instance's role, read cursor and how far it synced, as the tables know them. */
 export function instanceRow(db: Database.Database, instanceId: string): { role: string; inboxCursor: bigint; syncedUpTo: bigint; leftAt: string | null } | undefined {
   const row = db.prepare(`SELECT role, inbox_cursor, synced_up_to, left_at FROM instances WHERE id = ?`).safeIntegers(true).get(instanceId) as Row | undefined;

@@ -11,6 +11,12 @@ import { HttpError } from './errors.js';
 import type { TokenStore } from './tokens.js';
 import { viewSeries } from './series.js';
 
+const ViewNames = z
+  .string()
+  .max(200)
+  .transform((list) => [...new Set(list.split(',').filter(Boolean))])
+  .refine((names) => names.length > 0 && names.every((name) => VIEW_NAMES.includes(name)), { message: `must name views among ${VIEW_NAMES.join(', ')}` });
+
 const SeriesQuery = z.strictObject({
   view: z.string().max(40),
   points: z.coerce.number().int().min(1).max(100).default(12),
@@ -29,7 +35,9 @@ export function viewsRoutes(app: App, tokens: TokenStore): Hono {
     const at = c.req.query('at');
     const head = await app.store.headPosition();
     const caller = callerOf(c, tokens, false);
-    const body = at === undefined ? { at: 'now', ...(await showViews(app, VIEW_NAMES)) } : await replay.run(app, parseOrThrow(replay.input, { at }), caller);
+    // Live, a page may ask for some views first (the board from the tables) and the folded ones after.
+    const names = parseOrThrow(ViewNames, c.req.query('view') ?? VIEW_NAMES.join(','), 'view');
+    const body = at === undefined ? { at: 'now', ...(await showViews(app, names)) } : await replay.run(app, parseOrThrow(replay.input, { at }), caller);
     // The dashboard is a reader too: what it shows is recorded (anonymous without a token) before it is sent.
     await recordExposure(app, caller, 'dashboard', { streams: shownStreams(body) });
     return c.json({ ...(toPlainJson(body) as object), head: String(head) });

@@ -45,6 +45,12 @@ export interface AppendResult {
   position: bigint;
 }
 
+export interface StreamAppend {
+  streamName: string;
+  events: EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
 export type Direction = 'forwards' | 'backwards';
 
 export interface ReadStreamOptions {
@@ -90,6 +96,12 @@ export interface EventStore {
    * is already in the stream, appends nothing and returns where they were stored.
    */
   append(streamName: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Several appends in one atomic write (all or none), each checked as `append` checks it:
+   * what import uses to copy a million events in minutes rather than hours. Optional: callers
+   * fall back to one `append` at a time.
+   */
+  appendMany?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Reads one stream; an unknown stream reads as empty. */
   readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;

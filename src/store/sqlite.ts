@@ -19,6 +19,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from './port.js';
@@ -153,6 +154,7 @@ export class SqliteEventStore implements EventStore {
   private dataVersion: unknown;
   private closed = false;
   private readonly appendTx: Database.Transaction<(streamName: string, events: Encoded[], expected: ExpectedRevision) => AppendResult>;
+  private readonly appendManyTx: Database.Transaction<(appends: { streamName: string; events: Encoded[]; expected: ExpectedRevision }[]) => AppendResult[]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -161,6 +163,9 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.appendTx = db.transaction((streamName: string, events: Encoded[], expected: ExpectedRevision) =>
       this.appendInTransaction(streamName, events, expected),
+    );
+    this.appendManyTx = db.transaction((appends: { streamName: string; events: Encoded[]; expected: ExpectedRevision }[]) =>
+      appends.map((a) => this.appendInTransaction(a.streamName, a.events, a.expected)),
     );
   }
 
@@ -182,6 +187,25 @@ export class SqliteEventStore implements EventStore {
           continue;
         }
         throw new StoreUnavailableError(`cannot append to ${streamName} in ${this.path}: ${messageOf(error)}`, { cause: error });
+      }
+    }
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    const encoded = appends.map((a) => ({ streamName: a.streamName, events: encodeBatch(a.events), expected: a.expectedRevision }));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const results = this.appendManyTx.immediate(encoded);
+        this.wakeAll();
+        return results;
+      } catch (error) {
+        if (!isSqliteError(error)) throw error;
+        if (isBusy(error) && attempt < BUSY_RETRIES) {
+          await sleep(10 * 2 ** attempt + Math.random() * 10);
+          continue;
+        }
+        throw new StoreUnavailableError(`cannot append to ${this.path}: ${messageOf(error)}`, { cause: error });
       }
     }
   }

@@ -5,7 +5,7 @@ import { dateTime } from './format.js';
 import { sparkline } from './sparkline.js';
 
 export function renderHealth(view, series) {
-  if (!view) return h('p', { class: 'empty' }, 'This build of cairn has no health view yet.');
+  if (!view) return h('p', { class: 'empty' }, 'Health is being computed…');
   const signals = Array.isArray(view.signals) ? view.signals : [];
   if (signals.length === 0) return h('p', { class: 'empty' }, 'No health signals yet.');
   const history = {};

@@ -33,20 +33,38 @@ function nowMs() {
   return Date.parse(state.data.now);
 }
 
+// Live, the board's lists come from indexed tables and arrive at once; convergence and health
+// are folds of the whole log and follow when ready, so a long log never keeps the board blank.
+const FIRST = 'tasks,activity,inbox,questions,findings';
+const THEN = 'convergence,health';
+
 async function load() {
   const seq = ++state.seq;
-  const url = state.live ? '/api/views' : '/api/views?at=' + state.at;
   try {
-    const data = await getJson(url);
-    if (seq !== state.seq) return; // a newer request is on its way
-    state.data = data;
-    if (state.live) state.skewMs = Date.parse(data.now) - Date.now();
-    setHead(Number(data.head));
-    render();
-    loadSeries(!state.live);
+    if (!state.live) {
+      const data = await getJson('/api/views?at=' + state.at);
+      if (seq !== state.seq) return; // a newer request is on its way
+      show(data);
+      return;
+    }
+    const first = await getJson('/api/views?view=' + FIRST);
+    if (seq !== state.seq) return;
+    const folded = state.data && state.data.views ? { convergence: state.data.views.convergence, health: state.data.views.health } : {};
+    show({ ...first, views: { ...folded, ...first.views } });
+    const then = await getJson('/api/views?view=' + THEN);
+    if (seq !== state.seq) return;
+    show({ ...first, views: { ...first.views, ...then.views } });
   } catch (error) {
     if (seq === state.seq) replace($('mode'), 'error: ' + error.message);
   }
+}
+
+function show(data) {
+  state.data = data;
+  if (state.live) state.skewMs = Date.parse(data.now) - Date.now();
+  setHead(Number(data.head));
+  render();
+  loadSeries(!state.live);
 }
 
 function scheduleLoad(delay) {
