@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
 import { CausalityTables } from './causality.js';
+import { countKey, Counters } from './counters.js';
 
 /**
  * Applies one event to the read models' tables: the same facts the folds in projections/
@@ -10,10 +11,12 @@ import { CausalityTables } from './causality.js';
  */
 export class TableWriter {
   private readonly causality: CausalityTables;
+  private readonly counters: Counters;
   private readonly s;
 
   constructor(db: Database.Database) {
     this.causality = new CausalityTables(db);
+    this.counters = new Counters(db);
     const prepare = (sql: string) => db.prepare(sql);
     this.s = {
       seen: prepare(`INSERT INTO instances (id, role, joined, last_seen, last_position) VALUES (?, ?, 0, ?, ?)
@@ -25,6 +28,8 @@ export class TableWriter {
       inboxRead: prepare(`UPDATE instances SET inbox_cursor = ? WHERE id = ?`),
       propose: prepare(`INSERT OR IGNORE INTO tasks (id, title, description, tags, proposed_by, proposed_at, proposed_position, status, position, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`),
+      taskStatus: prepare(`SELECT status FROM tasks WHERE id = ?`).pluck(),
+      questionStatus: prepare(`SELECT status FROM questions WHERE id = ?`).pluck(),
       taskTag: prepare(`INSERT OR IGNORE INTO task_tags (tag, task_id) VALUES (?, ?)`),
       claim: prepare(`UPDATE tasks SET status = 'claimed', owner = ?, last_owner = ?, lease_until = ?, lease_until_ms = ?, claimed_at = ?, claims = claims + 1, position = ?, updated_at = ? WHERE id = ?`),
       renew: prepare(`UPDATE tasks SET status = 'claimed', owner = ?, last_owner = ?, lease_until = ?, lease_until_ms = ?, position = ?, updated_at = ? WHERE id = ?`),
@@ -50,13 +55,31 @@ export class TableWriter {
   /** Starts a transaction: what was cached from the tables may have changed since. */
   reset(): void {
     this.lastSeen.clear();
+    this.counters.reset();
     this.causality.reset();
   }
 
   /** Ends a transaction: writes what was kept for its end. */
   finish(): void {
     this.flushSeen();
+    this.counters.finish();
     this.causality.finish();
+  }
+
+  /** Counts a task leaving its status for another. */
+  private moved(taskId: string, to: string): void {
+    const from = this.s.taskStatus.get(taskId) as string | undefined;
+    if (from === undefined || from === to) return;
+    this.counters.bump(countKey.tasks(from), -1);
+    this.counters.bump(countKey.tasks(to));
+  }
+
+  private countFinding(kind: 'finding' | 'synthesis', by: string, questionId: string | undefined, topic: string | null): void {
+    const c = this.counters;
+    c.bump(countKey.findings(kind));
+    c.bump(countKey.findingsBy(kind, by));
+    if (questionId !== undefined) c.bump(countKey.findingsOnQuestion(kind, questionId));
+    if (topic !== null) c.bump(countKey.findingsByTopic(topic));
   }
 
   private seen(instance: string, role: string, at: string, position: bigint): void {
@@ -108,27 +131,34 @@ export class TableWriter {
       case 'TaskProposed': {
         const { data } = event;
         const inserted = s.propose.run(data.taskId, data.title, data.description ?? null, JSON.stringify(data.tags), data.proposedBy, at, position, position, at);
-        if (inserted.changes > 0) for (const tag of data.tags) s.taskTag.run(topicKey(tag), data.taskId);
+        if (inserted.changes === 0) break;
+        for (const tag of data.tags) s.taskTag.run(topicKey(tag), data.taskId);
+        this.counters.bump(countKey.tasks('open'));
         break;
       }
       case 'TaskClaimed': {
         const { data } = event;
+        this.moved(data.taskId, 'claimed');
         s.claim.run(data.owner, data.owner, data.leaseUntil, Date.parse(data.leaseUntil), at, position, at, data.taskId);
         break;
       }
       case 'ClaimRenewed': {
         const { data } = event;
+        this.moved(data.taskId, 'claimed');
         s.renew.run(data.owner, data.owner, data.leaseUntil, Date.parse(data.leaseUntil), position, at, data.taskId);
         break;
       }
       case 'ClaimReleased':
+        this.moved(event.data.taskId, 'open');
         s.endClaim.run('open', position, at, event.data.taskId);
         break;
       case 'TaskCompleted':
+        this.moved(event.data.taskId, 'completed');
         s.endClaim.run('completed', position, at, event.data.taskId);
         s.completed.run(event.data.by, event.data.outcome ?? null, event.data.taskId);
         break;
       case 'TaskAbandoned':
+        this.moved(event.data.taskId, 'abandoned');
         s.endClaim.run('abandoned', position, at, event.data.taskId);
         s.abandoned.run(event.data.by, event.data.reason ?? null, event.data.taskId);
         break;
@@ -138,6 +168,7 @@ export class TableWriter {
         const row = [position, 'finding', data.findingId, data.by, role, data.summary, data.topic ?? null, key, JSON.stringify(data.tags), JSON.stringify(data.cites)] as const;
         const inserted = s.finding.run(...row, data.questionId ?? null, at, Date.parse(at), BigInt(event.metadata.seenUpTo));
         if (inserted.changes === 0) break;
+        this.countFinding('finding', data.by, data.questionId, key);
         for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
         if (key !== null) s.topicWork.run(key, data.by, position, data.topic!.trim());
         break;
@@ -146,12 +177,14 @@ export class TableWriter {
         const { data } = event;
         const row = [position, 'synthesis', data.synthesisId, data.by, role, data.summary, null, null, JSON.stringify(data.tags), JSON.stringify(data.integrates)] as const;
         const inserted = s.finding.run(...row, data.questionId ?? null, at, Date.parse(at), BigInt(event.metadata.seenUpTo));
-        if (inserted.changes > 0) for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
+        if (inserted.changes === 0) break;
+        this.countFinding('synthesis', data.by, data.questionId, null);
+        for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
         break;
       }
       case 'MessagePosted': {
         const { data } = event;
-        s.message.run(position, data.messageId, data.from, data.to, data.body, data.replyTo ?? null, at);
+        if (s.message.run(position, data.messageId, data.from, data.to, data.body, data.replyTo ?? null, at).changes > 0) this.counters.bump(countKey.messages());
         if (data.to === 'all') break;
         if (data.to.startsWith('role:')) this.flushSeen();
         const others = data.to.startsWith('role:') ? (s.ofRole.all(data.to.slice(5), data.from) as string[]) : [data.to];
@@ -160,10 +193,14 @@ export class TableWriter {
       }
       case 'QuestionPosed': {
         const { data } = event;
-        s.ask.run(data.questionId, data.text, JSON.stringify(data.tags), data.askedBy, at, position);
+        if (s.ask.run(data.questionId, data.text, JSON.stringify(data.tags), data.askedBy, at, position).changes > 0) this.counters.bump(countKey.questions('open'));
         break;
       }
       case 'QuestionClosed':
+        if (s.questionStatus.get(event.data.questionId) === 'open') {
+          this.counters.bump(countKey.questions('open'), -1);
+          this.counters.bump(countKey.questions('closed'));
+        }
         s.close.run(event.data.by, at, event.data.resolution ?? null, event.data.questionId);
         break;
       case 'ContentShown':

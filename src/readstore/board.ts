@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SuggestionFinding } from '../signals/suggestions.js';
+import { countKey, countOf } from './counters.js';
 
 /** What the coordinator's board reads besides tasks and questions: counts, who is active, what suggestions need. */
 
@@ -7,10 +8,10 @@ export function boardCounts(db: Database.Database) {
   const count = (sql: string) => Number(db.prepare(sql).pluck().get());
   return {
     instances: count(`SELECT count(*) FROM instances WHERE joined = 1 AND left_at IS NULL`),
-    findings: count(`SELECT count(*) FROM findings WHERE kind = 'finding'`),
-    syntheses: count(`SELECT count(*) FROM findings WHERE kind = 'synthesis'`),
-    messages: count(`SELECT count(*) FROM messages`),
-    questions: { open: count(`SELECT count(*) FROM questions WHERE status = 'open'`), closed: count(`SELECT count(*) FROM questions WHERE status = 'closed'`) },
+    findings: countOf(db, countKey.findings('finding')),
+    syntheses: countOf(db, countKey.findings('synthesis')),
+    messages: countOf(db, countKey.messages()),
+    questions: { open: countOf(db, countKey.questions('open')), closed: countOf(db, countKey.questions('closed')) },
   };
 }
 

@@ -5,6 +5,7 @@ import type { QuestionRecord } from '../../projections/questions.js';
 import { topicKey } from '../../projections/shared.js';
 import { taskView, type TaskRecord, type TaskStatus, type TaskView } from '../../projections/tasks.js';
 import { pageInfo, sqlLimit, type PageInfo, type PageRequest } from '../app/page.js';
+import { countKey, countOf } from './counters.js';
 
 /**
  * Bounded reads over the tables: each is one or two index seeks plus the rows it returns,
@@ -38,8 +39,13 @@ class Where {
 
 type Order = 'newest' | 'oldest';
 
-function paged<T>(db: Database.Database, table: string, key: string, where: Where, request: PageRequest, toItem: (row: Row) => T, order: Order = 'newest'): Page<T> {
-  const [after, direction] = order === 'newest' ? ['<', 'DESC'] : ['>', 'ASC'];
+/**
+ * One page, and how many match: `total` from the counters when the caller has it (a count
+ * over an index still reads every entry), and what remains as the total less the pages
+ * before this one and this one (counting back to the cursor costs the pages walked, not the rest).
+ */
+function paged<T>(db: Database.Database, table: string, key: string, where: Where, request: PageRequest, toItem: (row: Row) => T, order: Order = 'newest', total?: number): Page<T> {
+  const [after, direction, upTo] = order === 'newest' ? ['<', 'DESC', '>='] : ['>', 'ASC', '<='];
   const cursor = request.cursor === undefined ? '' : ` AND ${key} ${after} ?`;
   const rows = db
     .prepare(`SELECT * FROM ${table} WHERE ${where.sql}${cursor} ORDER BY ${key} ${direction} LIMIT ?`)
@@ -48,9 +54,9 @@ function paged<T>(db: Database.Database, table: string, key: string, where: Wher
   const count = (extra: string, ...params: unknown[]) =>
     Number(db.prepare(`SELECT count(*) FROM ${table} WHERE ${where.sql}${extra}`).pluck().get(...where.params, ...params));
   const positions = rows.map((row) => big(row[key]));
-  const total = count('');
-  const remaining = positions.length === 0 ? 0 : count(` AND ${key} ${after} ?`, positions[positions.length - 1]);
-  return { items: rows.map(toItem), page: pageInfo(positions, total, remaining) };
+  const all = total ?? count('');
+  const before = request.cursor === undefined ? 0 : count(` AND ${key} ${upTo} ?`, request.cursor);
+  return { items: rows.map(toItem), page: pageInfo(positions, all, Math.max(0, all - before - positions.length)) };
 }
 
 // ---- tasks ----
@@ -104,7 +110,15 @@ export function taskWhere(filter: TaskFilter, now: Date): Where {
 }
 
 export function tasksPage(db: Database.Database, filter: TaskFilter, now: Date, request: PageRequest): Page<TaskView> {
-  return paged(db, 'tasks', 'proposed_position', taskWhere(filter, now), request, (row) => taskView(taskRecord(row), now));
+  return paged(db, 'tasks', 'proposed_position', taskWhere(filter, now), request, (row) => taskView(taskRecord(row), now), 'newest', taskTotal(db, filter, now));
+}
+
+/** How many tasks a filter matches, from the counters and the (few) stale claims. */
+function taskTotal(db: Database.Database, filter: TaskFilter, now: Date): number | undefined {
+  if (filter.owner !== undefined || filter.stale) return undefined;
+  const counts = taskCounts(db, now);
+  if (filter.status !== undefined) return counts[filter.status];
+  return counts.open + counts.claimed + (filter.all ? counts.completed + counts.abandoned : 0);
 }
 
 export function taskById(db: Database.Database, taskId: string): TaskRecord | undefined {
@@ -115,7 +129,7 @@ export function taskById(db: Database.Database, taskId: string): TaskRecord | un
 /** How many tasks have each effective status at `now`. */
 export function taskCounts(db: Database.Database, now: Date): Record<TaskStatus | 'stale', number> {
   const counts = { open: 0, claimed: 0, completed: 0, abandoned: 0, stale: 0 };
-  for (const row of db.prepare(`SELECT status, count(*) AS n FROM tasks GROUP BY status`).all() as { status: TaskStatus; n: number }[]) counts[row.status] = row.n;
+  for (const status of ['open', 'claimed', 'completed', 'abandoned'] as const) counts[status] = countOf(db, countKey.tasks(status));
   counts.stale = Number(db.prepare(`SELECT count(*) FROM tasks WHERE status = 'claimed' AND lease_until_ms <= ?`).pluck().get(now.getTime()));
   counts.claimed -= counts.stale;
   counts.open += counts.stale;
@@ -154,7 +168,24 @@ export function findingsPage(db: Database.Database, filter: FindingFilter, reque
   if (filter.by !== undefined) where.add('by = ?', filter.by);
   if (typeof filter.since === 'bigint') where.add('position > ?', filter.since);
   else if (filter.since !== undefined) where.add('at_ms >= ?', filter.since.getTime());
-  return paged(db, 'findings', 'position', where, request, findingItem);
+  return paged(db, 'findings', 'position', where, request, findingItem, 'newest', findingTotal(db, filter));
+}
+
+/** The counter for a filter on one thing (a topic, an author, a question), if it is that simple. */
+function findingTotal(db: Database.Database, filter: FindingFilter): number | undefined {
+  const given = [filter.topic, filter.tag, filter.questionId, filter.by, filter.since].filter((f) => f !== undefined).length;
+  const kinds: ('finding' | 'synthesis')[] = filter.kind === undefined ? ['finding', 'synthesis'] : [filter.kind];
+  const sum = (key: (kind: 'finding' | 'synthesis') => string) => {
+    let n = 0;
+    for (const kind of kinds) n += countOf(db, key(kind));
+    return n;
+  };
+  if (given === 0) return sum(countKey.findings);
+  if (given > 1) return undefined;
+  if (filter.topic !== undefined) return countOf(db, countKey.findingsByTopic(topicKey(filter.topic)));
+  if (filter.by !== undefined) return sum((kind) => countKey.findingsBy(kind, filter.by!));
+  if (filter.questionId !== undefined) return sum((kind) => countKey.findingsOnQuestion(kind, filter.questionId!));
+  return undefined;
 }
 
 export function findingsById(db: Database.Database, ids: readonly string[]): FindingRecord[] {
@@ -185,7 +216,8 @@ export function inboxPage(db: Database.Database, instanceId: string, role: strin
 }
 
 /** Every message, newest first: the board's message panel. */
-export const messagesPage = (db: Database.Database, request: PageRequest): Page<Message> => paged(db, 'messages', 'position', new Where(), request, message);
+export const messagesPage = (db: Database.Database, request: PageRequest): Page<Message> =>
+  paged(db, 'messages', 'position', new Where(), request, message, 'newest', countOf(db, countKey.messages()));
 
 /** An instance's role, read cursor and how far it synced, as the tables know them. */
 export function instanceRow(db: Database.Database, instanceId: string): { role: string; inboxCursor: bigint; syncedUpTo: bigint; leftAt: string | null } | undefined {
@@ -199,6 +231,7 @@ export function questionsPage(db: Database.Database, status: 'open' | 'closed' |
   const where = new Where();
   if (status !== undefined) where.add('status = ?', status);
   const workOn = db.prepare(`SELECT kind, id FROM findings WHERE question_id = ? ORDER BY position`);
+  const total = status === undefined ? countOf(db, countKey.questions('open')) + countOf(db, countKey.questions('closed')) : countOf(db, countKey.questions(status));
   return paged(db, 'questions', 'position', where, request, (row) => {
     const work = workOn.all(String(row.id)) as { kind: string; id: string }[];
     return {
@@ -215,5 +248,5 @@ export function questionsPage(db: Database.Database, status: 'open' | 'closed' |
       findings: work.filter((w) => w.kind === 'finding').map((w) => w.id),
       syntheses: work.filter((w) => w.kind === 'synthesis').map((w) => w.id),
     };
-  });
+  }, 'newest', total);
 }

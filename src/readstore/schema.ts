@@ -6,10 +6,13 @@
  *
  * Positions are stored as SQLite integers (64-bit): every store's positions fit.
  */
-export const READ_STORE_VERSION = 1;
+export const READ_STORE_VERSION = 2;
 
 export const READ_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- How many rows each common filter matches (counters.ts), so a page says "N more" without counting.
+CREATE TABLE IF NOT EXISTS counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS instances (
   id TEXT PRIMARY KEY, role TEXT NOT NULL, joined INTEGER NOT NULL, left_at TEXT,

@@ -1,0 +1,132 @@
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../events/index.js';
+import { causalityProjection, everythingIsNew, newTo, newToAnonymous } from '../../projections/causality.js';
+import { findingsProjection, listFindings, listSyntheses } from '../../projections/findings.js';
+import { inboxOf, inboxProjection } from '../../projections/inbox.js';
+import { fold } from '../../projections/projection.js';
+import { listQuestions, questionsProjection } from '../../projections/questions.js';
+import { taskBoard, tasksProjection, type TaskStatus } from '../../projections/tasks.js';
+import { TableWriter } from '../../src/readstore/apply.js';
+import { CausalityQueries } from '../../src/readstore/causality.js';
+import { findingsPage, inboxPage, instanceRow, questionsPage, tasksPage } from '../../src/readstore/queries.js';
+import { READ_STORE_SCHEMA } from '../../src/readstore/schema.js';
+import { random, realisticLog } from '../projections/generate.js';
+import type { EventLog } from '../projections/fixtures.js';
+
+/**
+ * The tables are the folds of projections/ written as rows: after any log, caught up in any
+ * batches (the reads that happened to come between appends), every answer from the tables
+ * equals the answer from a full replay of the folds.
+ */
+
+const everything = { limit: Infinity, cursor: undefined };
+
+/** A realistic log, then reads (ContentShown), more findings citing earlier work, replies and syncs. */
+function logWithReads(seed: number, count: number): EventLog {
+  const log = realisticLog(seed, count);
+  const rnd = random(seed + 1);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+  const instances = [...new Set(log.events.filter((e) => e.type === 'InstanceJoined').map((e) => e.metadata.instanceId))];
+  const streams = [...new Set(log.events.filter((e) => /^(finding|message|task|question|synthesis)-/.test(e.streamName)).map((e) => e.streamName))];
+  const findings = log.events.flatMap((e) => (e.type === 'FindingRecorded' ? [e.data.findingId] : []));
+  for (let i = 0; i < count / 2; i++) {
+    const who = pick(instances);
+    const roll = rnd();
+    if (roll < 0.4) {
+      const shown = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(streams)))];
+      const anonymous = rnd() < 0.15;
+      log.add('ContentShown', { ...(anonymous ? {} : { instanceId: who }), via: 'findings', upTo: String(log.events.length), streams: shown, everything: rnd() < 0.05 }, { instanceId: anonymous ? 'anonymous' : who, role: anonymous ? 'anonymous' : 'reader' });
+    } else if (roll < 0.7) {
+      const id = `g-${i}`;
+      findings.push(id);
+      log.add('FindingRecorded', { findingId: id, by: who, summary: `finding ${i}`, topic: pick(['leases', 'sync']), tags: ['x'], cites: rnd() < 0.5 ? [pick(findings)] : [] });
+      streams.push(`finding-${id}`);
+    } else if (roll < 0.85) {
+      log.add('InstanceSynced', { instanceId: who, upTo: String(log.events.length) });
+    } else {
+      log.add('MessagePosted', { messageId: `r-${i}`, from: who, to: pick([...instances, 'all']), body: 'see above', replyTo: 'm-1' });
+    }
+  }
+  return log;
+}
+
+/** Folds the events into fresh tables, in batches ending at `cuts` (each a catch-up transaction). */
+function tablesOver(events: readonly StoredEvent[], cuts: number[]): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(READ_STORE_SCHEMA);
+  const writer = new TableWriter(db);
+  let from = 0;
+  for (const cut of [...cuts.filter((c) => c > 0 && c < events.length).sort((a, b) => a - b), events.length]) {
+    db.transaction(() => {
+      writer.reset();
+      for (const event of events.slice(from, cut)) writer.apply(event);
+      writer.finish();
+    })();
+    from = cut;
+  }
+  return db;
+}
+
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))) as T;
+
+describe('the tables equal a full replay of the folds', () => {
+  it('tasks, findings, questions, inboxes, counts and happens-before, whatever the catch-up batches', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }), (seed, cuts) => {
+        const log = logWithReads(seed, 250);
+        const events = log.events;
+        const db = tablesOver(events, cuts);
+        const at = (i: number) => new Date(Date.parse(events[events.length - 1]!.metadata.at) + i * 3_600_000);
+
+        const tasks = fold(tasksProjection, events);
+        for (const now of [at(-2), at(0), at(2)]) {
+          const board = taskBoard(tasks, now).reverse();
+          expect(plain(tasksPage(db, { all: true }, now, everything).items)).toEqual(plain(board));
+          for (const status of ['open', 'claimed', 'completed', 'abandoned'] as TaskStatus[]) {
+            const page = tasksPage(db, { status }, now, everything);
+            expect(page.items.map((t) => t.taskId)).toEqual(board.filter((t) => t.status === status).map((t) => t.taskId));
+            expect(page.page.total).toBe(page.items.length);
+          }
+          expect(tasksPage(db, { stale: true }, now, everything).items.map((t) => t.taskId)).toEqual(board.filter((t) => t.stale).map((t) => t.taskId));
+        }
+
+        const found = fold(findingsProjection, events);
+        const page = findingsPage(db, {}, everything);
+        expect(plain(page.items.filter((i) => i.kind === 'finding').map((i) => i.record))).toEqual(plain(listFindings(found).reverse()));
+        expect(plain(page.items.filter((i) => i.kind === 'synthesis').map((i) => i.record))).toEqual(plain(listSyntheses(found).reverse()));
+        expect(page.page.total).toBe(page.items.length);
+        for (const filter of [{ topic: 'Leases' }, { by: 'e1' }, { tag: 'sync' }]) {
+          const filtered = findingsPage(db, { ...filter, kind: 'finding' }, everything);
+          expect(filtered.items.map((i) => i.record.position), JSON.stringify(filter)).toEqual(listFindings(found, filter).reverse().map((f) => f.position));
+          expect(filtered.page.total).toBe(filtered.items.length);
+        }
+
+        const questions = fold(questionsProjection, events);
+        expect(plain(questionsPage(db, undefined, everything).items)).toEqual(plain(listQuestions(questions).reverse()));
+        expect(questionsPage(db, 'open', everything).page.total).toBe(listQuestions(questions, { status: 'open' }).length);
+
+        const inbox = fold(inboxProjection, events);
+        const causality = fold(causalityProjection, events);
+        const queries = new CausalityQueries(db);
+        const head = events[events.length - 1]!.position;
+        const streams = [...new Set(events.map((e) => e.streamName))];
+        for (const instance of Object.keys(inbox.roles)) {
+          if (instance === 'anonymous') continue;
+          const me = instanceRow(db, instance);
+          const all = inboxPage(db, instance, me?.role, undefined, everything).items;
+          expect(all.map((m) => m.messageId), instance).toEqual(inboxOf(inbox, instance).reverse().map((m) => m.messageId));
+          const unread = inboxPage(db, instance, me?.role, me?.inboxCursor ?? 0n, everything).items;
+          expect(unread.map((m) => m.messageId)).toEqual(inboxOf(inbox, instance, { unreadOnly: true }).map((m) => m.messageId));
+
+          for (const asOf of [head / 2n, head]) expect(queries.newTo(instance, streams, asOf), `${instance} as of ${asOf}`).toEqual(newTo(causality, instance, streams, asOf));
+          expect(queries.everythingIsNew(instance, head)).toBe(everythingIsNew(causality, instance, head));
+        }
+        expect(queries.newToAnonymous(streams)).toEqual(newToAnonymous(causality, streams));
+        expect(queries.everythingIsNew(undefined, head)).toBe(everythingIsNew(causality, undefined, head));
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
