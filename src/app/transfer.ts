@@ -100,11 +100,25 @@ export async function importExport(store: EventStore, lines: ExportLines, onProg
   let skipped = 0;
   let batch: StoredEvent[] = [];
   const flush = async () => {
-    const appends = batch.map((event) => {
-      const { data, metadata } = translatePositions(event, translate.map);
+    const first = batch[0]!.position;
+    // Where the events of this batch appended so far landed, for positions that name them.
+    const appendOf = (event: StoredEvent, done: readonly AppendResult[]) => {
+      const map = (position: bigint): bigint => {
+        if (position < first) return translate.map(position);
+        // The last event of the batch at or before `position` that has landed (positions ascend).
+        let lo = 0;
+        let hi = done.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (batch[mid]!.position <= position) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo === 0 ? translate.map(position) : done[lo - 1]!.position;
+      };
+      const { data, metadata } = translatePositions(event, map);
       return { streamName: event.streamName, events: [{ id: event.metadata.eventId, type: event.type, data, metadata }], expectedRevision: event.revision === 0n ? ('no_stream' as const) : event.revision - 1n };
-    });
-    const results = await appendAll(store, appends).catch((error: unknown) => {
+    };
+    const results = await appendAll(store, (done) => (done.length < batch.length ? appendOf(batch[done.length]!, done) : undefined)).catch((error: unknown) => {
       // Another writer got in since the check: a refusal to report, not an internal error.
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       throw new DomainError(`the import conflicts with events appended meanwhile: ${error.message}; ${imported} events were imported before it`, 'import_conflict');
@@ -119,28 +133,19 @@ export async function importExport(store: EventStore, lines: ExportLines, onProg
     onProgress?.(imported + skipped, total);
   };
   for await (const { event } of eventsOf(lines)) {
-    // Positions inside an event refer to earlier ones: a batch translates against those already appended.
-    if (batch.length >= IMPORT_BATCH || refersIntoBatch(event, batch)) await flush();
+    if (batch.length >= IMPORT_BATCH) await flush();
     batch.push(event);
   }
   if (batch.length > 0) await flush();
   return { imported, skipped };
 }
 
-/** Whether an event names a position held by an event still waiting in the batch. */
-function refersIntoBatch(event: StoredEvent, batch: readonly StoredEvent[]): boolean {
-  if (batch.length === 0) return false;
-  const first = batch[0]!.position;
-  const refs = [BigInt(event.metadata.seenUpTo)];
-  if (event.type === 'InstanceSynced' || event.type === 'InboxRead' || event.type === 'ContentShown') refs.push(BigInt(event.data.upTo));
-  return refs.some((p) => p >= first);
-}
-
-async function appendAll(store: EventStore, appends: StreamAppend[]): Promise<AppendResult[]> {
-  if (store.appendMany) return store.appendMany(appends);
-  const results: AppendResult[] = [];
-  for (const a of appends) results.push(await store.append(a.streamName, a.events, { expectedRevision: a.expectedRevision }));
-  return results;
+/** Appends in one write where the store can; otherwise one `append` after another. */
+async function appendAll(store: EventStore, next: (done: readonly AppendResult[]) => StreamAppend | undefined): Promise<AppendResult[]> {
+  if (store.appendMany) return store.appendMany(next);
+  const done: AppendResult[] = [];
+  for (let a = next(done); a !== undefined; a = next(done)) done.push(await store.append(a.streamName, a.events, { expectedRevision: a.expectedRevision }));
+  return done;
 }
 
 /**

@@ -98,10 +98,12 @@ export interface EventStore {
   append(streamName: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
   /**
    * Several appends in one atomic write (all or none), each checked as `append` checks it:
-   * what import uses to copy a million events in minutes rather than hours. Optional: callers
-   * fall back to one `append` at a time.
+   * appends what `next` returns until it returns undefined. `next` sees where the earlier
+   * ones landed, so an append may depend on them (import translates positions so); it must
+   * be synchronous and may be called again from the start if the write is retried. What
+   * import uses to copy a million events in a minute. Optional: callers fall back to `append`.
    */
-  appendMany?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  appendMany?(next: (done: readonly AppendResult[]) => StreamAppend | undefined): Promise<AppendResult[]>;
   /** Reads one stream; an unknown stream reads as empty. */
   readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;

@@ -154,7 +154,7 @@ export class SqliteEventStore implements EventStore {
   private dataVersion: unknown;
   private closed = false;
   private readonly appendTx: Database.Transaction<(streamName: string, events: Encoded[], expected: ExpectedRevision) => AppendResult>;
-  private readonly appendManyTx: Database.Transaction<(appends: { streamName: string; events: Encoded[]; expected: ExpectedRevision }[]) => AppendResult[]>;
+  private readonly appendManyTx: Database.Transaction<(next: (done: readonly AppendResult[]) => StreamAppend | undefined) => AppendResult[]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -164,9 +164,13 @@ export class SqliteEventStore implements EventStore {
     this.appendTx = db.transaction((streamName: string, events: Encoded[], expected: ExpectedRevision) =>
       this.appendInTransaction(streamName, events, expected),
     );
-    this.appendManyTx = db.transaction((appends: { streamName: string; events: Encoded[]; expected: ExpectedRevision }[]) =>
-      appends.map((a) => this.appendInTransaction(a.streamName, a.events, a.expected)),
-    );
+    this.appendManyTx = db.transaction((next: (done: readonly AppendResult[]) => StreamAppend | undefined) => {
+      const done: AppendResult[] = [];
+      for (let append = next(done); append !== undefined; append = next(done)) {
+        done.push(this.appendInTransaction(append.streamName, encodeBatch(append.events), append.expectedRevision));
+      }
+      return done;
+    });
   }
 
   async append(streamName: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -191,12 +195,11 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  async appendMany(next: (done: readonly AppendResult[]) => StreamAppend | undefined): Promise<AppendResult[]> {
     this.assertOpen();
-    const encoded = appends.map((a) => ({ streamName: a.streamName, events: encodeBatch(a.events), expected: a.expectedRevision }));
     for (let attempt = 0; ; attempt++) {
       try {
-        const results = this.appendManyTx.immediate(encoded);
+        const results = this.appendManyTx.immediate(next);
         this.wakeAll();
         return results;
       } catch (error) {
