@@ -2,13 +2,13 @@ import { currentConvergence, noteUnjudged } from './convergence-state.js';
 import { z } from 'zod';
 import { nonEmptyText } from '../../events/index.js';
 import { convergenceOptionsFromEnv, convergenceProjection, type ConvergenceOptions } from '../../projections/convergence.js';
+import type Database from 'better-sqlite3';
+import { findingsPage, instanceRow, relatedActiveTasks } from '../readstore/queries.js';
+import { termSet } from '../similarity/tfidf.js';
+import { terms } from '../similarity/tokenize.js';
 import { boundedReport, convergenceClusters, matcherCalibration } from '../../projections/convergence-report.js';
-import { findingsProjection, listFindings } from '../../projections/findings.js';
-import { activityProjection } from '../../projections/activity.js';
 import { healthProjection, healthReport } from '../../projections/health.js';
-import { taskBoard, tasksProjection } from '../../projections/tasks.js';
 import { advise as adviseFrom } from '../signals/advise.js';
-import { loadInstance } from '../domain/instance.js';
 import { Duration } from './duration.js';
 import { defineOperation } from './operation.js';
 
@@ -56,19 +56,30 @@ export const health = defineOperation({
   },
 });
 
-/** Open and claimed tasks in the shape the decision framework reads. */
-export function activeTasks(tasks: ReturnType<typeof tasksProjection.initialState>, roles: Record<string, { role: string }>, now: Date) {
-  return taskBoard(tasks, now)
-    .filter((t) => t.status === 'open' || t.status === 'claimed')
-    .map((t) => ({
-      taskId: t.taskId,
-      title: t.title,
-      description: t.description ?? undefined,
-      tags: t.tags,
-      status: t.status as 'open' | 'claimed',
-      owner: t.owner ?? undefined,
-      ownerRole: t.owner ? roles[t.owner]?.role : undefined,
-    }));
+/**
+ * The open and claimed tasks related to `text`, in the shape the decision framework reads,
+ * and the word weights of all open and claimed tasks with `text` counted among them: the
+ * answer a comparison with every active task would give, from the ones that share a stem.
+ */
+export function relatedTasks(db: Database.Database, text: string, now: Date) {
+  const { tasks, corpus } = relatedActiveTasks(db, text, now);
+  const df: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, corpus.df);
+  for (const term of termSet(terms(text))) df[term] = (df[term] ?? 0) + 1;
+  const roleOf = (id: string) => instanceRow(db, id)?.role;
+  return {
+    corpus: { docs: corpus.docs + 1, df },
+    tasks: tasks
+      .filter((t) => t.status === 'open' || t.status === 'claimed')
+      .map((t) => ({
+        taskId: t.taskId,
+        title: t.title,
+        description: t.description ?? undefined,
+        tags: t.tags,
+        status: t.status as 'open' | 'claimed',
+        owner: t.owner ?? undefined,
+        ownerRole: t.owner ? roleOf(t.owner) : undefined,
+      })),
+  };
 }
 
 export const advise = defineOperation({
@@ -77,16 +88,18 @@ export const advise = defineOperation({
   input: z.strictObject({ text: nonEmptyText(2_000), recent: z.number().int().min(1).max(5_000).default(200) }),
   writes: false,
   async run(app, input, caller) {
-    const [tasks, findings, activity, conv] = await app.runtime.currentMany([tasksProjection, findingsProjection, activityProjection, convergenceProjection]);
-    const role = caller.instanceId ? (await loadInstance(app.store, caller.instanceId)).state.role : undefined;
-    const recent = listFindings(findings.state).slice(-input.recent);
+    const tables = await app.tables();
+    const role = caller.instanceId ? instanceRow(tables.db, caller.instanceId)?.role : undefined;
+    const related = relatedTasks(tables.db, input.text, app.clock());
+    const recent = findingsPage(tables.db, { kind: 'finding' }, { limit: input.recent, cursor: undefined }).items.flatMap((i) => (i.kind === 'finding' ? [i.record] : []));
+    // Word weights from what is compared (the related tasks and the recent findings), not the whole log's findings.
     return adviseFrom(
       input.text,
       {
-        tasks: activeTasks(tasks.state, activity.state.instances, app.clock()),
-        findings: recent.map((f) => ({ findingId: f.findingId, summary: f.summary, by: f.by, role: f.role, topic: f.topic ?? undefined })),
+        tasks: related.tasks,
+        findings: recent.reverse().map((f) => ({ findingId: f.findingId, summary: f.summary, by: f.by, role: f.role, topic: f.topic ?? undefined })),
       },
-      { as: caller.instanceId, role, corpus: conv.state.index.corpus },
+      { as: caller.instanceId, role },
     );
   },
 });

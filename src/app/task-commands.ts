@@ -7,10 +7,8 @@ import type { App } from './app.js';
 import { Duration } from './duration.js';
 import { newEntityId } from './ids.js';
 import { defineOperation, type Caller } from './operation.js';
-import { tasksProjection } from '../../projections/tasks.js';
-import { activityProjection } from '../../projections/activity.js';
-import { nearDuplicateTasks } from '../signals/advise.js';
-import { activeTasks } from './signals.js';
+import { DUPLICATE_TASK_THRESHOLD, nearDuplicateTasks } from '../signals/advise.js';
+import { relatedTasks } from './signals.js';
 
 /** What every task command answers: the task's state after it, and the events it appended. */
 export interface TaskCommandResult {
@@ -54,10 +52,10 @@ export const propose = defineOperation({
   writes: true,
   async run(app, input, caller) {
     // Warn, never forbid: the proposer may know why a similar task is still worth doing.
-    // Word weights come from the active tasks themselves: loading the findings' corpus
-    // would make every proposal pay for the whole convergence index.
-    const [tasks, activity] = await app.runtime.currentMany([tasksProjection, activityProjection]);
-    const similar = nearDuplicateTasks(input.title, activeTasks(tasks.state, activity.state.instances, app.clock())).map(({ task, score }) => ({ taskId: task.taskId, title: task.title, status: task.status, owner: task.owner, score }));
+    // Word weights come from the active tasks themselves (the tables keep their stems):
+    // loading the findings' corpus would make every proposal pay for the whole convergence index.
+    const related = relatedTasks((await app.tables()).db, input.title, app.clock());
+    const similar = nearDuplicateTasks(input.title, related.tasks, DUPLICATE_TASK_THRESHOLD, related.corpus).map(({ task, score }) => ({ taskId: task.taskId, title: task.title, status: task.status, owner: task.owner, score }));
     const result = await runTaskCommand(app, caller, input.id ?? newEntityId('t'), (base) => ({
       ...base,
       type: 'propose',

@@ -92,7 +92,13 @@ const IMPORT_BATCH = 2_000;
  * belongs, so a bad line anywhere appends nothing; the second appends in batches. Event ids
  * are kept (importing twice is a no-op) and each event lands at its original revision.
  */
-export async function importExport(store: EventStore, lines: ExportLines, onProgress?: (done: number, total: number) => void): Promise<ImportResult> {
+export interface ImportOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Each batch as it now stands in the target (its positions, translated data): the tables follow without rereading it. */
+  onAppended?: (events: StoredEvent[]) => void;
+}
+
+export async function importExport(store: EventStore, lines: ExportLines, { onProgress, onAppended }: ImportOptions = {}): Promise<ImportResult> {
   const total = await refuseConflicts(store, lines);
   const translate = positionTranslator();
   const headBefore = await store.headPosition();
@@ -101,6 +107,7 @@ export async function importExport(store: EventStore, lines: ExportLines, onProg
   let batch: StoredEvent[] = [];
   const flush = async () => {
     const first = batch[0]!.position;
+    const built: { data: Record<string, unknown>; metadata: Record<string, unknown> }[] = [];
     // Where the events of this batch appended so far landed, for positions that name them.
     const appendOf = (event: StoredEvent, done: readonly AppendResult[]) => {
       const map = (position: bigint): bigint => {
@@ -116,6 +123,7 @@ export async function importExport(store: EventStore, lines: ExportLines, onProg
         return lo === 0 ? translate.map(position) : done[lo - 1]!.position;
       };
       const { data, metadata } = translatePositions(event, map);
+      built[done.length] = { data, metadata };
       return { streamName: event.streamName, events: [{ id: event.metadata.eventId, type: event.type, data, metadata }], expectedRevision: event.revision === 0n ? ('no_stream' as const) : event.revision - 1n };
     };
     const results = await appendAll(store, (done) => (done.length < batch.length ? appendOf(batch[done.length]!, done) : undefined)).catch((error: unknown) => {
@@ -123,12 +131,17 @@ export async function importExport(store: EventStore, lines: ExportLines, onProg
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       throw new DomainError(`the import conflicts with events appended meanwhile: ${error.message}; ${imported} events were imported before it`, 'import_conflict');
     });
+    const appended: StoredEvent[] = [];
     results.forEach((result, i) => {
       translate.record(batch[i]!.position, result.position);
       // An id already stored is a no-op that reports where it was: at or before the old head.
       if (result.position <= headBefore) skipped++;
-      else imported++;
+      else {
+        imported++;
+        appended.push({ ...batch[i]!, ...built[i]!, position: result.position } as StoredEvent);
+      }
     });
+    if (appended.length > 0) onAppended?.(appended);
     batch = [];
     onProgress?.(imported + skipped, total);
   };

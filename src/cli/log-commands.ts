@@ -118,9 +118,10 @@ export function registerLogCommands(program: Command): void {
       try {
         await withApp(globals, async (app) => {
           const bar = await progressBar(globals.json, 'importing');
-          const result = await importExport(app.store, lines, (done, total) => bar?.update(done, total));
+          // The tables fold each batch as it lands, so the first read after an import answers at once.
+          const tables = await app.tables();
+          const result = await importExport(app.store, lines, { onProgress: (done, total) => bar?.update(done, total), onAppended: (events) => tables.follow(events) });
           bar?.stop();
-          // The tables catch up now, so the first read after an import answers at once.
           await app.tables();
           if (globals.json) printJson(result);
           else printLine(`imported ${result.imported} events${result.skipped ? `, ${result.skipped} already present` : ''}`);

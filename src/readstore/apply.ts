@@ -3,6 +3,9 @@ import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
 import { CausalityTables } from './causality.js';
 import { countKey, Counters } from './counters.js';
+import { taskText } from '../signals/compare.js';
+import { termSet } from '../similarity/tfidf.js';
+import { terms } from '../similarity/tokenize.js';
 
 /**
  * Applies one event to the read models' tables: the same facts the folds in projections/
@@ -29,6 +32,10 @@ export class TableWriter {
       propose: prepare(`INSERT OR IGNORE INTO tasks (id, title, description, tags, proposed_by, proposed_at, proposed_position, status, position, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`),
       taskStatus: prepare(`SELECT status FROM tasks WHERE id = ?`).pluck(),
+      taskText: prepare(`SELECT title, description, tags, proposed_position FROM tasks WHERE id = ?`),
+      addTerm: prepare(`INSERT OR IGNORE INTO task_terms (term, task_position) VALUES (?, ?)`),
+      dropTerm: prepare(`DELETE FROM task_terms WHERE term = ? AND task_position = ?`),
+      df: prepare(`INSERT INTO task_df (term, n) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET n = n + excluded.n`),
       questionStatus: prepare(`SELECT status FROM questions WHERE id = ?`).pluck(),
       taskTag: prepare(`INSERT OR IGNORE INTO task_tags (tag, task_id) VALUES (?, ?)`),
       claim: prepare(`UPDATE tasks SET status = 'claimed', owner = ?, last_owner = ?, lease_until = ?, lease_until_ms = ?, claimed_at = ?, claims = claims + 1, position = ?, updated_at = ? WHERE id = ?`),
@@ -66,12 +73,25 @@ export class TableWriter {
     this.causality.finish();
   }
 
-  /** Counts a task leaving its status for another. */
+  /** Counts a task leaving its status for another; an ended task leaves the term index. */
   private moved(taskId: string, to: string): void {
     const from = this.s.taskStatus.get(taskId) as string | undefined;
     if (from === undefined || from === to) return;
     this.counters.bump(countKey.tasks(from), -1);
     this.counters.bump(countKey.tasks(to));
+    const active = (status: string) => status === 'open' || status === 'claimed';
+    if (active(from) !== active(to)) this.indexTerms(taskId, active(to) ? 1 : -1);
+  }
+
+  /** Adds a task's stems to the index (+1) or takes them out (-1). */
+  private indexTerms(taskId: string, delta: 1 | -1): void {
+    const row = this.s.taskText.get(taskId) as { title: string; description: string | null; tags: string; proposed_position: number | bigint } | undefined;
+    if (!row) return;
+    const text = taskText({ title: row.title, description: row.description ?? undefined, tags: JSON.parse(row.tags) as string[] });
+    for (const term of termSet(terms(text))) {
+      (delta > 0 ? this.s.addTerm : this.s.dropTerm).run(term, row.proposed_position);
+      this.s.df.run(term, delta);
+    }
   }
 
   private countFinding(kind: 'finding' | 'synthesis', by: string, questionId: string | undefined, topic: string | null): void {
@@ -134,6 +154,7 @@ export class TableWriter {
         if (inserted.changes === 0) break;
         for (const tag of data.tags) s.taskTag.run(topicKey(tag), data.taskId);
         this.counters.bump(countKey.tasks('open'));
+        this.indexTerms(data.taskId, 1);
         break;
       }
       case 'TaskClaimed': {

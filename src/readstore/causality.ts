@@ -15,6 +15,8 @@ interface Entry {
   at: bigint;
 }
 
+const byAuthorFloorLast = ([a]: [string, Entry], [b]: [string, Entry]): number => (a === FLOOR ? 1 : b === FLOOR ? -1 : a < b ? -1 : a > b ? 1 : 0);
+
 export class CausalityTables {
   /** Clocks read in this transaction: every receive asks several entries of the same few instances. */
   private readonly clocks = new Map<string, Map<string, Entry>>();
@@ -92,7 +94,9 @@ export class CausalityTables {
   /** `reader` takes in one content event: its author's work up to it, and all its author knew then. */
   private receive(reader: string, carrier: { position: bigint; author: string }, at: bigint, why: Why): void {
     this.raise(reader, carrier.author, carrier.position, at, why);
-    for (const [author, entry] of [...this.clockOf(carrier.author)]) {
+    // A fixed order (the floor last), so the raises kept never depend on where a batch began;
+    // what an instance knows is the same in any order.
+    for (const [author, entry] of [...this.clockOf(carrier.author)].sort(byAuthorFloorLast)) {
       // Nothing to learn from an entry the reader already knows as far as it goes now.
       if (author === reader || entry.upTo <= this.knownUpTo(reader, author)) continue;
       // The entry as the author had it when writing: its current value, unless raised since.

@@ -17,9 +17,11 @@ export const countKey = {
 export class Counters {
   private readonly pending = new Map<string, number>();
   private readonly add;
+  private readonly dropZero;
 
   constructor(db: Database.Database) {
     this.add = db.prepare(`INSERT INTO counts (key, n) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`);
+    this.dropZero = db.prepare(`DELETE FROM counts WHERE key = ? AND n = 0`);
   }
 
   bump(key: string, by = 1): void {
@@ -28,7 +30,11 @@ export class Counters {
 
   /** Writes the batch's changes: once per key per transaction. */
   finish(): void {
-    for (const [key, n] of this.pending) if (n !== 0) this.add.run(key, n);
+    for (const [key, n] of this.pending) {
+      if (n === 0) continue;
+      this.add.run(key, n);
+      if (n < 0) this.dropZero.run(key); // no row is a count of zero
+    }
     this.pending.clear();
   }
 

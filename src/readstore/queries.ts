@@ -6,6 +6,9 @@ import { topicKey } from '../../projections/shared.js';
 import { taskView, type TaskRecord, type TaskStatus, type TaskView } from '../../projections/tasks.js';
 import { pageInfo, sqlLimit, type PageInfo, type PageRequest } from '../app/page.js';
 import { countKey, countOf } from './counters.js';
+import { taskText } from '../signals/compare.js';
+import { termSet, type Corpus } from '../similarity/tfidf.js';
+import { terms } from '../similarity/tokenize.js';
 
 /**
  * Bounded reads over the tables: each is one or two index seeks plus the rows it returns,
@@ -119,6 +122,30 @@ function taskTotal(db: Database.Database, filter: TaskFilter, now: Date): number
   const counts = taskCounts(db, now);
   if (filter.status !== undefined) return counts[filter.status];
   return counts.open + counts.claimed + (filter.all ? counts.completed + counts.abandoned : 0);
+}
+
+/**
+ * Open and claimed tasks sharing stems with `text` (those sharing the most first, at most
+ * `limit`), and the document frequencies of every stem involved over all open and claimed
+ * tasks: what scoring by IDF-weighted cosine needs, as if it had read every active task.
+ */
+export function relatedActiveTasks(db: Database.Database, text: string, now: Date, limit = 500): { tasks: TaskView[]; corpus: Corpus } {
+  const wanted = termSet(terms(text));
+  const docs = countOf(db, countKey.tasks('open')) + countOf(db, countKey.tasks('claimed'));
+  if (wanted.length === 0) return { tasks: [], corpus: { docs, df: {} } };
+  const marks = wanted.map(() => '?').join(', ');
+  const rows = db
+    .prepare(`SELECT t.* FROM (SELECT task_position, count(*) AS shared FROM task_terms WHERE term IN (${marks}) GROUP BY task_position ORDER BY shared DESC, task_position DESC LIMIT ?) m
+      JOIN tasks t ON t.proposed_position = m.task_position ORDER BY m.shared DESC, t.proposed_position DESC`)
+    .safeIntegers(true)
+    .all(...wanted, limit) as Row[];
+  const tasks = rows.map((row) => taskView(taskRecord(row), now));
+  const needed = new Set(wanted);
+  for (const t of tasks) for (const term of terms(taskText({ title: t.title, description: t.description ?? undefined, tags: t.tags }))) needed.add(term);
+  const df: Record<string, number> = Object.create(null) as Record<string, number>;
+  const dfOf = db.prepare(`SELECT n FROM task_df WHERE term = ?`).pluck();
+  for (const term of needed) df[term] = Number(dfOf.get(term) ?? 0);
+  return { tasks, corpus: { docs, df } };
 }
 
 export function taskById(db: Database.Database, taskId: string): TaskRecord | undefined {

@@ -5,6 +5,7 @@ import type { LinkView } from '../../projections/convergence-report.js';
 import { decodeJson, encodeJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
+import type { StoredEvent } from '../../events/index.js';
 import { TableWriter } from './apply.js';
 import { CausalityQueries } from './causality.js';
 import { READ_STORE_SCHEMA, READ_STORE_VERSION } from './schema.js';
@@ -110,6 +111,31 @@ export class ReadStore {
       }).immediate();
     }
     return watermark;
+  }
+
+  /**
+   * Folds events just appended (an import, which has them parsed already) when they are the
+   * very next ones after the watermark; otherwise leaves them to the next catch-up.
+   */
+  follow(events: readonly StoredEvent[]): boolean {
+    const writer = (this.writer ??= new TableWriter(this.db));
+    return this.db.transaction(() => {
+      let folded = this.watermark();
+      if (events.length === 0 || events[0]!.position <= folded) return false;
+      writer.reset();
+      let last: StoredEvent | undefined;
+      for (const event of events) {
+        if (event.position !== folded + 1n) break; // another writer's events lie between (or a store that skips): the catch-up reads them
+        writer.apply(event);
+        folded = event.position;
+        last = event;
+      }
+      writer.finish();
+      if (last === undefined) return false;
+      this.setMeta('last_event', JSON.stringify([last.metadata.eventId, last.streamName, String(last.revision), String(last.position)]));
+      this.setMeta('watermark', String(folded));
+      return true;
+    }).immediate();
   }
 
   /**

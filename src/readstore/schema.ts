@@ -6,7 +6,7 @@
  *
  * Positions are stored as SQLite integers (64-bit): every store's positions fit.
  */
-export const READ_STORE_VERSION = 2;
+export const READ_STORE_VERSION = 3;
 
 export const READ_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -31,6 +31,11 @@ CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, proposed_position);
 CREATE INDEX IF NOT EXISTS tasks_by_owner ON tasks (owner, status);
 CREATE INDEX IF NOT EXISTS tasks_by_lease ON tasks (status, lease_until_ms);
 CREATE INDEX IF NOT EXISTS tasks_by_proposal ON tasks (proposed_position);
+
+-- The stems of each open or claimed task's text, and in how many of them each stem occurs:
+-- proposals and advice find related tasks by shared stems and weigh them, without a scan.
+CREATE TABLE IF NOT EXISTS task_terms (term TEXT NOT NULL, task_position INTEGER NOT NULL, PRIMARY KEY (term, task_position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS task_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS task_tags (tag TEXT NOT NULL, task_id TEXT NOT NULL, PRIMARY KEY (tag, task_id)) WITHOUT ROWID;
 
