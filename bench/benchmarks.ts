@@ -5,6 +5,7 @@ import { convergenceBenchmark } from './convergence.js';
 import { exposureBenchmark } from './exposure.js';
 import { jsonStoreBenchmark } from './json-store.js';
 import { replayBenchmark } from './replay.js';
+import { scaleBenchmark } from './scale.js';
 import type { Benchmark } from './support/figure.js';
 import { waitBenchmark } from './wait.js';
 
@@ -18,4 +19,5 @@ export const BENCHMARKS: Benchmark[] = [
   convergenceBenchmark,
   exposureBenchmark,
   jsonStoreBenchmark,
+  scaleBenchmark,
 ];

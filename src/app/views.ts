@@ -36,7 +36,7 @@ export const HEALTH_WINDOW_MS = 24 * 3_600_000;
 
 export const VIEWS: Record<string, View> = {
   tasks: view([tasksProjection], ([s], now) => ({ tasks: taskBoard(s, now) }), (t, now) => {
-    const { items, page } = tasksPage(t.db, {}, now, newest);
+    const { items, page } = tasksPage(t.db, { all: true }, now, newest);
     return { tasks: items, page };
   }),
   activity: view([activityProjection], ([s], now) => ({ instances: instanceActivity(s, now), roles: roleActivity(s, now) })),

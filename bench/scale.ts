@@ -1,0 +1,196 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monthOfWork } from './support/month.js';
+import { sized, type Benchmark, type Figure } from './support/figure.js';
+import { fmt, median } from './support/stats.js';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+const TIME = '/usr/bin/time';
+/** A read that has not answered by then is reported as this long, and missed. */
+const TIMEOUT_MS = 180_000;
+const KIB = 1024;
+
+const EVERYDAY: string[][] = [['status'], ['tasks'], ['findings'], ['inbox', '--as', 'ada'], ['questions'], ['activity']];
+const SIGNALS: string[][] = [['advise', 'the', 'upload', 'retry', 'stalls', 'when', 'the', 'server', 'is', 'slow'], ['health'], ['convergence']];
+
+interface Run {
+  ms: number;
+  /** Peak resident memory, KiB (when /usr/bin/time is here). */
+  rssKib: number | undefined;
+  bytes: number;
+  timedOut: boolean;
+}
+
+/** Runs `node ARGS` to its end, timing it and (through /usr/bin/time) its peak memory. */
+function run(args: string[], cwd: string): Run {
+  const timed = existsSync(TIME);
+  const start = performance.now();
+  const result = spawnSync(timed ? TIME : process.execPath, timed ? ['-f', '%M', process.execPath, ...args] : args, { cwd, timeout: TIMEOUT_MS, maxBuffer: 1 << 30 });
+  const ms = performance.now() - start;
+  const timedOut = result.error !== undefined || result.signal !== null;
+  if (!timedOut && result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-500)}`);
+  const rss = timed ? Number(/(\d+)\s*$/.exec(result.stderr.toString())?.[1]) : undefined;
+  return { ms: timedOut ? TIMEOUT_MS : ms, rssKib: rss, bytes: result.stdout?.length ?? 0, timedOut };
+}
+
+async function writeMonth(file: string, events: number): Promise<void> {
+  const out = createWriteStream(file);
+  for (const event of monthOfWork({ events })) if (!out.write(`${JSON.stringify(event)}\n`)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+/** The time until `cairn serve` answers the board's first request (the lists, from the tables). */
+async function dashboardFirstData(cwd: string): Promise<number> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const server = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], { cwd, stdio: 'ignore' });
+  try {
+    const start = performance.now();
+    for (;;) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/api/views?view=tasks,activity,inbox,questions,findings`);
+        if (response.ok) {
+          await response.json();
+          return performance.now() - start;
+        }
+      } catch {
+        // not listening yet
+      }
+      if (performance.now() - start > TIMEOUT_MS) return TIMEOUT_MS;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    server.kill();
+    await once(server, 'exit');
+  }
+}
+
+/**
+ * A month of work (bench/support/month.ts) at two sizes, 100,000 and 1,000,000 events
+ * (--quick: 10,000 and 50,000): import, then every read warm against bare `node -e 0` run
+ * just before it, its peak memory and output size, and how each read grows from the small
+ * log to the large one (the exponent of a power law: 0 is flat, 1 is linear).
+ */
+export const scaleBenchmark: Benchmark = {
+  name: 'scale',
+  description: 'a month of work: import, every read warm and cold at 100k and 1M events, growth',
+  async run(ctx) {
+    const sizes = [sized(ctx, 100_000, 10_000), sized(ctx, 1_000_000, 50_000)];
+    const rounds = sized(ctx, 5, 2, 1);
+    const figures: Figure[] = [];
+    const warm = new Map<string, number[]>();
+    for (const events of sizes) {
+      const dir = join(ctx.dir, `month-${events}`);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'month.ndjson');
+      await writeMonth(file, events);
+      run([CLI, 'init'], dir);
+      const imported = run([CLI, 'import', file], dir);
+      ctx.log(`scale ${events}: import ${fmt(imported.ms / 1000)} s, ${fmt((imported.rssKib ?? 0) / KIB)} MB`);
+      figures.push({
+        id: `scale.import.${events}`,
+        name: `cairn import of ${events} events (a month of work), tables included`,
+        value: imported.ms / 1000,
+        unit: 's',
+        target: events >= 1_000_000 ? '< 60 s' : '(smaller log, for the growth)',
+        met: events >= 1_000_000 ? imported.ms < 60_000 : null,
+        command: 'npm run bench -- --only scale',
+        details: { peakRssMb: imported.rssKib === undefined ? null : imported.rssKib / KIB },
+      });
+      // The first read of each kind after the import: what a newcomer waits for.
+      for (const args of [['status'], ['convergence']]) {
+        const cold = run([CLI, ...args], dir);
+        figures.push({
+          id: `scale.cold.${args[0]}.${events}`,
+          name: `cairn ${args[0]} right after importing ${events} events (cold)`,
+          value: cold.ms / 1000,
+          unit: 's',
+          target: '<= 60 s',
+          met: cold.ms <= 60_000,
+          command: 'npm run bench -- --only scale',
+          details: { timedOut: cold.timedOut, peakRssMb: cold.rssKib === undefined ? null : cold.rssKib / KIB },
+        });
+      }
+      for (const args of [...EVERYDAY, ...SIGNALS]) {
+        const name = args[0]!;
+        const bare: number[] = [];
+        const times: number[] = [];
+        let last: Run | undefined;
+        for (let r = 0; r < rounds; r++) {
+          bare.push(run(['-e', '0'], dir).ms);
+          last = run([CLI, ...args], dir);
+          times.push(last.ms);
+          if (last.timedOut) break;
+        }
+        const value = median(times);
+        const baseline = median(bare);
+        warm.set(`${name}.${events}`, times);
+        ctx.log(`scale ${events}: ${name} ${fmt(value)} ms (node -e 0 ${fmt(baseline)} ms), ${fmt((last?.rssKib ?? 0) / KIB)} MB, ${last?.bytes} bytes`);
+        const everyday = EVERYDAY.includes(args);
+        const large = events === sizes[sizes.length - 1];
+        figures.push({
+          id: `scale.warm.${name}.${events}`,
+          name: `cairn ${name} warm at ${events} events (median of ${times.length})`,
+          value,
+          unit: 'ms',
+          baseline: { name: 'node -e 0', value: baseline, unit: 'ms' },
+          ratio: value / baseline,
+          target: !large ? '(smaller log, for the growth)' : everyday ? '<= 2x node -e 0' : '<= 1000 ms',
+          met: !large ? null : everyday ? value / baseline <= 2 : value <= 1_000,
+          command: 'npm run bench -- --only scale',
+          details: { samples: times, bare, timedOut: last?.timedOut ?? false },
+        });
+        if (large) {
+          const rss = last?.rssKib === undefined ? undefined : last.rssKib / KIB;
+          figures.push({
+            id: `scale.memory.${name}`,
+            name: `cairn ${name} at ${events} events: peak resident memory`,
+            value: rss ?? NaN,
+            unit: 'MB',
+            target: '<= 256 MB',
+            met: rss === undefined ? null : rss <= 256,
+            command: 'npm run bench -- --only scale',
+          });
+          figures.push({
+            id: `scale.output.${name}`,
+            name: `cairn ${name} at ${events} events: default output`,
+            value: (last?.bytes ?? 0) / KIB,
+            unit: 'KiB',
+            target: '< 32 KiB',
+            met: (last?.bytes ?? 0) < 32 * KIB,
+            command: 'npm run bench -- --only scale',
+          });
+        }
+      }
+      const first = await dashboardFirstData(dir);
+      figures.push({
+        id: `scale.dashboard.${events}`,
+        name: `dashboard's first data at ${events} events (serve started cold)`,
+        value: first / 1000,
+        unit: 's',
+        target: events === sizes[sizes.length - 1] ? '< 2 s' : '(smaller log, for the growth)',
+        met: events === sizes[sizes.length - 1] ? first < 2_000 : null,
+        command: 'npm run bench -- --only scale',
+      });
+    }
+    // Growth of each bounded read from the small log to the large one.
+    const [small, large] = sizes as [number, number];
+    for (const args of EVERYDAY) {
+      const name = args[0]!;
+      const exponent = Math.log(median(warm.get(`${name}.${large}`)!) / median(warm.get(`${name}.${small}`)!)) / Math.log(large / small);
+      figures.push({
+        id: `scale.growth.${name}`,
+        name: `cairn ${name}: growth of warm time from ${small} to ${large} events (exponent)`,
+        value: exponent,
+        unit: '',
+        target: '< 0.2',
+        met: exponent < 0.2,
+        command: 'npm run bench -- --only scale',
+      });
+    }
+    return figures;
+  },
+};
