@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { FindingRecord, SynthesisRecord } from '../../projections/findings.js';
+import type { FindingFilter as FindingsFold, FindingRecord, SynthesisRecord } from '../../projections/findings.js';
 import type { Message } from '../../projections/inbox.js';
 import type { QuestionRecord } from '../../projections/questions.js';
 import { topicKey } from '../../projections/shared.js';
@@ -47,15 +47,20 @@ type Order = 'newest' | 'oldest';
  * over an index still reads every entry), and what remains as the total less the pages
  * before this one and this one (counting back to the cursor costs the pages walked, not the rest).
  */
-function paged<T>(db: Database.Database, table: string, key: string, where: Where, request: PageRequest, toItem: (row: Row) => T, order: Order = 'newest', total?: number): Page<T> {
+function paged<T>(db: Database.Database, table: string, key: string, where: Where | Where[], request: PageRequest, toItem: (row: Row) => T, order: Order = 'newest', total?: number): Page<T> {
   const [after, direction, upTo] = order === 'newest' ? ['<', 'DESC', '>='] : ['>', 'ASC', '<='];
+  // Disjoint branches, each read in key order from its own index and merged: an OR or an IN
+  // would make SQLite sort every match to return a page of them.
+  const branches = Array.isArray(where) ? where : [where];
   const cursor = request.cursor === undefined ? '' : ` AND ${key} ${after} ?`;
-  const rows = db
-    .prepare(`SELECT * FROM ${table} WHERE ${where.sql}${cursor} ORDER BY ${key} ${direction} LIMIT ?`)
-    .safeIntegers(true)
-    .all(...where.params, ...(request.cursor === undefined ? [] : [request.cursor]), sqlLimit(request)) as Row[];
-  const count = (extra: string, ...params: unknown[]) =>
-    Number(db.prepare(`SELECT count(*) FROM ${table} WHERE ${where.sql}${extra}`).pluck().get(...where.params, ...params));
+  const cursorParams = request.cursor === undefined ? [] : [request.cursor];
+  const limit = sqlLimit(request);
+  const select = (w: Where) => `SELECT * FROM (SELECT * FROM ${table} WHERE ${w.sql}${cursor} ORDER BY ${key} ${direction} LIMIT ?)`;
+  const sql = branches.length === 1 ? `SELECT * FROM ${table} WHERE ${branches[0]!.sql}${cursor} ORDER BY ${key} ${direction} LIMIT ?` : `${branches.map(select).join(' UNION ALL ')} ORDER BY ${key} ${direction} LIMIT ?`;
+  const params = [...branches.flatMap((w) => [...w.params, ...cursorParams, ...(branches.length === 1 ? [] : [limit])]), limit];
+  const rows = db.prepare(sql).safeIntegers(true).all(...params) as Row[];
+  const count = (extra: string, ...extraParams: unknown[]) =>
+    branches.reduce((n, w) => n + Number(db.prepare(`SELECT count(*) FROM ${table} WHERE ${w.sql}${extra}`).pluck().get(...w.params, ...extraParams)), 0);
   const positions = rows.map((row) => big(row[key]));
   const all = total ?? count('');
   const before = request.cursor === undefined ? 0 : count(` AND ${key} ${upTo} ?`, request.cursor);
@@ -99,17 +104,22 @@ function taskRecord(row: Row): TaskRecord {
   };
 }
 
-export function taskWhere(filter: TaskFilter, now: Date): Where {
+/** The filter as disjoint branches, each a status (and lease) an index serves in order. */
+export function taskWhere(filter: TaskFilter, now: Date): Where[] {
   const nowMs = now.getTime();
-  const where = new Where();
-  const live = `(status = 'claimed' AND lease_until_ms > ${nowMs})`;
-  if (filter.status === 'open') where.add(`(status = 'open' OR (status = 'claimed' AND lease_until_ms <= ${nowMs}))`);
-  else if (filter.status === 'claimed') where.add(live);
-  else if (filter.status !== undefined) where.add('status = ?', filter.status);
-  else if (!filter.all) where.add(`status IN ('open', 'claimed')`);
-  if (filter.owner !== undefined) where.add(`owner = ? AND ${live}`, filter.owner);
-  if (filter.stale) where.add(`status = 'claimed' AND lease_until_ms <= ${nowMs}`);
-  return where;
+  const status = (value: string) => new Where().add('status = ?', value);
+  const live = () => status('claimed').add(`lease_until_ms > ${nowMs}`);
+  const stale = () => status('claimed').add(`lease_until_ms <= ${nowMs}`);
+  let branches: Where[];
+  if (filter.stale) branches = [stale()];
+  else if (filter.owner !== undefined) branches = filter.status === undefined || filter.status === 'claimed' ? [live()] : [new Where().add('0')];
+  else if (filter.status === 'open') branches = [status('open'), stale()];
+  else if (filter.status === 'claimed') branches = [live()];
+  else if (filter.status !== undefined) branches = [status(filter.status)];
+  else if (!filter.all) branches = [status('open'), status('claimed')];
+  else branches = [new Where()];
+  if (filter.owner !== undefined) for (const b of branches) b.add('owner = ?', filter.owner);
+  return branches;
 }
 
 export function tasksPage(db: Database.Database, filter: TaskFilter, now: Date, request: PageRequest): Page<TaskView> {
@@ -165,13 +175,8 @@ export function taskCounts(db: Database.Database, now: Date): Record<TaskStatus 
 
 // ---- findings and syntheses ----
 
-export interface FindingFilter {
-  topic?: string;
-  tag?: string;
-  questionId?: string;
-  by?: string;
-  /** A position (after it) or a time (at or after it). */
-  since?: bigint | Date;
+/** The findings projection's filters, and which of the two kinds. */
+export interface FindingFilter extends FindingsFold {
   kind?: 'finding' | 'synthesis';
 }
 

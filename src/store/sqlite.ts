@@ -177,11 +177,21 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const encoded = encodeBatch(events); // outside the transaction: keep the write lock short
     const expected = options.expectedRevision ?? 'any';
+    // BEGIN IMMEDIATE takes the write lock up front, so the revision check and the insert
+    // see the same stream even with other processes appending at the same moment.
+    return this.write(`cannot append to ${streamName} in ${this.path}`, () => this.appendTx.immediate(streamName, encoded, expected));
+  }
+
+  async appendMany(next: (done: readonly AppendResult[]) => StreamAppend | undefined): Promise<AppendResult[]> {
+    this.assertOpen();
+    return this.write(`cannot append to ${this.path}`, () => this.appendManyTx.immediate(next));
+  }
+
+  /** Runs a write transaction, retrying while another connection holds the lock, and wakes subscribers after it. */
+  private async write<T>(failure: string, transaction: () => T): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        // BEGIN IMMEDIATE takes the write lock up front, so the revision check and the insert
-        // see the same stream even with other processes appending at the same moment.
-        const result = this.appendTx.immediate(streamName, encoded, expected);
+        const result = transaction();
         this.wakeAll();
         return result;
       } catch (error) {
@@ -190,25 +200,7 @@ export class SqliteEventStore implements EventStore {
           await sleep(10 * 2 ** attempt + Math.random() * 10);
           continue;
         }
-        throw new StoreUnavailableError(`cannot append to ${streamName} in ${this.path}: ${messageOf(error)}`, { cause: error });
-      }
-    }
-  }
-
-  async appendMany(next: (done: readonly AppendResult[]) => StreamAppend | undefined): Promise<AppendResult[]> {
-    this.assertOpen();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const results = this.appendManyTx.immediate(next);
-        this.wakeAll();
-        return results;
-      } catch (error) {
-        if (!isSqliteError(error)) throw error;
-        if (isBusy(error) && attempt < BUSY_RETRIES) {
-          await sleep(10 * 2 ** attempt + Math.random() * 10);
-          continue;
-        }
-        throw new StoreUnavailableError(`cannot append to ${this.path}: ${messageOf(error)}`, { cause: error });
+        throw new StoreUnavailableError(`${failure}: ${messageOf(error)}`, { cause: error });
       }
     }
   }
