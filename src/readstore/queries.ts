@@ -108,8 +108,10 @@ function taskRecord(row: Row): TaskRecord {
 export function taskWhere(filter: TaskFilter, now: Date): Where[] {
   const nowMs = now.getTime();
   const status = (value: string) => new Where().add('status = ?', value);
-  const live = () => status('claimed').add(`lease_until_ms > ${nowMs}`);
-  const stale = () => status('claimed').add(`lease_until_ms <= ${nowMs}`);
+  // `+lease_until_ms`: read claims newest first from the status index and test each lease,
+  // rather than sort every expired one by proposal to return a page of them.
+  const live = () => status('claimed').add(`+lease_until_ms > ${nowMs}`);
+  const stale = () => status('claimed').add(`+lease_until_ms <= ${nowMs}`);
   let branches: Where[];
   if (filter.stale) branches = [stale()];
   else if (filter.owner !== undefined) branches = filter.status === undefined || filter.status === 'claimed' ? [live()] : [new Where().add('0')];
