@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PageRequest } from '../readstore/page.js';
 
 /**
  * Listings are bounded by default: an agent reads an answer into a small context window, and
@@ -18,33 +19,6 @@ export const Paging = {
   cursor: Cursor.optional(),
 };
 
-export interface PageRequest {
-  /** Infinity: every match (`all` without a limit). */
-  limit: number;
-  /** The last item shown: the page continues after it. */
-  cursor: bigint | undefined;
-}
-
-export interface PageInfo {
-  /** Items in this answer. */
-  returned: number;
-  /** Items matching the query in all, this page included. */
-  total: number;
-  /** Items after this page, for `cursor` to continue. */
-  remaining: number;
-  /** Pass as `cursor` (`--cursor`) for the next page; null on the last one. */
-  next: string | null;
-}
-
 export function pageRequest(input: { limit?: number | undefined; cursor?: string | undefined }, all = false): PageRequest {
   return { limit: input.limit ?? (all ? Infinity : DEFAULT_LIMIT), cursor: input.cursor === undefined ? undefined : BigInt(input.cursor) };
 }
-
-/** The page info for items shown (their `positions` in order), how many match in all and how many come after them. */
-export function pageInfo(positions: readonly bigint[], total: number, remaining: number): PageInfo {
-  return { returned: positions.length, total, remaining, next: remaining > 0 && positions.length > 0 ? String(positions[positions.length - 1]) : null };
-}
-
-/** The SQL LIMIT for a request (SQLite takes -1 for none). */
-export const sqlLimit = (request: PageRequest): number => (request.limit === Infinity ? -1 : request.limit);
-

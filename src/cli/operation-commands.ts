@@ -12,7 +12,8 @@ import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
 import { judge } from '../app/judge.js';
 import { formatDuration } from '../app/duration.js';
-import { DEFAULT_LIMIT, type PageInfo } from '../app/page.js';
+import { DEFAULT_LIMIT } from '../app/page.js';
+import type { PageInfo } from '../readstore/page.js';
 import type { CliSpec } from './bridge.js';
 import { clip, table } from './output.js';
 

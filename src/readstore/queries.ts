@@ -4,7 +4,7 @@ import type { Message } from '../../projections/inbox.js';
 import type { QuestionRecord } from '../../projections/questions.js';
 import { topicKey } from '../../projections/shared.js';
 import { taskView, type TaskRecord, type TaskStatus, type TaskView } from '../../projections/tasks.js';
-import { pageInfo, sqlLimit, type PageInfo, type PageRequest } from '../app/page.js';
+import { pageInfo, sqlLimit, type PageInfo, type PageRequest } from './page.js';
 import { countKey, countOf } from './counters.js';
 import { taskText } from '../signals/compare.js';
 import { termSet, type Corpus } from '../similarity/tfidf.js';
