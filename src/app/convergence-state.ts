@@ -16,5 +16,5 @@ export async function currentConvergence(app: App): Promise<Current<ConvergenceS
 }
 
 export async function noteUnjudged(app: App, current: Current<ConvergenceState>): Promise<void> {
-  (await app.tables()).noteUnjudged({ asOf: current.position, ...unjudgedCandidates(current.state) });
+  (await app.tables()).note('unjudged', { asOf: current.position, ...unjudgedCandidates(current.state) });
 }

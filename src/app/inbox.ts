@@ -33,7 +33,7 @@ export const inbox = defineOperation({
       markedUpTo = newest;
     }
     // A reflector is reminded of the candidate convergences nobody has judged yet.
-    const unjudged = me?.role === 'reflector' ? tables.unjudged() : undefined;
+    const unjudged = me?.role === 'reflector' ? tables.noted('unjudged') : undefined;
     const reminders = unjudged ? { unjudged } : undefined;
     return { instanceId, position: tables.watermark(), unread, messages, page, markedUpTo, reminders };
   },

@@ -51,6 +51,8 @@ export const health = defineOperation({
     await noteUnjudged(app, c);
     const options = convergenceOptions(input.threshold);
     const report = healthReport(h.state, { now: app.clock(), windowMs: input.window, convergence: c.state, ...options });
+    const warnings = report.signals.filter((s) => s.status === 'warning').map((s) => ({ name: s.name, explanation: s.explanation }));
+    (await app.tables()).note('health', { asOf: h.position, window: report.window, status: report.status, warnings });
     // The matcher held against agents' judgments: its precision on the candidates they judged.
     return { position: h.position, ...report, matcher: matcherCalibration(c.state, options) };
   },

@@ -11,7 +11,7 @@ const CLAIMS_COMPARED = 200;
 
 /**
  * The coordinator's board, concise whatever the log holds: counts, what needs attention
- * (stale leases, unjudged convergences, suggestions) and the top items of each list, each
+ * (stale leases, unjudged convergences, health warnings, suggestions) and the top items of each list, each
  * with how many more there are. Visibility, not control: it suggests, it never assigns.
  */
 export const status = defineOperation({
@@ -48,7 +48,9 @@ export const status = defineOperation({
       questions: questions.items,
       suggestions,
       // Candidates no agent has judged: the reflector's to confirm or reject (`cairn judge`).
-      unjudged: tables.unjudged() ?? { asOf: 0n, total: 0, links: [] },
+      unjudged: tables.noted('unjudged') ?? { asOf: 0n, total: 0, links: [] },
+      // Health's warnings as `cairn health` last found them (over its window), for the same reason.
+      health: tables.noted('health') ?? null,
     };
   },
 });

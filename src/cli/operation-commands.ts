@@ -226,6 +226,9 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       if (r.stale.length > 0) sections.push(`stale leases:\n${r.stale.map((t) => `  ${t.taskId} last held by ${t.lastOwner}: ${clip(t.title)}`).join('\n')}${rest(r.stale.length, c.tasks.stale, 'tasks --status open')}`);
       sections.push(r.open.length === 0 ? 'open tasks: none' : `open tasks:\n${r.open.map((t) => `  ${t.taskId} ${clip(t.title)}`).join('\n')}${rest(r.open.length, c.tasks.open, 'tasks --status open')}`);
       if (r.questions.length > 0) sections.push(`open questions:\n${r.questions.map((q) => `  ${q.questionId} (${q.findings.length} findings) ${clip(q.text)}`).join('\n')}${rest(r.questions.length, c.questions.open, 'questions --status open')}`);
+      if (r.health && r.health.warnings.length > 0) {
+        sections.push(`health warnings (as of position ${r.health.asOf}, over ${r.health.window.from} .. ${r.health.window.to}; \`cairn health\` for the evidence):\n${r.health.warnings.map((w) => `  ${w.name}: ${clip(w.explanation, 120)}`).join('\n')}`);
+      }
       if (r.suggestions.length > 0) sections.push(`suggestions:\n${r.suggestions.map((x) => `  ${x.text}`).join('\n')}`);
       if (r.unjudged.total > 0) {
         sections.push(

@@ -10,11 +10,9 @@ import { TableWriter } from './apply.js';
 import { CausalityQueries } from './causality.js';
 import { READ_STORE_SCHEMA, READ_STORE_VERSION } from './schema.js';
 
-export interface UnjudgedNote {
-  /** The log position the convergence fold stood at. */
-  asOf: bigint;
-  total: number;
-  links: LinkView[];
+export interface Notes {
+  unjudged: { asOf: bigint; total: number; links: LinkView[] };
+  health: { asOf: bigint; window: { from: string; to: string }; status: string; warnings: { name: string; explanation: string }[] };
 }
 
 /** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
@@ -158,16 +156,20 @@ export class ReadStore {
     if (first !== undefined && this.meta('log_id') !== first) this.db.transaction(() => this.setMeta('log_id', first)).immediate();
   }
 
-  /** Candidate convergences awaiting a judgment, as the last fold of convergence found them. */
-  noteUnjudged(note: UnjudgedNote): void {
-    const known = this.unjudged();
+  /**
+   * What the last fold of a whole-log projection concluded, for the board to show without
+   * folding it: candidates awaiting a judgment (`unjudged`), health's warnings (`health`).
+   * A note never goes back to an older position.
+   */
+  note<K extends keyof Notes>(key: K, note: Notes[K]): void {
+    const known = this.noted(key);
     if (known && known.asOf > note.asOf) return;
-    this.db.transaction(() => this.setMeta('unjudged', encodeJson(note))).immediate();
+    this.db.transaction(() => this.setMeta(`note:${key}`, encodeJson(note))).immediate();
   }
 
-  unjudged(): UnjudgedNote | undefined {
-    const note = this.meta('unjudged');
-    return note === undefined ? undefined : (decodeJson(note) as UnjudgedNote);
+  noted<K extends keyof Notes>(key: K): Notes[K] | undefined {
+    const note = this.meta(`note:${key}`);
+    return note === undefined ? undefined : (decodeJson(note) as Notes[K]);
   }
 
   close(): void {

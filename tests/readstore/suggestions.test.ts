@@ -3,11 +3,13 @@ import { findingsProjection, listFindings } from '../../projections/findings.js'
 import { fold } from '../../projections/projection.js';
 import { taskBoard, tasksProjection } from '../../projections/tasks.js';
 import { appOver } from '../../src/app/app.js';
+import { health } from '../../src/app/signals.js';
 import { status } from '../../src/app/status.js';
 import { coordinatorSuggestions } from '../../src/signals/suggestions.js';
 import { InMemoryEventStore } from '../../src/store/memory.js';
 import { appendEvents } from '../projections/fixtures.js';
 import { realisticLog } from '../projections/generate.js';
+import { addFinding, FILLERS, joined } from '../signals/helpers.js';
 
 /**
  * The board's suggestions come from what the tables keep as the log is folded (who has
@@ -51,4 +53,21 @@ describe('suggestions on the board', () => {
       await app.close();
     });
   }
+});
+
+describe("the board's notes of whole-log folds", () => {
+  it('health warnings found by `health` show on the board, with the position they stand at', async () => {
+    const log = joined({ e1: 'explorer', b1: 'builder', r1: 'reflector', c1: 'coordinator' });
+    for (const [i, who] of ['e1', 'b1', 'r1', 'e1'].entries()) addFinding(log, `f${i}`, who, FILLERS[i]!, { topic: 'SQLite' });
+    const store = new InMemoryEventStore();
+    await appendEvents(store, log.events);
+    const now = new Date(Date.parse(log.events[log.events.length - 1]!.metadata.at) + 60_000);
+    const app = appOver(store, { clock: () => now });
+    expect((await status.run(app, { limit: 10 }, {})).health).toBeNull();
+    const report = await health.run(app, { window: 24 * 3_600_000 }, {});
+    expect(report.signals.find((s) => s.name === 'topic-diversity')?.status).toBe('warning');
+    const board = await status.run(app, { limit: 10 }, {});
+    expect(board.health).toMatchObject({ asOf: log.head, status: 'warning', warnings: expect.arrayContaining([expect.objectContaining({ name: 'topic-diversity' })]) });
+    await app.close();
+  });
 });
