@@ -5,6 +5,7 @@ import type { LinkView } from '../../projections/convergence-report.js';
 import { decodeJson, encodeJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
+import { NATIVE_BINDING, withBusyRetrySync } from '../store/sqlite.js';
 import type { StoredEvent } from '../../events/index.js';
 import { TableWriter } from './apply.js';
 import { CausalityQueries } from './causality.js';
@@ -34,30 +35,35 @@ export class ReadStore {
 
   private constructor(db: Database.Database) {
     this.db = db;
-    db.pragma('journal_mode = WAL');
+    // Many processes may open a new file at once: the switch to WAL needs a moment alone with it.
+    withBusyRetrySync(() => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = OFF'); // a cache: a crash costs a rebuild, never an acknowledged event
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('cache_size = -65536'); // 64 MiB: a catch-up touches indexes all over the file
-    const version = (() => {
-      try {
-        return db.prepare(`SELECT value FROM meta WHERE key = 'version'`).pluck().get() as string | undefined;
-      } catch {
-        return undefined;
-      }
-    })();
-    if (version !== String(READ_STORE_VERSION)) this.rebuild();
+    // Checked again under the write lock: of processes opening an old file at once, one rebuilds it.
+    if (!this.current()) withBusyRetrySync(() => this.rebuild((store) => !store.current()));
     this.causality = new CausalityQueries(db);
   }
 
-  static open(cacheDir: string | undefined): ReadStore {
-    if (cacheDir === undefined) return new ReadStore(new Database(':memory:'));
-    mkdirSync(cacheDir, { recursive: true });
-    return new ReadStore(new Database(join(cacheDir, 'read.db')));
+  /** Whether the file holds the current schema. */
+  private current(): boolean {
+    try {
+      return this.meta('version') === String(READ_STORE_VERSION);
+    } catch {
+      return false; // no meta table yet
+    }
   }
 
-  /** Drops every table and creates the current schema, empty: the next catch-up refolds the log. */
-  private rebuild(): void {
+  static open(cacheDir: string | undefined): ReadStore {
+    if (cacheDir === undefined) return new ReadStore(new Database(':memory:', { nativeBinding: NATIVE_BINDING }));
+    mkdirSync(cacheDir, { recursive: true });
+    return new ReadStore(new Database(join(cacheDir, 'read.db'), { nativeBinding: NATIVE_BINDING, timeout: BUSY_TIMEOUT_MS }));
+  }
+
+  /** Drops every table and creates the current schema, empty (if `still` holds under the lock): the next catch-up refolds the log. */
+  private rebuild(still: (store: ReadStore) => boolean = () => true): void {
     this.db.transaction(() => {
+      if (!still(this)) return;
       const tables = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
       for (const table of tables) this.db.exec(`DROP TABLE "${table}"`);
       this.db.exec(READ_STORE_SCHEMA);
@@ -90,12 +96,15 @@ export class ReadStore {
     let watermark = this.watermark();
     while (watermark < head) {
       const events: RecordedEvent[] = [];
-      for await (const recorded of store.readAll({ after: watermark, maxCount: BATCH })) events.push(recorded);
+      const after = watermark;
+      for await (const recorded of store.readAll({ after, maxCount: BATCH })) events.push(recorded);
       if (events.length === 0) break;
       const writer = (this.writer ??= new TableWriter(this.db));
       watermark = this.db.transaction(() => {
-        writer.reset();
         let folded = this.watermark();
+        // Rebuilt by another process since these were read: read again from where the tables stand.
+        if (folded < after) return folded;
+        writer.reset();
         for (const recorded of events) {
           if (recorded.position <= folded) continue; // another process got here first
           writer.apply(toStored(recorded));

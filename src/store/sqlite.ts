@@ -41,7 +41,7 @@ const SCHEMA_VERSION = 1;
  * which probes a dozen paths and parses a stack trace, ~5 ms of every CLI call. Undefined
  * (let better-sqlite3 search) when the addon is not where a normal build puts it.
  */
-const NATIVE_BINDING = (() => {
+export const NATIVE_BINDING = (() => {
   try {
     return createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
   } catch {
@@ -520,7 +520,7 @@ const isBusy = (error: unknown): boolean => {
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Synchronous retry on SQLITE_BUSY for opening, which must stay synchronous. */
-function withBusyRetrySync<T>(body: () => T): T {
+export function withBusyRetrySync<T>(body: () => T): T {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let attempt = 0; ; attempt++) {
     try {
