@@ -4,8 +4,6 @@ import { nonEmptyText } from '../../events/index.js';
 import { convergenceOptionsFromEnv, convergenceProjection, type ConvergenceOptions } from '../../projections/convergence.js';
 import type Database from 'better-sqlite3';
 import { findingsPage, instanceRow, relatedActiveTasks } from '../readstore/queries.js';
-import { termSet } from '../similarity/tfidf.js';
-import { terms } from '../similarity/tokenize.js';
 import { boundedReport, convergenceClusters, matcherCalibration } from '../../projections/convergence-report.js';
 import { healthProjection, healthReport } from '../../projections/health.js';
 import { advise as adviseFrom } from '../signals/advise.js';
@@ -58,30 +56,19 @@ export const health = defineOperation({
   },
 });
 
-/**
- * The open and claimed tasks related to `text`, in the shape the decision framework reads,
- * and the word weights of all open and claimed tasks with `text` counted among them: the
- * answer a comparison with every active task would give, from the ones that share a stem.
- */
+/** The open and claimed tasks related to `text`, in the shape the decision framework reads. */
 export function relatedTasks(db: Database.Database, text: string, now: Date) {
-  const { tasks, corpus } = relatedActiveTasks(db, text, now);
-  const df: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, corpus.df);
-  for (const term of termSet(terms(text))) df[term] = (df[term] ?? 0) + 1;
   const roleOf = (id: string) => instanceRow(db, id)?.role;
-  return {
-    corpus: { docs: corpus.docs + 1, df },
-    tasks: tasks
-      .filter((t) => t.status === 'open' || t.status === 'claimed')
-      .map((t) => ({
-        taskId: t.taskId,
-        title: t.title,
-        description: t.description ?? undefined,
-        tags: t.tags,
-        status: t.status as 'open' | 'claimed',
-        owner: t.owner ?? undefined,
-        ownerRole: t.owner ? roleOf(t.owner) : undefined,
-      })),
-  };
+  return relatedActiveTasks(db, text, now).map((t) => ({
+    taskId: t.taskId,
+    title: t.title,
+    description: t.description ?? undefined,
+    tags: t.tags,
+    // The term index holds only open and claimed tasks.
+    status: t.status as 'open' | 'claimed',
+    owner: t.owner ?? undefined,
+    ownerRole: t.owner ? roleOf(t.owner) : undefined,
+  }));
 }
 
 export const advise = defineOperation({
@@ -98,7 +85,7 @@ export const advise = defineOperation({
     return adviseFrom(
       input.text,
       {
-        tasks: related.tasks,
+        tasks: related,
         findings: recent.reverse().map((f) => ({ findingId: f.findingId, summary: f.summary, by: f.by, role: f.role, topic: f.topic ?? undefined })),
       },
       { as: caller.instanceId, role },

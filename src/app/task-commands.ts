@@ -9,6 +9,8 @@ import { newEntityId } from './ids.js';
 import { defineOperation, type Caller } from './operation.js';
 import { DUPLICATE_TASK_THRESHOLD, nearDuplicateTasks } from '../signals/advise.js';
 import { relatedTasks } from './signals.js';
+import { activeTaskCorpus } from '../readstore/queries.js';
+import { taskText } from '../signals/compare.js';
 
 /** What every task command answers: the task's state after it, and the events it appended. */
 export interface TaskCommandResult {
@@ -54,8 +56,10 @@ export const propose = defineOperation({
     // Warn, never forbid: the proposer may know why a similar task is still worth doing.
     // Word weights come from the active tasks themselves (the tables keep their stems):
     // loading the findings' corpus would make every proposal pay for the whole convergence index.
-    const related = relatedTasks((await app.tables()).db, input.title, app.clock());
-    const similar = nearDuplicateTasks(input.title, related.tasks, DUPLICATE_TASK_THRESHOLD, related.corpus).map(({ task, score }) => ({ taskId: task.taskId, title: task.title, status: task.status, owner: task.owner, score }));
+    const { db } = await app.tables();
+    const related = relatedTasks(db, input.title, app.clock());
+    const corpus = activeTaskCorpus(db, related.map(taskText), input.title);
+    const similar = nearDuplicateTasks(input.title, related, DUPLICATE_TASK_THRESHOLD, corpus).map(({ task, score }) => ({ taskId: task.taskId, title: task.title, status: task.status, owner: task.owner, score }));
     const result = await runTaskCommand(app, caller, input.id ?? newEntityId('t'), (base) => ({
       ...base,
       type: 'propose',

@@ -6,7 +6,6 @@ import { topicKey } from '../../projections/shared.js';
 import { taskView, type TaskRecord, type TaskStatus, type TaskView } from '../../projections/tasks.js';
 import { pageInfo, sqlLimit, type PageInfo, type PageRequest } from './page.js';
 import { countKey, countOf } from './counters.js';
-import { taskText } from '../signals/compare.js';
 import { termSet, type Corpus } from '../similarity/tfidf.js';
 import { terms } from '../similarity/tokenize.js';
 
@@ -136,33 +135,30 @@ function taskTotal(db: Database.Database, filter: TaskFilter, now: Date): number
   return counts.open + counts.claimed + (filter.all ? counts.completed + counts.abandoned : 0);
 }
 
-/**
- * Open and claimed tasks sharing stems with `text` (those sharing the most first, at most
- * `limit`), and the document frequencies of every stem involved over all open and claimed
- * tasks: what scoring by IDF-weighted cosine needs, as if it had read every active task.
- */
-export function relatedActiveTasks(db: Database.Database, text: string, now: Date, limit = 500): { tasks: TaskView[]; corpus: Corpus } {
+/** Open and claimed tasks sharing stems with `text`, those sharing the most first, at most `limit`. */
+export function relatedActiveTasks(db: Database.Database, text: string, now: Date, limit = 500): TaskView[] {
   const wanted = termSet(terms(text));
-  const docs = countOf(db, countKey.tasks('open')) + countOf(db, countKey.tasks('claimed'));
-  if (wanted.length === 0) return { tasks: [], corpus: { docs, df: {} } };
+  if (wanted.length === 0) return [];
   const marks = wanted.map(() => '?').join(', ');
   const rows = db
     .prepare(`SELECT t.* FROM (SELECT task_position, count(*) AS shared FROM task_terms WHERE term IN (${marks}) GROUP BY task_position ORDER BY shared DESC, task_position DESC LIMIT ?) m
       JOIN tasks t ON t.proposed_position = m.task_position ORDER BY m.shared DESC, t.proposed_position DESC`)
     .safeIntegers(true)
     .all(...wanted, limit) as Row[];
-  const tasks = rows.map((row) => taskView(taskRecord(row), now));
-  const needed = new Set(wanted);
-  for (const t of tasks) for (const term of terms(taskText({ title: t.title, description: t.description ?? undefined, tags: t.tags }))) needed.add(term);
-  const df: Record<string, number> = Object.create(null) as Record<string, number>;
-  const dfOf = db.prepare(`SELECT n FROM task_df WHERE term = ?`).pluck();
-  for (const term of needed) df[term] = Number(dfOf.get(term) ?? 0);
-  return { tasks, corpus: { docs, df } };
+  return rows.map((row) => taskView(taskRecord(row), now));
 }
 
-export function taskById(db: Database.Database, taskId: string): TaskRecord | undefined {
-  const row = db.prepare(`SELECT * FROM tasks WHERE id = ?`).safeIntegers(true).get(taskId) as Row | undefined;
-  return row && taskRecord(row);
+/**
+ * The word weights of every open and claimed task, with `extra` counted as one more
+ * document, for the stems of `texts`: what IDF-weighted cosine over them needs, as if it
+ * had read every active task.
+ */
+export function activeTaskCorpus(db: Database.Database, texts: readonly string[], extra: string): Corpus {
+  const dfOf = db.prepare(`SELECT n FROM task_df WHERE term = ?`).pluck();
+  const inExtra = new Set(terms(extra));
+  const df: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const text of [extra, ...texts]) for (const term of terms(text)) df[term] ??= Number(dfOf.get(term) ?? 0) + (inExtra.has(term) ? 1 : 0);
+  return { docs: countOf(db, countKey.tasks('open')) + countOf(db, countKey.tasks('claimed')) + 1, df };
 }
 
 /** How many tasks have each effective status at `now`. */
@@ -222,15 +218,6 @@ function findingTotal(db: Database.Database, filter: FindingFilter): number | un
   return undefined;
 }
 
-export function findingsById(db: Database.Database, ids: readonly string[]): FindingRecord[] {
-  const statement = db.prepare(`SELECT * FROM findings WHERE kind = 'finding' AND id = ?`).safeIntegers(true);
-  return ids.flatMap((id) => {
-    const row = statement.get(id) as Row | undefined;
-    const item = row && findingItem(row);
-    return item?.kind === 'finding' ? [item.record] : [];
-  });
-}
-
 // ---- messages ----
 
 function message(row: Row): Message {
@@ -243,20 +230,20 @@ function message(row: Row): Message {
  * marking it read never skips one; otherwise every message, newest first.
  */
 export function inboxPage(db: Database.Database, instanceId: string, role: string | undefined, after: bigint | undefined, request: PageRequest): Page<Message> {
-  const where = new Where()
-    .add(`recipient IN (?, 'all', ?) AND (recipient = ? OR sender != ?)`, instanceId, role === undefined ? '' : `role:${role}`, instanceId, instanceId)
-    .add('position > ?', after ?? 0n);
-  return paged(db, 'messages', 'position', where, request, message, after === undefined ? 'newest' : 'oldest');
+  // One branch per address, each served in order by the recipient index (see `paged`).
+  const to = (recipient: string) => new Where().add('recipient = ?', recipient).add('position > ?', after ?? 0n);
+  const broadcasts = ['all', ...(role === undefined ? [] : [`role:${role}`])].map((address) => to(address).add('sender != ?', instanceId));
+  return paged(db, 'messages', 'position', [to(instanceId), ...broadcasts], request, message, after === undefined ? 'newest' : 'oldest');
 }
 
 /** Every message, newest first: the board's message panel. */
 export const messagesPage = (db: Database.Database, request: PageRequest): Page<Message> =>
   paged(db, 'messages', 'position', new Where(), request, message, 'newest', countOf(db, countKey.messages()));
 
-/** An instance's role, read cursor and how far it synced, as the tables know them. */
-export function instanceRow(db: Database.Database, instanceId: string): { role: string; inboxCursor: bigint; syncedUpTo: bigint; leftAt: string | null } | undefined {
-  const row = db.prepare(`SELECT role, inbox_cursor, synced_up_to, left_at FROM instances WHERE id = ?`).safeIntegers(true).get(instanceId) as Row | undefined;
-  return row && { role: String(row.role), inboxCursor: big(row.inbox_cursor), syncedUpTo: big(row.synced_up_to), leftAt: str(row.left_at) };
+/** An instance's role and read cursor, as the tables know them. */
+export function instanceRow(db: Database.Database, instanceId: string): { role: string; inboxCursor: bigint } | undefined {
+  const row = db.prepare(`SELECT role, inbox_cursor FROM instances WHERE id = ?`).safeIntegers(true).get(instanceId) as Row | undefined;
+  return row && { role: String(row.role), inboxCursor: big(row.inbox_cursor) };
 }
 
 // ---- questions ----
