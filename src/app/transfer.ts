@@ -86,18 +86,18 @@ async function* eventsOf(lines: ExportLines): AsyncGenerator<{ event: StoredEven
 /** Appends sent to the store at once: one transaction where the store can (SQLite). */
 const IMPORT_BATCH = 2_000;
 
-/**
- * Imports an export in two passes over its lines, in memory that does not grow with the
- * file: the first validates every line and checks that each event can land where it
- * belongs, so a bad line anywhere appends nothing; the second appends in batches. Event ids
- * are kept (importing twice is a no-op) and each event lands at its original revision.
- */
 export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Each batch as it now stands in the target (its positions, translated data): the tables follow without rereading it. */
   onAppended?: (events: StoredEvent[]) => void;
 }
 
+/**
+ * Imports an export in two passes over its lines, in memory that does not grow with the
+ * file: the first validates every line and checks that each event can land where it
+ * belongs, so a bad line anywhere appends nothing; the second appends in batches. Event ids
+ * are kept (importing twice is a no-op) and each event lands at its original revision.
+ */
 export async function importExport(store: EventStore, lines: ExportLines, { onProgress, onAppended }: ImportOptions = {}): Promise<ImportResult> {
   const total = await refuseConflicts(store, lines);
   const translate = positionTranslator();
@@ -108,20 +108,13 @@ export async function importExport(store: EventStore, lines: ExportLines, { onPr
   const flush = async () => {
     const first = batch[0]!.position;
     const built: { data: Record<string, unknown>; metadata: Record<string, unknown> }[] = [];
-    // Where the events of this batch appended so far landed, for positions that name them.
+    // Where this batch's events have landed so far, for positions that name them; started
+    // afresh when the store retries the write from its first append.
+    let landed = positionTranslator();
     const appendOf = (event: StoredEvent, done: readonly AppendResult[]) => {
-      const map = (position: bigint): bigint => {
-        if (position < first) return translate.map(position);
-        // The last event of the batch at or before `position` that has landed (positions ascend).
-        let lo = 0;
-        let hi = done.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (batch[mid]!.position <= position) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo === 0 ? translate.map(position) : done[lo - 1]!.position;
-      };
+      if (done.length === 0) landed = positionTranslator();
+      else landed.record(batch[done.length - 1]!.position, done[done.length - 1]!.position);
+      const map = (position: bigint): bigint => (position < first || done.length === 0 ? translate.map(position) : landed.map(position));
       const { data, metadata } = translatePositions(event, map);
       built[done.length] = { data, metadata };
       return { streamName: event.streamName, events: [{ id: event.metadata.eventId, type: event.type, data, metadata }], expectedRevision: event.revision === 0n ? ('no_stream' as const) : event.revision - 1n };

@@ -112,12 +112,17 @@ export class ReadStore {
         }
         writer.finish();
         const last = events[events.length - 1]!;
-        if (folded === last.position) this.setMeta('last_event', JSON.stringify([last.id, last.streamName, String(last.revision), String(last.position)]));
-        this.setMeta('watermark', String(folded));
+        if (folded === last.position) this.markFolded(last);
         return folded;
       }).immediate();
     }
     return watermark;
+  }
+
+  /** Moves the watermark to the last event folded, and remembers where it is, for `checkSameLog`. */
+  private markFolded(last: { id: string; streamName: string; revision: bigint; position: bigint }): void {
+    this.setMeta('last_event', JSON.stringify([last.id, last.streamName, String(last.revision), String(last.position)]));
+    this.setMeta('watermark', String(last.position));
   }
 
   /**
@@ -139,8 +144,7 @@ export class ReadStore {
       }
       writer.finish();
       if (last === undefined) return false;
-      this.setMeta('last_event', JSON.stringify([last.metadata.eventId, last.streamName, String(last.revision), String(last.position)]));
-      this.setMeta('watermark', String(folded));
+      this.markFolded({ id: last.metadata.eventId, streamName: last.streamName, revision: last.revision, position: last.position });
       return true;
     }).immediate();
   }
