@@ -14,7 +14,7 @@ export function pairFeatures(pairs: readonly LabelledPair[]): Map<string, ClaimF
   const out = new Map<string, ClaimFeatures>();
   for (const p of pairs) {
     const [a, b] = [claimSide(p.a), claimSide(p.b)];
-    out.set(p.id, claimFeatures(a, b, cosine(a.stems, b.stems, corpus, weight), weight));
+    out.set(p.id, claimFeatures(a, b, cosine(a.stems, b.stems, weight), weight));
   }
   return out;
 }

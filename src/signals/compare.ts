@@ -19,7 +19,7 @@ export function comparator(texts: readonly string[], corpus?: Corpus): (a: strin
     for (const text of new Set(texts)) addToCorpus(idfCorpus, termsOf(text));
   }
   const weight = memoIdf(idfCorpus);
-  return (a, b) => cosine(termsOf(a), termsOf(b), idfCorpus, weight);
+  return (a, b) => cosine(termsOf(a), termsOf(b), weight);
 }
 
 /** The text a task is compared by. */

@@ -1,13 +1,14 @@
 import { fileUnder, type Buckets } from './buckets.js';
 import { own } from './own.js';
 import { simhashBands } from './simhash.js';
-import { addToCorpus, cosine, documentFrequency, emptyCorpus, memoIdf, sharedTerms, termSet, type Corpus } from './tfidf.js';
+import { addToCorpus, cosine, documentFrequency, emptyCorpus, memoIdfOf, sharedTerms, termSet, type Corpus } from './tfidf.js';
 import { terms } from './tokenize.js';
 import { cosineQ, dequantize, quantize } from './vector.js';
 
 /**
- * An incremental nearest-neighbour index whose state is plain JSON, so it can live inside a
- * projection state and survive checkpoints. Each document is compared only with the
+ * An incremental nearest-neighbour index. Its state is plain JSON, so it can live inside a
+ * projection state and survive checkpoints, or rows (src/readstore/similarity.ts): both are
+ * an `IndexStore`, and the same `addDocument` scores against either. Each document is compared only with the
  * candidates its keys retrieve from bounded buckets (its rarest terms, and SimHash bands of
  * its embedding), never with the whole corpus. Scores are computed once, when the later
  * document arrives, with the IDF of the log up to that point: the answer an author gets
@@ -66,6 +67,30 @@ export const DEFAULT_LIMITS: IndexLimits = {
 
 export const emptyIndex = (): SimilarityIndex => ({ corpus: emptyCorpus(), docs: {}, buckets: {} });
 
+/** What `addDocument` reads and writes: the documents, their frequencies, the buckets. */
+export interface IndexStore {
+  doc(id: string): IndexedDoc | undefined;
+  putDoc(id: string, doc: IndexedDoc): void;
+  /** How many documents have been counted. */
+  size(): number;
+  df(term: string): number;
+  /** Counts one document of distinct terms. */
+  count(terms: readonly string[]): void;
+  bucket(key: string): readonly string[] | undefined;
+  fileUnder(key: string, id: string, cap: number): void;
+}
+
+/** A fold's index, as plain JSON in its state. */
+export const jsonIndexStore = (index: SimilarityIndex): IndexStore => ({
+  doc: (id) => own(index.docs, id),
+  putDoc: (id, doc) => void (index.docs[id] = doc),
+  size: () => index.corpus.docs,
+  df: (term) => documentFrequency(index.corpus, term),
+  count: (terms) => addToCorpus(index.corpus, terms),
+  bucket: (key) => own(index.buckets, key),
+  fileUnder: (key, id, cap) => fileUnder(index.buckets, key, id, cap),
+});
+
 /** The score that decides: the embedding when both have one of the same model, else the stems. */
 export const decisiveScore = (n: { lexical: number; semantic?: number }): number => n.semantic ?? n.lexical;
 
@@ -115,20 +140,21 @@ function bestOf(keys: readonly string[], values: readonly number[], k: number): 
  * are scored exactly.
  */
 export function addDocument(
-  index: SimilarityIndex,
+  index: SimilarityIndex | IndexStore,
   id: string,
   text: string,
   embedding?: Embedding,
   limits: IndexLimits = DEFAULT_LIMITS,
 ): Neighbour[] {
-  if (own(index.docs, id)) return [];
+  const store = 'corpus' in index ? jsonIndexStore(index) : index;
+  if (store.doc(id)) return [];
   const docTerms = termSet(terms(text));
   // Rarest first, ties by term (terms are distinct, so the order is total): frequencies read once, not per comparison.
   const df = new Map<string, number>();
-  for (const t of docTerms) df.set(t, documentFrequency(index.corpus, t));
+  for (const t of docTerms) df.set(t, store.df(t));
   const rarest = [...docTerms].sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : 1)).slice(0, limits.keysPerDoc);
-  addToCorpus(index.corpus, docTerms);
-  const weight = memoIdf(index.corpus);
+  store.count(docTerms);
+  const weight = memoIdfOf(store.size(), (t) => store.df(t));
   const doc: IndexedDoc = { terms: docTerms };
   const model = embedding?.model;
   const q = embedding ? dequantize((doc.embedding = { model: embedding.model, q: quantize(embedding.vector) }).q) : undefined;
@@ -141,7 +167,7 @@ export function addDocument(
   const mass: number[] = [];
   for (const t of rarest) {
     const w = weight(t) ** 2;
-    const bucket = own(index.buckets, termKey(t));
+    const bucket = store.bucket(termKey(t));
     if (!bucket) continue;
     for (const other of bucket) {
       const slot = slots.get(other);
@@ -153,19 +179,19 @@ export function addDocument(
     }
   }
   const bandTally = new Map<string, number>();
-  for (const key of bandKeys) for (const other of own(index.buckets, key) ?? []) bandTally.set(other, (bandTally.get(other) ?? 0) + 1);
+  for (const key of bandKeys) for (const other of store.bucket(key) ?? []) bandTally.set(other, (bandTally.get(other) ?? 0) + 1);
 
   const neighbours: Neighbour[] = [];
   for (const other of new Set([...bestOf(tallied, mass, limits.rerank), ...best(bandTally, limits.rerank)])) {
-    const o = own(index.docs, other)!;
-    const n: Neighbour = { id: other, lexical: cosine(doc.terms, o.terms, index.corpus, weight) };
+    const o = store.doc(other)!;
+    const n: Neighbour = { id: other, lexical: cosine(doc.terms, o.terms, weight) };
     if (q && o.embedding && o.embedding.model === model) n.semantic = cosineQ(q, dequantize(o.embedding.q));
     if (n.lexical >= limits.lexicalFloor || (n.semantic ?? 0) >= limits.semanticFloor) neighbours.push(n);
   }
 
-  index.docs[id] = doc;
-  for (const t of doc.terms) fileUnder(index.buckets, termKey(t), id, limits.bucketCap);
-  for (const key of bandKeys) fileUnder(index.buckets, key, id, limits.bucketCap);
+  store.putDoc(id, doc);
+  for (const t of doc.terms) store.fileUnder(termKey(t), id, limits.bucketCap);
+  for (const key of bandKeys) store.fileUnder(key, id, limits.bucketCap);
   return neighbours
     .sort((a, b) => decisiveScore(b) - decisiveScore(a) || (a.id < b.id ? -1 : 1))
     .slice(0, limits.maxNeighbours);

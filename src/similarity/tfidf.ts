@@ -22,25 +22,24 @@ export function addToCorpus(corpus: Corpus, terms: readonly string[]): void {
   for (const term of terms) corpus.df[term] = documentFrequency(corpus, term) + 1;
 }
 
-/** Smoothed IDF (never zero, so a corpus of one document still compares). */
-export const idf = (corpus: Corpus, term: string): number =>
-  Math.log((corpus.docs + 1) / (documentFrequency(corpus, term) + 1)) + 1;
-
 /** Sorted distinct terms: the shape `cosine` expects. */
 export const termSet = (terms: Iterable<string>): string[] => [...new Set(terms)].sort();
 
 /** IDF with a per-call cache: one document's scoring looks the same terms up many times. */
-export function memoIdf(corpus: Corpus): (term: string) => number {
+export const memoIdf = (corpus: Corpus): ((term: string) => number) => memoIdfOf(corpus.docs, (term) => documentFrequency(corpus, term));
+
+/** The same for a corpus kept elsewhere (tables), from its size and its document frequencies. Smoothed: never zero, so a corpus of one document still compares. */
+export function memoIdfOf(docs: number, df: (term: string) => number): (term: string) => number {
   const cache = new Map<string, number>();
   return (term) => {
     let w = cache.get(term);
-    if (w === undefined) cache.set(term, (w = idf(corpus, term)));
+    if (w === undefined) cache.set(term, (w = Math.log((docs + 1) / (df(term) + 1)) + 1));
     return w;
   };
 }
 
-/** Cosine of two sorted distinct term lists, each term weighted by its IDF. */
-export function cosine(a: readonly string[], b: readonly string[], corpus: Corpus, weight = memoIdf(corpus)): number {
+/** Cosine of two sorted distinct term lists, each term weighted by `weight` (an IDF, see memoIdf). */
+export function cosine(a: readonly string[], b: readonly string[], weight: (term: string) => number): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
