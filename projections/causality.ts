@@ -114,12 +114,16 @@ function raise(state: CausalityState, instance: string, author: string, upTo: bi
   (clock[author] ??= []).push({ at, upTo, why });
 }
 
+export const byAuthorFloorLast = (a: string, b: string): number => (a === FLOOR ? 1 : b === FLOOR ? -1 : a < b ? -1 : a > b ? 1 : 0);
+
 /** `reader` takes in one content event: its author's work up to it, and all its author knew then. */
 function receive(state: CausalityState, reader: string, carrier: Carrier, at: bigint, why: Why): void {
   raise(state, reader, carrier.author, carrier.position, at, why);
   const theirs = own(state.knows, carrier.author);
   if (!theirs) return;
-  for (const author of Object.keys(theirs)) {
+  // A fixed order, the floor last (as src/readstore/causality.ts visits them): which raises are
+  // kept, and so the path an echo names, never depends on the order entries were first made.
+  for (const author of Object.keys(theirs).sort(byAuthorFloorLast)) {
     if (author === reader) continue;
     const v = valueAt(theirs[author]!, carrier.position);
     if (v > 0n) raise(state, reader, author, v, at, why);
@@ -188,7 +192,7 @@ function evolve(state: CausalityState, event: StoredEvent): CausalityState {
 
 export const causalityProjection: Projection<CausalityState> = {
   name: 'causality',
-  version: 1,
+  version: 2,
   initialState: () => ({ knows: dict(), carriers: dict(), lastCarrier: 0n, anonymous: { streams: dict(), everything: [] } }),
   evolve,
 };
@@ -228,13 +232,26 @@ function firstCovering(state: CausalityState, instance: string, author: string, 
  * chain of reads, cites and syncs, newest hop first. Undefined when it did not (concurrent).
  * Each hop goes to a strictly earlier event, so the walk ends.
  */
-export function pathTo(state: CausalityState, instance: string, before: bigint, target: { author: string; position: bigint; stream: string }): PathStep[] | undefined {
+export const pathTo = (state: CausalityState, instance: string, before: bigint, target: PathTarget): PathStep[] | undefined =>
+  pathVia((who, author, position, by) => firstCovering(state, who, author, position, by), instance, before, target);
+
+export interface PathTarget {
+  author: string;
+  position: bigint;
+  stream: string;
+}
+
+/** The first raise of `instance`'s entry for `author` (or its floor) that covers `position`, made at or before `before`. */
+export type FirstCovering = (instance: string, author: string, position: bigint, before: bigint) => Raise | undefined;
+
+/** The same walk over raises kept anywhere (the fold's state, or tables). */
+export function pathVia(firstCovering: FirstCovering, instance: string, before: bigint, target: PathTarget): PathStep[] | undefined {
   const steps: PathStep[] = [];
   let who = instance;
   let by = before;
   for (;;) {
     if (who === target.author) return steps;
-    const r = firstCovering(state, who, target.author, target.position, by);
+    const r = firstCovering(who, target.author, target.position, by);
     if (!r) return undefined;
     const why = r.why;
     if (why.kind === 'synced') return [...steps, { instance: who, at: r.at, how: 'synced', upTo: r.upTo }];
