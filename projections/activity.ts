@@ -49,26 +49,52 @@ export interface RoleView extends RoleRecord {
   claims: string[];
 }
 
+/**
+ * What activity needs to know of tasks: each one's tags (to credit claimers) and who holds
+ * it. The fold keeps both in its state; the tables read them off the task rows.
+ */
+export interface TaskBook {
+  tags(taskId: string): readonly string[] | undefined;
+  proposed(taskId: string, tags: string[]): void;
+  holder(taskId: string): string | undefined;
+  hold(taskId: string, owner: string | undefined): void;
+}
+
+const stateBook = (state: ActivityState): TaskBook => ({
+  tags: (taskId) => state.taskTags[taskId],
+  proposed: (taskId, tags) => void (state.taskTags[taskId] = tags),
+  holder: (taskId) => state.holders[taskId],
+  hold: (taskId, owner) => {
+    if (owner === undefined) delete state.holders[taskId];
+    else state.holders[taskId] = owner;
+  },
+});
+
 export const activityProjection: Projection<ActivityState> = {
   name: 'activity',
   version: 2,
   initialState: () => ({ instances: dict(), roles: dict(), taskTags: dict(), holders: dict() }),
-  evolve(state, event) {
-    const { instanceId, role, at } = event.metadata;
-    // Reads without an identity are nobody's activity.
-    if (instanceId === ANONYMOUS) return state;
-    const author = instanceOf(state, instanceId, role);
-    bump(author.events, event.type);
-    author.lastSeen = laterAt(author.lastSeen, at);
-    const roleRecord = (state.roles[role] ??= { role, events: dict(), topics: dict(), lastSeen: null });
-    bump(roleRecord.events, event.type);
-    roleRecord.lastSeen = laterAt(roleRecord.lastSeen, at);
-    applyTo(state, event, roleRecord);
+  evolve: (state, event) => {
+    evolveActivity(state, stateBook(state), event);
     return state;
   },
 };
 
-function instanceOf(state: ActivityState, instanceId: string, role: string): InstanceRecord {
+/** The fold over instances and roles, with tasks kept in `book`. */
+export function evolveActivity(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBook, event: StoredEvent): void {
+  const { instanceId, role, at } = event.metadata;
+  // Reads without an identity are nobody's activity.
+  if (instanceId === ANONYMOUS) return;
+  const author = instanceOf(state, instanceId, role);
+  bump(author.events, event.type);
+  author.lastSeen = laterAt(author.lastSeen, at);
+  const roleRecord = (state.roles[role] ??= { role, events: dict(), topics: dict(), lastSeen: null });
+  bump(roleRecord.events, event.type);
+  roleRecord.lastSeen = laterAt(roleRecord.lastSeen, at);
+  applyTo(state, book, event, roleRecord);
+}
+
+function instanceOf(state: Pick<ActivityState, 'instances'>, instanceId: string, role: string): InstanceRecord {
   return (state.instances[instanceId] ??= {
     instanceId,
     role,
@@ -83,7 +109,7 @@ function instanceOf(state: ActivityState, instanceId: string, role: string): Ins
   });
 }
 
-function applyTo(state: ActivityState, event: StoredEvent, role: RoleRecord): void {
+function applyTo(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBook, event: StoredEvent, role: RoleRecord): void {
   const { at } = event.metadata;
   const credit = (instance: InstanceRecord, topic: string) => {
     bump(instance.topics, topicKey(topic));
@@ -114,22 +140,22 @@ function applyTo(state: ActivityState, event: StoredEvent, role: RoleRecord): vo
       return;
     }
     case 'TaskProposed':
-      state.taskTags[event.data.taskId] = event.data.tags;
+      book.proposed(event.data.taskId, event.data.tags);
       return;
     case 'TaskClaimed':
     case 'ClaimRenewed': {
       const { taskId, owner, leaseUntil } = event.data;
-      if (state.holders[taskId] !== owner) release(state, taskId);
+      if (book.holder(taskId) !== owner) release(state, book, taskId);
       const holder = instanceOf(state, owner, event.metadata.role);
       holder.claims[taskId] = leaseUntil;
-      state.holders[taskId] = owner;
-      if (event.type === 'TaskClaimed') for (const tag of state.taskTags[taskId] ?? []) credit(holder, tag);
+      book.hold(taskId, owner);
+      if (event.type === 'TaskClaimed') for (const tag of book.tags(taskId) ?? []) credit(holder, tag);
       return;
     }
     case 'ClaimReleased':
     case 'TaskCompleted':
     case 'TaskAbandoned':
-      release(state, event.data.taskId);
+      release(state, book, event.data.taskId);
       return;
     case 'FindingRecorded': {
       const finder = instanceOf(state, event.data.by, event.metadata.role);
@@ -140,12 +166,12 @@ function applyTo(state: ActivityState, event: StoredEvent, role: RoleRecord): vo
   }
 }
 
-function release(state: ActivityState, taskId: string): void {
-  const holder = state.holders[taskId];
+function release(state: Pick<ActivityState, 'instances'>, book: TaskBook, taskId: string): void {
+  const holder = book.holder(taskId);
   if (holder === undefined) return;
   const instance = state.instances[holder];
   if (instance) delete instance.claims[taskId];
-  delete state.holders[taskId];
+  book.hold(taskId, undefined);
 }
 
 const liveClaims = (instance: InstanceRecord, now: number): string[] =>
@@ -154,7 +180,7 @@ const liveClaims = (instance: InstanceRecord, now: number): string[] =>
     .sort();
 
 /** Every instance at `now`, by id. The dictionaries are the state's own: read, don't mutate. */
-export function instanceActivity(state: ActivityState, now: Date): InstanceView[] {
+export function instanceActivity(state: Pick<ActivityState, 'instances'>, now: Date): InstanceView[] {
   return Object.values(state.instances)
     .map((instance) => ({ ...instance, claims: liveClaims(instance, now.getTime()) }))
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
@@ -165,7 +191,7 @@ export function instanceActivity(state: ActivityState, now: Date): InstanceView[
  * written under (what the role did), while `instances` and `claims` follow current roles
  * (who is in the role now).
  */
-export function roleActivity(state: ActivityState, now: Date): RoleView[] {
+export function roleActivity(state: Pick<ActivityState, 'instances' | 'roles'>, now: Date): RoleView[] {
   const views = dict<RoleView>();
   const viewOf = (role: string) =>
     (views[role] ??= { ...(state.roles[role] ?? { role, events: dict(), topics: dict(), lastSeen: null }), instances: [], claims: [] });

@@ -68,39 +68,57 @@ export interface ConvergenceReport {
 
 const findingStream = (id: string) => `finding-${id}`;
 
-export function judgmentOf(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): JudgmentView {
-  const byJudge = own(state.judgments, linkKey(link.earlier, link.later));
-  if (!byJudge) return { status: 'unjudged', judges: [] };
-  const judges = Object.keys(byJudge)
-    .sort()
-    .map((by) => ({ by, verdict: byJudge[by]!.verdict, reason: byJudge[by]!.reason, position: byJudge[by]!.position }));
+/** What explaining a link reads: the fold's state here, or the read model's tables (src/readstore/convergence-queries.ts). */
+export interface ConvergenceFacts {
+  finding(id: string): FindingNode;
+  sharedStems(a: string, b: string): string[];
+  judgment(link: Pick<Link, 'earlier' | 'later'>): JudgmentView;
+  pathTo(instance: string, before: bigint, target: { author: string; position: bigint; stream: string }): PathStep[] | undefined;
+  anonymousReadBefore(stream: string, position: bigint, before: bigint): AnonymousRead | undefined;
+}
+
+export const foldFacts = (state: ConvergenceState): ConvergenceFacts => ({
+  finding: (id) => own(state.findings, id)!,
+  sharedStems: (a, b) => sharedStems(state.index, a, b),
+  judgment: (link) => judgmentOf(state, link),
+  pathTo: (instance, before, target) => pathTo(state.causality, instance, before, target),
+  anonymousReadBefore: (stream, position, before) => anonymousReadBefore(state.causality, stream, position, before),
+});
+
+/** Where the judges' latest verdicts leave a candidate: more "same" than "different" confirms it. */
+export function judgmentFrom(judges: JudgmentView['judges']): JudgmentView {
+  if (judges.length === 0) return { status: 'unjudged', judges: [] };
   const same = judges.filter((j) => j.verdict === 'same').length;
   const different = judges.length - same;
   return { status: same > different ? 'confirmed' : different > same ? 'rejected' : 'disputed', judges };
 }
 
-/** The path by which the earlier finding reached the later one's author, if it did. */
-function echoPath(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): PathStep[] | undefined {
-  const e = own(state.findings, link.earlier)!;
-  const l = own(state.findings, link.later)!;
-  return pathTo(state.causality, l.instanceId, l.position, { author: e.instanceId, position: e.position, stream: findingStream(e.findingId) });
+export function judgmentOf(state: ConvergenceState, link: Pick<Link, 'earlier' | 'later'>): JudgmentView {
+  const byJudge = own(state.judgments, linkKey(link.earlier, link.later));
+  if (!byJudge) return { status: 'unjudged', judges: [] };
+  return judgmentFrom(
+    Object.keys(byJudge)
+      .sort()
+      .map((by) => ({ by, verdict: byJudge[by]!.verdict, reason: byJudge[by]!.reason, position: byJudge[by]!.position })),
+  );
 }
 
-function explainLink(state: ConvergenceState, link: Link): Pick<LinkView, 'reason' | 'path' | 'anonymousRead'> {
-  const e = own(state.findings, link.earlier)!;
-  const l = own(state.findings, link.later)!;
+function explainLink(facts: ConvergenceFacts, link: Link): Pick<LinkView, 'reason' | 'path' | 'anonymousRead'> {
+  const e = facts.finding(link.earlier);
+  const l = facts.finding(link.later);
   if (link.echo) {
-    const path = echoPath(state, link) ?? [];
+    // The path by which the earlier finding reached the later one's author.
+    const path = facts.pathTo(l.instanceId, l.position, { author: e.instanceId, position: e.position, stream: findingStream(e.findingId) }) ?? [];
     return { reason: `echo: ${describePath(path, { author: e.instanceId, stream: findingStream(e.findingId) })}, before recording ${l.findingId}`, path };
   }
-  const anonymous = anonymousReadBefore(state.causality, findingStream(e.findingId), e.position, l.position);
+  const anonymous = facts.anonymousReadBefore(findingStream(e.findingId), e.position, l.position);
   const reason =
     `independent: when ${l.instanceId} recorded ${l.findingId} (position ${l.position}), no read, sync, cite or message had brought it ${e.instanceId}'s ${e.findingId} (position ${e.position}), directly or through anyone` +
     (anonymous ? `; but a read without an identity (\`${anonymous.via}\` at ${anonymous.at}) showed ${e.findingId} before it: if ${l.instanceId} made it, this is an echo` : '');
   return anonymous ? { reason, anonymousRead: anonymous } : { reason };
 }
 
-function view(state: ConvergenceState, link: Link): LinkView {
+export function linkView(facts: ConvergenceFacts, link: Link, judgment = facts.judgment(link)): LinkView {
   return {
     earlier: link.earlier,
     later: link.later,
@@ -108,30 +126,37 @@ function view(state: ConvergenceState, link: Link): LinkView {
     score: link.semantic ?? link.lexical,
     measure: link.semantic === undefined ? 'lexical' : 'semantic',
     contrasts: link.contrasts ?? [],
-    shared: sharedStems(state.index, link.earlier, link.later),
-    ...explainLink(state, link),
-    judgment: judgmentOf(state, link),
+    shared: facts.sharedStems(link.earlier, link.later),
+    ...explainLink(facts, link),
+    judgment,
   };
 }
 
 const distinct = (xs: string[]): string[] => [...new Set(xs)].sort();
 
 /** A candidate counts when the matcher finds it similar, or when agents confirmed it, unless they rejected it. */
-function candidateStatus(state: ConvergenceState, link: Link, options: ConvergenceOptions): JudgmentStatus | 'dropped' {
-  const status = judgmentOf(state, link).status;
+export function candidateStatus(status: JudgmentStatus, link: Pick<Link, 'lexical' | 'semantic'>, options: ConvergenceOptions = {}): JudgmentStatus | 'dropped' {
   if (status === 'confirmed') return status;
   return isSimilar(link, options) ? status : 'dropped';
 }
 
 export function convergenceClusters(state: ConvergenceState, options: ConvergenceOptions = {}): ConvergenceReport {
+  return clustersOf(state.links, foldFacts(state), options);
+}
+
+/** The report from candidate links in the order they were scored, whichever holds them. */
+export function clustersOf(candidates: Iterable<Link>, facts: ConvergenceFacts, options: ConvergenceOptions = {}): ConvergenceReport {
   const judged: Record<JudgmentStatus, number> = { confirmed: 0, rejected: 0, disputed: 0, unjudged: 0 };
   const rejected: LinkView[] = [];
   const links: Link[] = [];
-  for (const l of state.links) {
-    const status = candidateStatus(state, l, options);
+  const judgments = new Map<Link, JudgmentView>();
+  for (const l of candidates) {
+    const judgment = facts.judgment(l);
+    const status = candidateStatus(judgment.status, l, options);
     if (status === 'dropped') continue;
+    judgments.set(l, judgment);
     if (!l.echo) judged[status]++;
-    if (status === 'rejected') rejected.push(view(state, l));
+    if (status === 'rejected') rejected.push(linkView(facts, l, judgment));
     else links.push(l);
   }
   // Union-find (with path halving) over the similar links: clusters are its components.
@@ -160,14 +185,14 @@ export function convergenceClusters(state: ConvergenceState, options: Convergenc
   const clusters = [...groups.values()].map((group): Cluster => {
     const independent = new Set(group.filter((l) => !l.echo).flatMap((l) => [l.earlier, l.later]));
     const members = distinct(group.flatMap((l) => [l.earlier, l.later]))
-      .map((id) => ({ ...own(state.findings, id)!, independent: independent.has(id) }))
+      .map((id) => ({ ...facts.finding(id), independent: independent.has(id) }))
       .sort((a, b) => (a.position < b.position ? -1 : 1));
     const kind: LinkKind = independent.size > 0 ? 'convergence' : 'echo';
     const counted = kind === 'convergence' ? members.filter((m) => m.independent) : members;
     return {
       kind,
       members,
-      links: group.map((l) => view(state, l)),
+      links: group.map((l) => linkView(facts, l, judgments.get(l))),
       roles: distinct(counted.map((m) => m.role)),
       instances: distinct(counted.map((m) => m.instanceId)),
     };
@@ -208,10 +233,14 @@ export interface Match extends LinkView {
 
 /** The findings a finding converges with or echoes, best first: what `cairn find` reports right after recording. */
 export function matchesFor(state: ConvergenceState, findingId: string, options: ConvergenceOptions = {}): Match[] {
-  return (own(state.linksOf, findingId) ?? [])
-    .map((i) => state.links[i]!)
+  return matchesAmong((own(state.linksOf, findingId) ?? []).map((i) => state.links[i]!), foldFacts(state), findingId, options);
+}
+
+/** The same, from the links that touch the finding, in the order they were scored. */
+export function matchesAmong(touching: readonly Link[], facts: ConvergenceFacts, findingId: string, options: ConvergenceOptions = {}): Match[] {
+  return touching
     .filter((l) => isSimilar(l, options))
-    .map((l) => ({ ...view(state, l), other: own(state.findings, l.earlier === findingId ? l.later : l.earlier)! }))
+    .map((l) => ({ ...linkView(facts, l), other: facts.finding(l.earlier === findingId ? l.later : l.earlier) }))
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'convergence' ? -1 : 1) || b.score - a.score);
 }
 
@@ -222,9 +251,10 @@ export function matchesFor(state: ConvergenceState, findingId: string, options: 
  */
 export function unjudgedCandidates(state: ConvergenceState, limit = 5): { total: number; links: LinkView[] } {
   const newest: LinkView[] = [];
+  const facts = foldFacts(state);
   for (let i = state.links.length - 1; i >= 0 && newest.length < Math.min(limit, state.unjudged); i--) {
     const l = state.links[i]!;
-    if (!l.echo && isSimilar(l) && !own(state.judgments, linkKey(l.earlier, l.later))) newest.push(view(state, l));
+    if (!l.echo && isSimilar(l) && !own(state.judgments, linkKey(l.earlier, l.later))) newest.push(linkView(facts, l));
   }
   return { total: state.unjudged, links: newest };
 }
@@ -239,15 +269,28 @@ export const CALIBRATION_MIN_JUDGED = 10;
  * of "same"), for CAIRN_CONVERGENCE_THRESHOLD: the log's own judges calibrate the matcher.
  */
 export function matcherCalibration(state: ConvergenceState, options: ConvergenceOptions = {}) {
+  const judged: JudgedLink[] = [];
+  for (const key of Object.keys(state.judgments)) {
+    const [earlier, later] = key.split('~') as [string, string];
+    const link = linkBetween(state, earlier, later);
+    if (link) judged.push({ link, status: judgmentOf(state, link).status });
+  }
+  return calibrationOf(judged, options);
+}
+
+/** A candidate some agent judged, and where the judgments leave it. */
+export interface JudgedLink {
+  link: Pick<Link, 'lexical' | 'semantic'>;
+  status: JudgmentStatus;
+}
+
+/** The same, from the judged candidates wherever they are kept. */
+export function calibrationOf(judgedLinks: Iterable<JudgedLink>, options: ConvergenceOptions = {}) {
   let confirmed = 0;
   let rejected = 0;
   let missed = 0;
   const judgedScores: { score: number; same: boolean }[] = [];
-  for (const key of Object.keys(state.judgments)) {
-    const [earlier, later] = key.split('~') as [string, string];
-    const link = linkBetween(state, earlier, later);
-    if (!link) continue;
-    const status = judgmentOf(state, link).status;
+  for (const { link, status } of judgedLinks) {
     if (status !== 'confirmed' && status !== 'rejected') continue;
     if (link.semantic === undefined) judgedScores.push({ score: link.lexical, same: status === 'confirmed' });
     if (isSimilar(link, options)) status === 'confirmed' ? confirmed++ : rejected++;

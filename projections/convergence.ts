@@ -125,7 +125,7 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
 
 export const convergenceProjection: Projection<ConvergenceState> = {
   name: 'convergence',
-  version: 4,
+  version: 5,
   initialState: () => ({ index: emptyIndex(), findings: {}, causality: causalityProjection.initialState(), links: [], linksOf: {}, judgments: dict(), unjudged: 0 }),
   evolve,
 };

@@ -129,7 +129,19 @@ function parseAt(at: string): number {
   return Date.parse(at);
 }
 
-function recordOf(state: HealthState, event: StoredEvent): HealthRecord | undefined {
+/** What a record reads beyond its event: the fold's maps here, the tables in src/readstore/health.ts. */
+export interface HealthLookups {
+  /** Latest role of an instance, as its events carry it. */
+  roleOf(instance: string): string | undefined;
+  findingRole(findingId: string): string | undefined;
+  taskTopic(taskId: string): string | undefined;
+}
+
+/** A task's topic: its first tag, else its title. */
+export const taskTopicOf = (tags: readonly string[], title: string): string | undefined => topicOf(tags[0] ?? title);
+
+/** The record a signal reads of an event, if any. */
+export function recordOf(lookups: HealthLookups, event: StoredEvent): HealthRecord | undefined {
   let who: string;
   let what: string | undefined;
   let text: string | undefined;
@@ -153,7 +165,7 @@ function recordOf(state: HealthState, event: StoredEvent): HealthRecord | undefi
     case 'TaskClaimed':
       who = event.data.owner;
       what = event.data.taskId;
-      topic = own(state.taskTopics, event.data.taskId);
+      topic = lookups.taskTopic(event.data.taskId);
       break;
     case 'TaskProposed':
       who = event.data.proposedBy;
@@ -187,7 +199,7 @@ function recordOf(state: HealthState, event: StoredEvent): HealthRecord | undefi
     const integrates = event.data.integrates;
     const roles: string[] = [];
     for (const f of integrates) {
-      const r = own(state.findingRoles, f);
+      const r = lookups.findingRole(f);
       if (r && !roles.includes(r)) roles.push(r);
     }
     record.roles = roles.sort();
@@ -195,7 +207,7 @@ function recordOf(state: HealthState, event: StoredEvent): HealthRecord | undefi
   } else if (event.type === 'MessagePosted') {
     const { to, body } = event.data;
     // Only messages to a coordinator can ask permission: the patterns run on those alone.
-    if ((to === 'role:coordinator' || own(state.roles, to) === 'coordinator') && asksPermission(body)) record.permission = true;
+    if ((to === 'role:coordinator' || lookups.roleOf(to) === 'coordinator') && asksPermission(body)) record.permission = true;
     const stance = stanceOf(body);
     if (stance) record.stance = stance;
   }
@@ -239,12 +251,15 @@ function evolve(state: HealthState, event: StoredEvent): HealthState {
   else if (event.type === 'RoleChanged') state.roles[event.data.instanceId] = event.data.to;
   else if (state.roles[metadata.instanceId] !== metadata.role || !Object.hasOwn(state.roles, metadata.instanceId)) state.roles[metadata.instanceId] = metadata.role;
   if (event.type === 'TaskProposed') {
-    const topic = topicOf(event.data.tags[0] ?? event.data.title);
+    const topic = taskTopicOf(event.data.tags, event.data.title);
     if (topic) state.taskTopics[event.data.taskId] = topic;
   }
   if (event.type === 'FindingRecorded') state.findingRoles[event.data.findingId] = metadata.role;
 
-  const record = recordOf(state, event);
+  const record = recordOf(
+    { roleOf: (i) => own(state.roles, i), findingRole: (f) => own(state.findingRoles, f), taskTopic: (t) => own(state.taskTopics, t) },
+    event,
+  );
   if (!record) return state;
   const records = state.records;
   records.push(record);
@@ -301,8 +316,12 @@ export interface HealthReport {
 export interface HealthOptions extends ConvergenceOptions {
   now: Date;
   windowMs: number;
-  /** The convergence projection's state at the same point of the log. */
-  convergence: ConvergenceState;
+  /**
+   * The convergence clusters with an independent pair whose later finding is one of these
+   * positions, most corroborated first, each with its members among them (`convergedIn`
+   * asks the fold; the tables answer the same).
+   */
+  converged: (positions: ReadonlySet<bigint>) => ConvergedCluster[];
   /** How long on one topic counts as fixated. Default 4 hours. */
   fixationMs?: number;
   /** Evidence entries per signal. Default 10. */
@@ -328,7 +347,21 @@ function statusOf(value: number, better: 'higher' | 'lower', t: { watch: number;
 
 const SEVERITY: Record<SignalStatus, number> = { good: 0, watch: 1, warning: 2 };
 
-export function healthReport(state: HealthState, options: HealthOptions): HealthReport {
+/** A cluster as health counts it: its roles, and its members in the window. */
+export interface ConvergedCluster {
+  roles: string[];
+  members: { position: bigint; independent: boolean }[];
+}
+
+/** `converged` from the convergence fold's state. */
+export const convergedIn =
+  (state: ConvergenceState, options: ConvergenceOptions = {}) =>
+  (positions: ReadonlySet<bigint>): ConvergedCluster[] =>
+    convergenceClusters(state, options)
+      .convergences.filter((c) => c.links.some((l) => l.kind === 'convergence' && positions.has(own(state.findings, l.later)!.position)))
+      .map((c) => ({ roles: c.roles, members: c.members.filter((m) => positions.has(m.position)) }));
+
+export function healthReport(state: Pick<HealthState, 'records' | 'latestAt'>, options: HealthOptions): HealthReport {
   const to = options.now.getTime();
   // The same cut as the fold's pruning, so a window longer than the retention is exact and says so.
   const from = Math.max(to - options.windowMs, state.latestAt - RETENTION_MS);
@@ -383,10 +416,7 @@ export function healthReport(state: HealthState, options: HealthOptions): Health
   const fixHours = fixationMs / 3600_000;
 
   // 3. Convergences: clusters with an independent pair whose later finding falls in the window.
-  const positions = new Set(findings.map((f) => f.position));
-  const converged = convergenceClusters(options.convergence, options).convergences.filter((c) =>
-    c.links.some((l) => l.kind === 'convergence' && positions.has(own(options.convergence.findings, l.later)!.position)),
-  );
+  const converged = options.converged(new Set(findings.map((f) => f.position)));
   const findingAt = new Map(findings.map((f) => [f.position, f]));
   const convergenceEvidence = converged.flatMap((c) => c.members.flatMap((m) => (m.independent && findingAt.get(m.position)) || []));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unjudgedLinks } from '../readstore/convergence-queries.js';
 import { inboxPage, instanceRow } from '../readstore/queries.js';
 import { pageRequest, Paging } from './page.js';
 import { requireIdentity } from './actor.js';
@@ -33,8 +34,8 @@ export const inbox = defineOperation({
       markedUpTo = newest;
     }
     // A reflector is reminded of the candidate convergences nobody has judged yet.
-    const unjudged = me?.role === 'reflector' ? tables.noted('unjudged') : undefined;
-    const reminders = unjudged ? { unjudged } : undefined;
+    const unjudged = me?.role === 'reflector' ? { asOf: tables.watermark(), ...unjudgedLinks(tables.db) } : undefined;
+    const reminders = unjudged && unjudged.total > 0 ? { unjudged } : undefined;
     return { instanceId, position: tables.watermark(), unread, messages, page, markedUpTo, reminders };
   },
 });

@@ -1,12 +1,9 @@
-import { currentConvergence } from './convergence-state.js';
 import { z } from 'zod';
 import { Id, judgmentStream, nonEmptyText } from '../../events/index.js';
-import { linkBetween } from '../../projections/convergence.js';
-import { judgmentOf } from '../../projections/convergence-report.js';
+import { linkBetweenIds, TableFacts } from '../readstore/convergence-queries.js';
 import { handleCommand } from '../domain/handle.js';
 import { judgmentDecider } from '../domain/judgment.js';
 import { DomainError } from '../errors.js';
-import { own } from '../similarity/own.js';
 import { actorOf, metadataFor } from './actor.js';
 import { defineOperation } from './operation.js';
 import { requireExisting } from './references.js';
@@ -49,13 +46,13 @@ export const judge = defineOperation({
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);
-    const { state } = await currentConvergence(app);
     const [a, b] = input.link;
     await requireExisting(app, 'finding', [a, b], '<link>');
-    const link = linkBetween(state, a, b);
+    const link = linkBetweenIds((await app.tables()).db, a, b);
     if (!link) throw new DomainError(`${a} and ${b} are not a candidate convergence (the matcher kept no link between them): \`cairn convergence\` lists candidates`, 'not_a_candidate');
-    const earlier = own(state.findings, link.earlier)!;
-    const later = own(state.findings, link.later)!;
+    const facts = new TableFacts((await app.tables()).db);
+    const earlier = facts.finding(link.earlier);
+    const later = facts.finding(link.later);
     const { events } = await handleCommand({
       store: app.store,
       streamName: judgmentStream(link.earlier, link.later),
@@ -70,7 +67,8 @@ export const judge = defineOperation({
       },
       metadata: metadataFor(app, actor),
     });
-    const after = events.length > 0 ? (await currentConvergence(app)).state : state;
-    return { link: `${link.earlier}~${link.later}`, verdict: input.same ? 'same' : 'different', judgment: judgmentOf(after, link), events };
+    // The tables catch up with the judgment just appended before saying where it leaves the pair.
+    const judgment = new TableFacts((await app.tables()).db).judgment(link);
+    return { link: `${link.earlier}~${link.later}`, verdict: input.same ? 'same' : 'different', judgment, events };
   },
 });

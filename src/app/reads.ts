@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Tag, Topic } from '../../events/index.js';
-import { instanceActivity, roleActivity, activityProjection } from '../../projections/activity.js';
+import { instanceActivity, roleActivity } from '../../projections/activity.js';
+import { activityOf } from '../readstore/activity.js';
 import type { FindingRecord, SynthesisRecord } from '../../projections/findings.js';
 import { findingsPage, questionsPage, tasksPage } from '../readstore/queries.js';
 import { LogPoint } from './point.js';
@@ -77,8 +78,9 @@ export const activity = defineOperation({
   input: z.strictObject({}),
   writes: false,
   async run(app) {
-    const { state, position } = await app.runtime.current(activityProjection);
+    const tables = await app.tables();
+    const state = activityOf(tables.db);
     const now = app.clock();
-    return { now: now.toISOString(), position, instances: instanceActivity(state, now), roles: roleActivity(state, now) };
+    return { now: now.toISOString(), position: tables.watermark(), instances: instanceActivity(state, now), roles: roleActivity(state, now) };
   },
 });

@@ -1,8 +1,7 @@
-import { currentConvergence } from './convergence-state.js';
 import { z } from 'zod';
 import { Id, Recipient, Role, Tags, Topic, nonEmptyText } from '../../events/index.js';
 import { record } from '../domain/record.js';
-import { matchesFor } from '../../projections/convergence-report.js';
+import { matchesOf } from '../readstore/convergence-queries.js';
 import { embeddingFor, embeddingProviderFromEnv } from '../similarity/embedding.js';
 import { convergenceOptions } from './signals.js';
 import { actorOf, metadataFor } from './actor.js';
@@ -49,8 +48,7 @@ export const find = defineOperation({
       metadata: metadataFor(app, actor),
     });
     // Tell the author at once when it converges with (or echoes) others.
-    const { state } = await currentConvergence(app);
-    const matches = matchesFor(state, findingId, convergenceOptions());
+    const matches = matchesOf((await app.tables()).db, findingId, convergenceOptions());
     return {
       findingId,
       position: events[0]?.position,

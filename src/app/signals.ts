@@ -1,11 +1,12 @@
-import { currentConvergence, noteUnjudged } from './convergence-state.js';
 import { z } from 'zod';
 import { nonEmptyText } from '../../events/index.js';
-import { convergenceOptionsFromEnv, convergenceProjection, type ConvergenceOptions } from '../../projections/convergence.js';
+import { convergenceOptionsFromEnv, type ConvergenceOptions } from '../../projections/convergence.js';
 import type Database from 'better-sqlite3';
 import { findingsPage, instanceRow, relatedActiveTasks } from '../readstore/queries.js';
-import { boundedReport, convergenceClusters, matcherCalibration } from '../../projections/convergence-report.js';
-import { healthProjection, healthReport } from '../../projections/health.js';
+import { calibration, convergedInTables, convergenceReport } from '../readstore/convergence-queries.js';
+import { healthWindow } from '../readstore/health.js';
+import type { ReadStore } from '../readstore/read-store.js';
+import { healthReport } from '../../projections/health.js';
 import { advise as adviseFrom } from '../signals/advise.js';
 import { Duration } from './duration.js';
 import { defineOperation } from './operation.js';
@@ -33,9 +34,8 @@ export const convergence = defineOperation({
   }),
   writes: false,
   async run(app, input) {
-    const { state, position } = await currentConvergence(app);
-    const report = convergenceClusters(state, convergenceOptions(input.threshold));
-    return { position, ...boundedReport(report, input.all ? Infinity : input.limit) };
+    const tables = await app.tables();
+    return { position: tables.watermark(), ...convergenceReport(tables.db, input.all ? Infinity : input.limit, convergenceOptions(input.threshold)) };
   },
 });
 
@@ -45,16 +45,21 @@ export const health = defineOperation({
   input: z.strictObject({ window: Duration.default(24 * 3_600_000), threshold: Threshold.optional() }),
   writes: false,
   async run(app, input) {
-    const [h, c] = await app.runtime.currentMany([healthProjection, convergenceProjection]);
-    await noteUnjudged(app, c);
-    const options = convergenceOptions(input.threshold);
-    const report = healthReport(h.state, { now: app.clock(), windowMs: input.window, convergence: c.state, ...options });
+    const tables = await app.tables();
+    const report = healthNow(tables, app.clock(), input.window, convergenceOptions(input.threshold));
     const warnings = report.signals.filter((s) => s.status === 'warning').map((s) => ({ name: s.name, explanation: s.explanation }));
-    (await app.tables()).note('health', { asOf: h.position, window: report.window, status: report.status, warnings });
+    const position = tables.watermark();
+    tables.note('health', { asOf: position, window: report.window, status: report.status, warnings });
     // The matcher held against agents' judgments: its precision on the candidates they judged.
-    return { position: h.position, ...report, matcher: matcherCalibration(c.state, options) };
+    return { position, ...report, matcher: calibration(tables.db, convergenceOptions(input.threshold)) };
   },
 });
+
+/** Health over the window ending `now`, from the tables. */
+export function healthNow(tables: ReadStore, now: Date, windowMs: number, options: ConvergenceOptions) {
+  const window = healthWindow(tables.db, now.getTime() - windowMs, now.getTime());
+  return healthReport(window, { now, windowMs, converged: convergedInTables(tables.db, options), ...options });
+}
 
 /** The open and claimed tasks related to `text`, in the shape the decision framework reads. */
 export function relatedTasks(db: Database.Database, text: string, now: Date) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unjudgedLinks } from '../readstore/convergence-queries.js';
 import { coordinatorSuggestions } from '../signals/suggestions.js';
 import { questionsPage, taskCounts, tasksPage } from '../readstore/queries.js';
 import { defineOperation } from './operation.js';
@@ -48,7 +49,7 @@ export const status = defineOperation({
       questions: questions.items,
       suggestions,
       // Candidates no agent has judged: the reflector's to confirm or reject (`cairn judge`).
-      unjudged: tables.noted('unjudged') ?? { asOf: 0n, total: 0, links: [] },
+      unjudged: { asOf: tables.watermark(), ...unjudgedLinks(db) },
       // Health's warnings as `cairn health` last found them (over its window), for the same reason.
       health: tables.noted('health') ?? null,
     };

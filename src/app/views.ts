@@ -2,12 +2,14 @@ import { activityProjection, instanceActivity, roleActivity } from '../../projec
 import { convergenceProjection } from '../../projections/convergence.js';
 import { convergenceClusters } from '../../projections/convergence-report.js';
 import { findingsProjection, listFindings, listSyntheses } from '../../projections/findings.js';
-import { healthProjection, healthReport } from '../../projections/health.js';
+import { convergedIn, healthProjection, healthReport } from '../../projections/health.js';
 import { inboxProjection } from '../../projections/inbox.js';
 import type { Projection, StateOf } from '../../projections/projection.js';
 import { listQuestions, questionsProjection } from '../../projections/questions.js';
 import { taskBoard, tasksProjection } from '../../projections/tasks.js';
-import { convergenceOptions } from './signals.js';
+import { convergenceOptions, healthNow } from './signals.js';
+import { convergenceReport } from '../readstore/convergence-queries.js';
+import { activityOf } from '../readstore/activity.js';
 import { toStored } from '../runtime/stored.js';
 import type { App } from './app.js';
 import type { ReadStore } from '../readstore/read-store.js';
@@ -31,6 +33,9 @@ const view = <const P extends readonly Projection<any>[]>(projections: P, show: 
 export const LIVE_ITEMS = 50;
 const newest = { limit: LIVE_ITEMS, cursor: undefined };
 
+/** Clusters of each kind the live board shows, the most corroborated first. */
+const LIVE_CLUSTERS = 10;
+
 /** The window the dashboard and replay judge health over. */
 export const HEALTH_WINDOW_MS = 24 * 3_600_000;
 
@@ -39,7 +44,14 @@ export const VIEWS: Record<string, View> = {
     const { items, page } = tasksPage(t.db, { all: true }, now, newest);
     return { tasks: items, page };
   }),
-  activity: view([activityProjection], ([s], now) => ({ instances: instanceActivity(s, now), roles: roleActivity(s, now) })),
+  activity: view(
+    [activityProjection],
+    ([s], now) => ({ instances: instanceActivity(s, now), roles: roleActivity(s, now) }),
+    (t, now) => {
+      const s = activityOf(t.db);
+      return { instances: instanceActivity(s, now), roles: roleActivity(s, now) };
+    },
+  ),
   inbox: view([inboxProjection], ([s]) => ({ messages: s.messages }), (t) => {
     const { items, page } = messagesPage(t.db, newest);
     return { messages: items.reverse(), page };
@@ -53,9 +65,15 @@ export const VIEWS: Record<string, View> = {
     const shown = items.reverse();
     return { findings: shown.flatMap((i) => (i.kind === 'finding' ? [i.record] : [])), syntheses: shown.flatMap((i) => (i.kind === 'synthesis' ? [i.record] : [])), page };
   }),
-  convergence: view([convergenceProjection], ([s]) => convergenceClusters(s, convergenceOptions())),
-  health: view([healthProjection, convergenceProjection], ([h, c], now) =>
-    healthReport(h, { now, windowMs: HEALTH_WINDOW_MS, convergence: c, ...convergenceOptions() }),
+  convergence: view(
+    [convergenceProjection],
+    ([s]) => convergenceClusters(s, convergenceOptions()),
+    (t) => convergenceReport(t.db, LIVE_CLUSTERS, convergenceOptions()),
+  ),
+  health: view(
+    [healthProjection, convergenceProjection],
+    ([h, c], now) => healthReport(h, { now, windowMs: HEALTH_WINDOW_MS, converged: convergedIn(c, convergenceOptions()), ...convergenceOptions() }),
+    (t, now) => healthNow(t, now, HEALTH_WINDOW_MS, convergenceOptions()),
   ),
 };
 

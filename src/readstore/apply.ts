@@ -2,6 +2,9 @@ import type Database from 'better-sqlite3';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
 import { CausalityTables } from './causality.js';
+import { ActivityTables } from './activity.js';
+import { ConvergenceTables } from './convergence.js';
+import { HealthTables } from './health.js';
 import { countKey, Counters } from './counters.js';
 import { taskText } from '../signals/compare.js';
 import { termSet } from '../similarity/tfidf.js';
@@ -14,12 +17,18 @@ import { terms } from '../similarity/tokenize.js';
  */
 export class TableWriter {
   private readonly causality: CausalityTables;
+  private readonly convergence: ConvergenceTables;
+  private readonly health: HealthTables;
+  private readonly activity: ActivityTables;
   private readonly counters: Counters;
   private readonly s;
 
   constructor(db: Database.Database) {
     this.causality = new CausalityTables(db);
     this.counters = new Counters(db);
+    this.convergence = new ConvergenceTables(db, this.causality, this.counters);
+    this.health = new HealthTables(db);
+    this.activity = new ActivityTables(db);
     const prepare = (sql: string) => db.prepare(sql);
     this.s = {
       seen: prepare(`INSERT INTO instances (id, role, joined, last_seen, last_position) VALUES (?, ?, 0, ?, ?)
@@ -43,8 +52,8 @@ export class TableWriter {
       endClaim: prepare(`UPDATE tasks SET status = ?, owner = NULL, lease_until = NULL, lease_until_ms = NULL, claimed_at = NULL, position = ?, updated_at = ? WHERE id = ?`),
       completed: prepare(`UPDATE tasks SET completed_by = ?, outcome = ? WHERE id = ?`),
       abandoned: prepare(`UPDATE tasks SET abandoned_by = ?, abandon_reason = ? WHERE id = ?`),
-      finding: prepare(`INSERT OR IGNORE INTO findings (position, kind, id, by, role, summary, topic, topic_key, tags, cites, question_id, at, at_ms, seen_up_to)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      finding: prepare(`INSERT OR IGNORE INTO findings (position, kind, id, by, role, summary, topic, topic_key, tags, cites, question_id, at, at_ms, seen_up_to, instance)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       findingTag: prepare(`INSERT OR IGNORE INTO finding_tags (tag_key, position) VALUES (?, ?)`),
       topicWork: prepare(`INSERT INTO topic_work (topic_key, instance, findings, last_position, topic) VALUES (?, ?, 1, ?, ?)
         ON CONFLICT (topic_key, instance) DO UPDATE SET findings = findings + 1, last_position = excluded.last_position`),
@@ -64,6 +73,9 @@ export class TableWriter {
     this.lastSeen.clear();
     this.counters.reset();
     this.causality.reset();
+    this.convergence.reset();
+    this.health.reset();
+    this.activity.reset();
   }
 
   /** Ends a transaction: writes what was kept for its end. */
@@ -71,6 +83,9 @@ export class TableWriter {
     this.flushSeen();
     this.counters.finish();
     this.causality.finish();
+    this.convergence.finish();
+    this.health.finish();
+    this.activity.finish();
   }
 
   /** Counts a task leaving its status for another; an ended task leaves the term index. */
@@ -122,6 +137,9 @@ export class TableWriter {
     const s = this.s;
     // An instance that never joined is known by the role its first event carried.
     if (author !== ANONYMOUS) this.seen(author, role, at, position);
+    let newFinding = false;
+    // Before the task rows change: a claim asks who held the task until now.
+    this.activity.apply(event);
     // A switch, not ts-pattern's match: this runs once per event of a million-event catch-up,
     // and the `never` below keeps it exhaustive all the same.
     switch (event.type) {
@@ -187,8 +205,9 @@ export class TableWriter {
         const { data } = event;
         const key = data.topic === undefined ? null : topicKey(data.topic);
         const row = [position, 'finding', data.findingId, data.by, role, data.summary, data.topic ?? null, key, JSON.stringify(data.tags), JSON.stringify(data.cites)] as const;
-        const inserted = s.finding.run(...row, data.questionId ?? null, at, Date.parse(at), BigInt(event.metadata.seenUpTo));
+        const inserted = s.finding.run(...row, data.questionId ?? null, at, Date.parse(at), BigInt(event.metadata.seenUpTo), author);
         if (inserted.changes === 0) break;
+        newFinding = true;
         this.countFinding('finding', data.by, data.questionId, key);
         for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
         if (key !== null) s.topicWork.run(key, data.by, position, data.topic!.trim());
@@ -197,7 +216,7 @@ export class TableWriter {
       case 'SynthesisPublished': {
         const { data } = event;
         const row = [position, 'synthesis', data.synthesisId, data.by, role, data.summary, null, null, JSON.stringify(data.tags), JSON.stringify(data.integrates)] as const;
-        const inserted = s.finding.run(...row, data.questionId ?? null, at, Date.parse(at), BigInt(event.metadata.seenUpTo));
+        const inserted = s.finding.run(...row, data.questionId ?? null, at, Date.parse(at), BigInt(event.metadata.seenUpTo), author);
         if (inserted.changes === 0) break;
         this.countFinding('synthesis', data.by, data.questionId, null);
         for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
@@ -230,6 +249,10 @@ export class TableWriter {
       default:
         event satisfies never;
     }
+    // Causality first: a finding's own cites are part of what its author knew when writing it.
     this.causality.apply(event);
+    if (newFinding && event.type === 'FindingRecorded') this.convergence.addFinding(event);
+    if (event.type === 'ConvergenceJudged') this.convergence.judged(event);
+    this.health.apply(event);
   }
 }

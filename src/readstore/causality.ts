@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
-import { CARRIES, FLOOR, referencesOf, type Why } from '../../projections/causality.js';
+import { byAuthorFloorLast, CARRIES, FLOOR, referencesOf, type Why } from '../../projections/causality.js';
 
 /**
  * Happens-before in tables: the fold of projections/causality.ts, row by row, so a read asks
@@ -15,7 +15,6 @@ interface Entry {
   at: bigint;
 }
 
-const byAuthorFloorLast = ([a]: [string, Entry], [b]: [string, Entry]): number => (a === FLOOR ? 1 : b === FLOOR ? -1 : a < b ? -1 : a > b ? 1 : 0);
 
 export class CausalityTables {
   /** Clocks read in this transaction: every receive asks several entries of the same few instances. */
@@ -28,8 +27,8 @@ export class CausalityTables {
       clockOf: prepare(`SELECT author, up_to, at FROM clock WHERE instance = ?`),
       setClock: prepare(`INSERT INTO clock (instance, author, up_to, at) VALUES (?, ?, ?, ?) ON CONFLICT (instance, author) DO UPDATE SET up_to = excluded.up_to, at = excluded.at`),
       raise: prepare(`INSERT INTO raises (instance, author, at, up_to, kind, via, stream, carrier, carrier_author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (instance, author, at) DO UPDATE SET up_to = excluded.up_to, kind = excluded.kind, via = excluded.via, stream = excluded.stream, carrier = excluded.carrier, carrier_author = excluded.carrier_author`),
-      valueAt: prepare(`SELECT up_to FROM raises WHERE instance = ? AND author = ? AND at <= ? ORDER BY at DESC LIMIT 1`).pluck(),
+        ON CONFLICT (instance, author, at, up_to) DO NOTHING`),
+      valueAt: prepare(`SELECT up_to FROM raises WHERE instance = ? AND author = ? AND at <= ? ORDER BY at DESC, up_to DESC LIMIT 1`).pluck(),
       carriers: prepare(`SELECT position, author FROM carriers WHERE stream = ? AND position <= ? ORDER BY position`),
       carrier: prepare(`INSERT OR IGNORE INTO carriers (stream, position, author) VALUES (?, ?, ?)`),
       lastCarrier: prepare(`INSERT INTO meta (key, value) VALUES ('last_carrier', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
@@ -80,6 +79,11 @@ export class CausalityTables {
     return entry > floor ? entry : floor;
   }
 
+  /** Did the event at `position` by `author` happen before whatever `instance` does next? */
+  knows(instance: string, author: string, position: bigint): boolean {
+    return instance === author || this.knownUpTo(instance, author) >= position;
+  }
+
   private raise(instance: string, author: string, upTo: bigint, at: bigint, why: Why): void {
     if (author === instance || upTo <= this.knownUpTo(instance, author)) return;
     this.clockOf(instance).set(author, { upTo, at });
@@ -94,9 +98,8 @@ export class CausalityTables {
   /** `reader` takes in one content event: its author's work up to it, and all its author knew then. */
   private receive(reader: string, carrier: { position: bigint; author: string }, at: bigint, why: Why): void {
     this.raise(reader, carrier.author, carrier.position, at, why);
-    // A fixed order (the floor last), so the raises kept never depend on where a batch began;
-    // what an instance knows is the same in any order.
-    for (const [author, entry] of [...this.clockOf(carrier.author)].sort(byAuthorFloorLast)) {
+    // The fold's order (the floor last), so the raises kept never depend on where a batch began.
+    for (const [author, entry] of [...this.clockOf(carrier.author)].sort(([a], [b]) => byAuthorFloorLast(a, b))) {
       // Nothing to learn from an entry the reader already knows as far as it goes now.
       if (author === reader || entry.upTo <= this.knownUpTo(reader, author)) continue;
       // The entry as the author had it when writing: its current value, unless raised since.

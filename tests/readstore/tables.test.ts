@@ -2,12 +2,14 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
+import { activityProjection, instanceActivity, roleActivity } from '../../projections/activity.js';
 import { causalityProjection, everythingIsNew, newTo, newToAnonymous } from '../../projections/causality.js';
 import { findingsProjection, listFindings, listSyntheses } from '../../projections/findings.js';
 import { inboxOf, inboxProjection } from '../../projections/inbox.js';
 import { fold } from '../../projections/projection.js';
 import { listQuestions, questionsProjection } from '../../projections/questions.js';
 import { taskBoard, tasksProjection, type TaskStatus } from '../../projections/tasks.js';
+import { activityOf } from '../../src/readstore/activity.js';
 import { TableWriter } from '../../src/readstore/apply.js';
 import { CausalityQueries } from '../../src/readstore/causality.js';
 import { findingsPage, inboxPage, instanceRow, questionsPage, tasksPage } from '../../src/readstore/queries.js';
@@ -72,7 +74,7 @@ function tablesOver(events: readonly StoredEvent[], cuts: number[]): Database.Da
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))) as T;
 
 describe('the tables equal a full replay of the folds', () => {
-  it('tasks, findings, questions, inboxes, counts and happens-before, whatever the catch-up batches', () => {
+  it('tasks, findings, questions, inboxes, activity, counts and happens-before, whatever the catch-up batches', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }), (seed, cuts) => {
         const log = logWithReads(seed, 250);
@@ -101,6 +103,12 @@ describe('the tables equal a full replay of the folds', () => {
           const filtered = findingsPage(db, { ...filter, kind: 'finding' }, everything);
           expect(filtered.items.map((i) => i.record.position), JSON.stringify(filter)).toEqual(listFindings(found, filter).reverse().map((f) => f.position));
           expect(filtered.page.total).toBe(filtered.items.length);
+        }
+
+        const activity = fold(activityProjection, events);
+        for (const now of [at(-2), at(2)]) {
+          expect(plain(instanceActivity(activityOf(db), now))).toEqual(plain(instanceActivity(activity, now)));
+          expect(plain(roleActivity(activityOf(db), now))).toEqual(plain(roleActivity(activity, now)));
         }
 
         const questions = fold(questionsProjection, events);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { convergenceProjection } from '../../projections/convergence.js';
-import { healthProjection, healthReport, type HealthSignal, type HealthState } from '../../projections/health.js';
+import { convergedIn, healthProjection, healthReport, type HealthSignal, type HealthState } from '../../projections/health.js';
 import { fold } from '../../projections/projection.js';
 import { decodeJson, encodeJson } from '../../src/runtime/json.js';
 import type { EventLog } from '../projections/fixtures.js';
@@ -14,7 +14,7 @@ function report(log: EventLog, extra: { windowMs?: number; now?: Date } = {}) {
   return healthReport(fold(healthProjection, log.events), {
     now: extra.now ?? new Date(Date.parse(last.metadata.at) + 60_000),
     windowMs: extra.windowMs ?? DAY,
-    convergence: fold(convergenceProjection, log.events),
+    converged: convergedIn(fold(convergenceProjection, log.events)),
   });
 }
 const signal = (log: EventLog, name: string): HealthSignal => report(log).signals.find((s) => s.name === name)!;
@@ -174,7 +174,7 @@ describe('health: windows and replay', () => {
   it('survives a checkpoint: encode/decode of the state gives the same report', () => {
     const log = healthy();
     const state = fold(healthProjection, log.events);
-    const options = { now: new Date('2026-01-02T00:00:00Z'), windowMs: DAY, convergence: fold(convergenceProjection, log.events) };
+    const options = { now: new Date('2026-01-02T00:00:00Z'), windowMs: DAY, converged: convergedIn(fold(convergenceProjection, log.events)) };
     expect(healthReport(decodeJson<HealthState>(encodeJson(state)), options)).toEqual(healthReport(state, options));
   });
 });

@@ -1,0 +1,257 @@
+import type Database from 'better-sqlite3';
+import { FLOOR, pathVia, type AnonymousRead, type Raise, type Why } from '../../projections/causality.js';
+import { DEFAULT_SEMANTIC_THRESHOLD, DEFAULT_THRESHOLD, type ConvergenceOptions, type FindingNode, type Link } from '../../projections/convergence.js';
+import {
+  calibrationOf,
+  clustersOf,
+  judgmentFrom,
+  linkView,
+  matchesAmong,
+  type Cluster,
+  type ClusterMember,
+  type ConvergenceFacts,
+  type JudgmentStatus,
+  type JudgmentView,
+  type LinkView,
+  type Match,
+} from '../../projections/convergence-report.js';
+import type { ConvergedCluster } from '../../projections/health.js';
+import type { Contrast } from '../similarity/claim.js';
+import { sharedTerms } from '../similarity/tfidf.js';
+import { countOf } from './counters.js';
+import { judgedKey } from './convergence.js';
+
+/**
+ * What `convergence`, `find`, `judge` and `health` ask of the convergence tables. At the
+ * default thresholds a report reads its top clusters and their newest members and links;
+ * another threshold regroups every candidate link (complete, and as costly as the links).
+ */
+
+type Row = Record<string, unknown>;
+
+const LINK_COLUMNS = `e.id AS earlier_id, f.id AS later_id, l.later, l.rank, l.lexical, l.semantic, l.contrasts, l.echo, l.status`;
+const LINKS_FROM = `links l JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later`;
+
+function linkOf(row: Row): Link {
+  const link: Link = { earlier: row.earlier_id as string, later: row.later_id as string, lexical: row.lexical as number, echo: row.echo === 1n };
+  if (row.semantic !== null) link.semantic = row.semantic as number;
+  if (row.contrasts !== null) link.contrasts = JSON.parse(row.contrasts as string) as Contrast[];
+  return link;
+}
+
+function nodeOf(row: Row): FindingNode {
+  const node: FindingNode = {
+    findingId: row.id as string,
+    position: row.position as bigint,
+    instanceId: row.instance as string,
+    role: row.role as string,
+    seenUpTo: row.seen_up_to as bigint,
+    at: row.at as string,
+    summary: row.summary as string,
+  };
+  if (row.topic !== null) node.topic = row.topic as string;
+  return node;
+}
+
+function whyOf(row: Row): Why {
+  switch (row.kind as Why['kind']) {
+    case 'synced':
+      return { kind: 'synced' };
+    case 'everything':
+      return { kind: 'everything', via: row.via as string };
+    case 'shown':
+      return { kind: 'shown', via: row.via as string, stream: row.stream as string, carrier: row.carrier as bigint, author: row.carrier_author as string };
+    case 'cites':
+      return { kind: 'cites', stream: row.stream as string, carrier: row.carrier as bigint, author: row.carrier_author as string };
+  }
+}
+
+/** The facts a link's explanation reads (its findings, shared stems, judgments, path), from the tables. */
+export class TableFacts implements ConvergenceFacts {
+  private readonly s;
+  private readonly nodes = new Map<string, FindingNode>();
+
+  constructor(readonly db: Database.Database) {
+    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    this.s = {
+      finding: prepare(`SELECT position, id, instance, role, seen_up_to, at, summary, topic FROM findings WHERE kind = 'finding' AND id = ?`),
+      terms: prepare(`SELECT terms FROM sim_docs WHERE id = ?`).pluck(),
+      verdicts: prepare(`SELECT judge AS by, verdict, reason, position FROM judgments WHERE earlier = ? AND later = ? ORDER BY judge`),
+      covering: prepare(`SELECT at, up_to, kind, via, stream, carrier, carrier_author FROM raises WHERE instance = ? AND author = ? AND up_to >= ? ORDER BY up_to LIMIT 1`),
+      anonymousStream: prepare(`SELECT at, via FROM anonymous_streams WHERE stream = ?`),
+      anonymousEverything: prepare(`SELECT at, via FROM anonymous_everything WHERE up_to >= ? ORDER BY at LIMIT 1`),
+    };
+  }
+
+  finding(id: string): FindingNode {
+    let node = this.nodes.get(id);
+    if (!node) this.nodes.set(id, (node = nodeOf(this.s.finding.get(id) as Row)));
+    return node;
+  }
+
+  sharedStems(a: string, b: string): string[] {
+    const termsOf = (id: string) => ((this.s.terms.get(id) as string | undefined) ?? '').split(' ').filter(Boolean);
+    return sharedTerms(termsOf(a), termsOf(b));
+  }
+
+  judgment(link: Pick<Link, 'earlier' | 'later'>): JudgmentView {
+    return judgmentFrom(this.s.verdicts.all(link.earlier, link.later) as JudgmentView['judges']);
+  }
+
+  pathTo(instance: string, before: bigint, target: { author: string; position: bigint; stream: string }) {
+    return pathVia((who, author, position, by) => this.firstCovering(who, author, position, by), instance, before, target);
+  }
+
+  /** Along an entry's raises both `up_to` and `at` grow: the least reach that covers is also the earliest. */
+  private firstCovering(instance: string, author: string, position: bigint, before: bigint): Raise | undefined {
+    let best: Raise | undefined;
+    for (const key of author === FLOOR ? [FLOOR] : [author, FLOOR]) {
+      const row = this.s.covering.get(instance, key, position) as Row | undefined;
+      if (row && (row.at as bigint) <= before && (!best || (row.at as bigint) < best.at)) best = { at: row.at as bigint, upTo: row.up_to as bigint, why: whyOf(row) };
+    }
+    return best;
+  }
+
+  anonymousReadBefore(stream: string, position: bigint, before: bigint): AnonymousRead | undefined {
+    const direct = this.s.anonymousStream.get(stream) as AnonymousRead | undefined;
+    let best = direct && direct.at < before ? direct : undefined;
+    const everything = this.s.anonymousEverything.get(position) as AnonymousRead | undefined;
+    if (everything && everything.at < before && (!best || everything.at < best.at)) best = everything;
+    return best;
+  }
+}
+
+const isDefault = (options: ConvergenceOptions): boolean =>
+  (options.threshold ?? DEFAULT_THRESHOLD) === DEFAULT_THRESHOLD && (options.semanticThreshold ?? DEFAULT_SEMANTIC_THRESHOLD) === DEFAULT_SEMANTIC_THRESHOLD;
+
+/** Newest `limit` rows of a query ordered newest first, back in log order. */
+const newest = <T>(rows: T[]): T[] => rows.reverse();
+
+export interface BoundedCluster extends Cluster {
+  sizes: { members: number; links: number };
+}
+
+export interface BoundedReport {
+  convergences: BoundedCluster[];
+  echoes: BoundedCluster[];
+  rejected: LinkView[];
+  judged: Record<JudgmentStatus, number>;
+  totals: { convergences: number; echoes: number; rejected: number };
+}
+
+/** The report as `boundedReport` cuts it: the first `limit` clusters of each kind, each with its newest `limit` members and links. */
+export function convergenceReport(db: Database.Database, limit: number, options: ConvergenceOptions = {}): BoundedReport {
+  const facts = new TableFacts(db);
+  if (!isDefault(options)) return cut(clustersOf(allLinks(db), facts, options), limit);
+  const q = (sql: string) => db.prepare(sql).safeIntegers(true);
+  const max = Number.isFinite(limit) ? limit : -1;
+  const cluster = (row: Row): BoundedCluster => {
+    const id = row.id as bigint;
+    const kind = row.kind as Cluster['kind'];
+    const members = newest(q(`SELECT m.independent, f.position, f.id, f.instance, f.role, f.seen_up_to, f.at, f.summary, f.topic FROM cluster_members m JOIN findings f ON f.position = m.finding WHERE m.cluster = ? ORDER BY m.finding DESC LIMIT ?`).all(id, max) as Row[]).map(
+      (r): ClusterMember => ({ ...nodeOf(r), independent: r.independent === 1n }),
+    );
+    const links = newest(q(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE l.cluster = ? ORDER BY l.later DESC, l.rank DESC LIMIT ?`).all(id, max) as Row[]).map((r) => linkView(facts, linkOf(r)));
+    const people = (what: string) =>
+      (q(`SELECT name FROM cluster_people WHERE cluster = ? AND what = ? AND ${kind === 'convergence' ? 'independent' : 'members'} > 0 ORDER BY name`).pluck().all(id, what) as string[]);
+    return { kind, members, links, roles: people('role'), instances: people('instance'), sizes: { members: Number(row.members), links: Number(row.links) } };
+  };
+  const clusters = (kind: string, order: string) => (q(`SELECT * FROM clusters WHERE kind = ? ORDER BY ${order} LIMIT ?`).all(kind, max) as Row[]).map(cluster);
+  const total = (kind: string) => Number(q(`SELECT count(*) FROM clusters WHERE kind = ?`).pluck().get(kind));
+  const rejected = newest(q(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE l.status = 'rejected' AND l.similar = 1 ORDER BY l.later DESC, l.rank DESC LIMIT ?`).all(max) as Row[]).map((r) =>
+    linkView(facts, linkOf(r)),
+  );
+  const judged = { confirmed: 0, rejected: 0, disputed: 0, unjudged: 0 };
+  for (const status of Object.keys(judged) as JudgmentStatus[]) judged[status] = countOf(db, judgedKey(status));
+  return {
+    convergences: clusters('convergence', 'roles DESC, instances DESC, latest DESC'),
+    echoes: clusters('echo', 'latest DESC'),
+    rejected,
+    judged,
+    totals: { convergences: total('convergence'), echoes: total('echo'), rejected: Number(q(`SELECT count(*) FROM links WHERE status = 'rejected' AND similar = 1`).pluck().get()) },
+  };
+}
+
+/** Every candidate link in the order it was scored: for a threshold the clusters were not kept at. */
+function* allLinks(db: Database.Database): Generator<Link> {
+  for (const row of db.prepare(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} ORDER BY l.later, l.rank`).safeIntegers(true).iterate() as Iterable<Row>) yield linkOf(row);
+}
+
+function cut(report: ReturnType<typeof clustersOf>, limit: number): BoundedReport {
+  const bounded = (c: Cluster): BoundedCluster => ({ ...c, members: c.members.slice(-limit), links: c.links.slice(-limit), sizes: { members: c.members.length, links: c.links.length } });
+  return {
+    convergences: report.convergences.slice(0, limit).map(bounded),
+    echoes: report.echoes.slice(0, limit).map(bounded),
+    rejected: report.rejected.slice(-limit),
+    judged: report.judged,
+    totals: { convergences: report.convergences.length, echoes: report.echoes.length, rejected: report.rejected.length },
+  };
+}
+
+/** The candidates of one finding, best first, as `find` reports them. */
+export function matchesOf(db: Database.Database, findingId: string, options: ConvergenceOptions = {}): Match[] {
+  const facts = new TableFacts(db);
+  const position = facts.finding(findingId).position;
+  const rows = db
+    .prepare(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE l.later = ? UNION ALL SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE l.earlier = ? ORDER BY 3, 4`)
+    .safeIntegers(true)
+    .all(position, position) as Row[];
+  return matchesAmong(rows.map(linkOf), facts, findingId, options);
+}
+
+/** The candidate between two findings, in either order, if the matcher kept one. */
+export function linkBetweenIds(db: Database.Database, a: string, b: string): Link | undefined {
+  const row = db
+    .prepare(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE (e.id = ? AND f.id = ? OR e.id = ? AND f.id = ?) AND e.kind = 'finding' AND f.kind = 'finding'`)
+    .safeIntegers(true)
+    .get(a, b, b, a) as Row | undefined;
+  return row && linkOf(row);
+}
+
+/** Independent candidates nobody has judged, newest first, and how many there are. */
+export function unjudgedLinks(db: Database.Database, limit = 5): { total: number; links: LinkView[] } {
+  const facts = new TableFacts(db);
+  const rows = db
+    .prepare(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE l.status = 'unjudged' AND l.similar = 1 AND l.echo = 0 ORDER BY l.later DESC, l.rank DESC LIMIT ?`)
+    .safeIntegers(true)
+    .all(limit) as Row[];
+  return { total: countOf(db, judgedKey('unjudged')), links: rows.map((r) => linkView(facts, linkOf(r))) };
+}
+
+/** The matcher held against the judged candidates (projections/convergence-report.ts). */
+export function calibration(db: Database.Database, options: ConvergenceOptions = {}) {
+  const facts = new TableFacts(db);
+  const pairs = db.prepare(`SELECT DISTINCT earlier, later FROM judgments`).all() as { earlier: string; later: string }[];
+  const judged = pairs.flatMap(({ earlier, later }) => {
+    const link = linkBetweenIds(db, earlier, later);
+    return link ? [{ link, status: facts.judgment(link).status }] : [];
+  });
+  return calibrationOf(judged, options);
+}
+
+/** Health's `converged` from the tables: the clusters that the window's findings joined independently. */
+export function convergedInTables(db: Database.Database, options: ConvergenceOptions = {}) {
+  return (positions: ReadonlySet<bigint>): ConvergedCluster[] => {
+    if (!isDefault(options)) {
+      const facts = new TableFacts(db);
+      return clustersOf(allLinks(db), facts, options)
+        .convergences.filter((c) => c.links.some((l) => l.kind === 'convergence' && positions.has(facts.finding(l.later).position)))
+        .map((c) => ({ roles: c.roles, members: c.members.filter((m) => positions.has(m.position)) }));
+    }
+    const q = (sql: string) => db.prepare(sql).safeIntegers(true);
+    const joined = q(`SELECT DISTINCT cluster FROM links WHERE later = ? AND echo = 0 AND cluster IS NOT NULL`).pluck();
+    const memberOf = q(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`);
+    const ids = new Set<bigint>();
+    for (const p of positions) for (const id of joined.all(p) as bigint[]) ids.add(id);
+    const clusters = [...ids]
+      .map((id) => q(`SELECT id, roles, instances, latest FROM clusters WHERE id = ?`).get(id) as { id: bigint; roles: bigint; instances: bigint; latest: bigint })
+      .sort((a, b) => Number(b.roles - a.roles) || Number(b.instances - a.instances) || (a.latest > b.latest ? -1 : 1));
+    const members = new Map<bigint, ConvergedCluster['members']>(clusters.map((c) => [c.id, []]));
+    for (const p of [...positions].sort((a, b) => (a < b ? -1 : 1))) {
+      const m = memberOf.get(p) as { cluster: bigint; independent: bigint } | undefined;
+      if (m) members.get(m.cluster)?.push({ position: p, independent: m.independent === 1n });
+    }
+    const roles = q(`SELECT name FROM cluster_people WHERE cluster = ? AND what = 'role' AND independent > 0 ORDER BY name`).pluck();
+    return clusters.map((c) => ({ roles: roles.all(c.id) as string[], members: members.get(c.id)! }));
+  };
+}

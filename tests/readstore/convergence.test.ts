@@ -1,0 +1,126 @@
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../events/index.js';
+import { convergenceProjection, type ConvergenceState } from '../../projections/convergence.js';
+import { boundedReport, convergenceClusters, matcherCalibration, matchesFor, unjudgedCandidates } from '../../projections/convergence-report.js';
+import { convergedIn, healthProjection, healthReport } from '../../projections/health.js';
+import { fold } from '../../projections/projection.js';
+import { TableWriter } from '../../src/readstore/apply.js';
+import { calibration, convergedInTables, convergenceReport, matchesOf, unjudgedLinks } from '../../src/readstore/convergence-queries.js';
+import { healthWindow } from '../../src/readstore/health.js';
+import { READ_STORE_SCHEMA } from '../../src/readstore/schema.js';
+import { random, realisticLog } from '../projections/generate.js';
+
+/**
+ * Convergence and health in tables equal the folds: after findings that say much the same
+ * thing (some after reading each other), and judges confirming and rejecting candidates (a
+ * rejection can split a cluster, a confirmation can join one below the threshold), folded in
+ * any catch-up batches, every report, match list, reminder, calibration and health report
+ * from the tables equals the one from a full replay.
+ */
+
+const WORDS = ['lease', 'retry', 'upload', 'stall', 'header', 'socket', 'cache', 'queue', 'timeout', 'token'];
+const VERBS = ['drops', 'doubles', 'delays', 'skips', 'blocks'];
+
+function convergingLog(seed: number): StoredEvent[] {
+  const log = realisticLog(seed, 120);
+  const rnd = random(seed + 7);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+  const instances = [...new Set(log.events.filter((e) => e.type === 'InstanceJoined').map((e) => e.metadata.instanceId))];
+  const findings: string[] = [];
+  const addFindings = (n: number, tag: string) => {
+    for (let i = 0; i < n; i++) {
+      const who = pick(instances);
+      const roll = rnd();
+      if (roll < 0.25 && findings.length > 0) {
+        log.add('ContentShown', { instanceId: who, via: 'findings', upTo: String(log.events.length), streams: [`finding-${pick(findings)}`], everything: false });
+      } else if (roll < 0.3) {
+        log.add('ContentShown', { via: 'log', upTo: String(log.events.length), streams: findings.length > 0 ? [`finding-${pick(findings)}`] : [], everything: rnd() < 0.5 }, { instanceId: 'anonymous', role: 'anonymous' });
+      } else if (roll < 0.4) {
+        log.add('InstanceSynced', { instanceId: who, upTo: String(log.events.length) });
+      } else {
+        const id = `c${tag}-${i}`;
+        const w = pick(WORDS);
+        const cites = findings.length > 0 && rnd() < 0.2 ? [pick(findings)] : [];
+        log.add('FindingRecorded', { findingId: id, by: who, summary: `the ${w} ${pick(VERBS)} the ${pick(WORDS)} when ${w} ${pick(WORDS)}`, topic: w, tags: [], cites }, { seenUpTo: rnd() < 0.2 ? log.head : 0n });
+        findings.push(id);
+      }
+    }
+  };
+  addFindings(90, 'a');
+  // Judges on real candidates: confirm, reject, change their minds.
+  const state = fold(convergenceProjection, log.events);
+  for (let i = 0; i < 25 && state.links.length > 0; i++) {
+    const link = pick(state.links);
+    const judge = pick(instances.filter((x) => x !== state.findings[link.earlier]!.instanceId && x !== state.findings[link.later]!.instanceId));
+    if (!judge) continue;
+    log.add('ConvergenceJudged', { earlier: link.earlier, later: link.later, by: judge, verdict: rnd() < 0.5 ? 'same' : 'different', reason: 'read both' }, { instanceId: judge });
+  }
+  addFindings(40, 'b');
+  return log.events;
+}
+
+function tablesOver(events: readonly StoredEvent[], cuts: number[]): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(READ_STORE_SCHEMA);
+  const writer = new TableWriter(db);
+  let from = 0;
+  for (const cut of [...cuts.filter((c) => c > 0 && c < events.length).sort((a, b) => a - b), events.length]) {
+    db.transaction(() => {
+      writer.reset();
+      for (const event of events.slice(from, cut)) writer.apply(event);
+      writer.finish();
+    })();
+    from = cut;
+  }
+  return db;
+}
+
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))) as T;
+
+function expectSameConvergence(db: Database.Database, state: ConvergenceState): void {
+  for (const options of [{}, { threshold: 0.5 }, { threshold: 0.2 }]) {
+    for (const limit of [2, Infinity]) {
+      expect(plain(convergenceReport(db, limit, options))).toEqual(plain(boundedReport(convergenceClusters(state, options), limit)));
+    }
+  }
+  for (const id of Object.keys(state.findings).slice(0, 40)) expect(plain(matchesOf(db, id))).toEqual(plain(matchesFor(state, id)));
+  expect(plain(unjudgedLinks(db, 5))).toEqual(plain(unjudgedCandidates(state, 5)));
+  expect(calibration(db, { threshold: 0.4 })).toEqual(matcherCalibration(state, { threshold: 0.4 }));
+}
+
+describe('convergence and health in tables equal a full replay of the folds', () => {
+  it('reports, matches, reminders and calibration, whatever the catch-up batches', () => {
+    let splits = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 5 }), (seed, cuts) => {
+        const events = convergingLog(seed);
+        const db = tablesOver(events, cuts);
+        const state = fold(convergenceProjection, events);
+        expectSameConvergence(db, state);
+        if (convergenceClusters(state).rejected.length > 0) splits++;
+      }),
+      { numRuns: 25 },
+    );
+    // The logs did exercise rejections (which take links out of clusters).
+    expect(splits).toBeGreaterThan(0);
+  });
+
+  it('health over a window, with its convergence signal', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 4 }), fc.integer({ min: 1, max: 48 }), (seed, cuts, hours) => {
+        const events = convergingLog(seed);
+        const db = tablesOver(events, cuts);
+        const now = new Date(Date.parse(events.at(-1)!.metadata.at) + 60_000);
+        const windowMs = hours * 3_600_000;
+        const options = { now, windowMs, evidenceLimit: 50 };
+        const fromFold = healthReport(fold(healthProjection, events), { ...options, converged: convergedIn(fold(convergenceProjection, events)) });
+        const fromTables = healthReport(healthWindow(db, now.getTime() - windowMs, now.getTime()), { ...options, converged: convergedInTables(db) });
+        expect(plain(fromTables)).toEqual(plain(fromFold));
+        expect(fromFold.signals.find((s) => s.name === 'convergences')!.evidence.length).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
