@@ -31,6 +31,8 @@ type Row = Record<string, unknown>;
 
 const LINK_COLUMNS = `e.id AS earlier_id, f.id AS later_id, l.later, l.rank, l.lexical, l.semantic, l.contrasts, l.echo, l.status`;
 const LINKS_FROM = `links l JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later`;
+/** A link counts in its findings' cluster: confirmed, or similar and not rejected (src/readstore/convergence.ts). */
+const COUNTS = `(l.status = 'confirmed' OR l.similar = 1 AND l.status != 'rejected')`;
 
 function linkOf(row: Row): Link {
   const link: Link = { earlier: row.earlier_id as string, later: row.later_id as string, lexical: row.lexical as number, echo: row.echo === 1n };
@@ -151,7 +153,9 @@ export function convergenceReport(db: Database.Database, limit: number, options:
     const members = newest(q(`SELECT m.independent, f.position, f.id, f.instance, f.role, f.seen_up_to, f.at, f.summary, f.topic FROM cluster_members m JOIN findings f ON f.position = m.finding WHERE m.cluster = ? ORDER BY m.finding DESC LIMIT ?`).all(id, max) as Row[]).map(
       (r): ClusterMember => ({ ...nodeOf(r), independent: r.independent === 1n }),
     );
-    const links = newest(q(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE l.cluster = ? ORDER BY l.later DESC, l.rank DESC LIMIT ?`).all(id, max) as Row[]).map((r) => linkView(facts, linkOf(r)));
+    const links = newest(
+      q(`SELECT ${LINK_COLUMNS} FROM cluster_members m JOIN links l ON l.later = m.finding JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later WHERE m.cluster = ? AND ${COUNTS} ORDER BY m.finding DESC, l.rank DESC LIMIT ?`).all(id, max) as Row[],
+    ).map((r) => linkView(facts, linkOf(r)));
     const people = (what: string) =>
       (q(`SELECT name FROM cluster_people WHERE cluster = ? AND what = ? AND ${kind === 'convergence' ? 'independent' : 'members'} > 0 ORDER BY name`).pluck().all(id, what) as string[]);
     return { kind, members, links, roles: people('role'), instances: people('instance'), sizes: { members: Number(row.members), links: Number(row.links) } };
@@ -239,10 +243,11 @@ export function convergedInTables(db: Database.Database, options: ConvergenceOpt
         .map((c) => ({ roles: c.roles, members: c.members.filter((m) => positions.has(m.position)) }));
     }
     const q = (sql: string) => db.prepare(sql).safeIntegers(true);
-    const joined = q(`SELECT DISTINCT cluster FROM links WHERE later = ? AND echo = 0 AND cluster IS NOT NULL`).pluck();
+    // A cluster the window joined independently: one of its findings there is the later end of an independent link that counts.
+    const joinedIndependently = q(`SELECT 1 FROM links l WHERE l.later = ? AND l.echo = 0 AND ${COUNTS} LIMIT 1`).pluck();
     const memberOf = q(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`);
     const ids = new Set<bigint>();
-    for (const p of positions) for (const id of joined.all(p) as bigint[]) ids.add(id);
+    for (const p of positions) if (joinedIndependently.get(p) !== undefined) ids.add((memberOf.get(p) as { cluster: bigint }).cluster);
     const clusters = [...ids]
       .map((id) => q(`SELECT id, roles, instances, latest FROM clusters WHERE id = ?`).get(id) as { id: bigint; roles: bigint; instances: bigint; latest: bigint })
       .sort((a, b) => Number(b.roles - a.roles) || Number(b.instances - a.instances) || (a.latest > b.latest ? -1 : 1));

@@ -49,19 +49,18 @@ export class ConvergenceTables {
       finding: prepare(`SELECT position, instance, role, summary FROM findings WHERE kind = 'finding' AND id = ?`),
       person: prepare(`SELECT instance, role FROM findings WHERE position = ?`),
       link: prepare(`INSERT INTO links (later, rank, earlier, lexical, semantic, contrasts, echo, similar, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      between: prepare(`SELECT later, rank, earlier, lexical, semantic, echo, similar, status, cluster FROM links WHERE later = ? AND earlier = ?`),
+      between: prepare(`SELECT later, rank, earlier, lexical, semantic, echo, similar, status FROM links WHERE later = ? AND earlier = ?`),
       setStatus: prepare(`UPDATE links SET status = ? WHERE later = ? AND rank = ?`),
-      setLinkCluster: prepare(`UPDATE links SET cluster = ? WHERE later = ? AND rank = ?`),
       judge: prepare(`INSERT INTO judgments (earlier, later, judge, verdict, reason, position, at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (earlier, later, judge) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, position = excluded.position, at = excluded.at`),
       verdicts: prepare(`SELECT judge AS by, verdict, reason, position FROM judgments WHERE earlier = ? AND later = ? ORDER BY judge`),
       memberOf: prepare(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`),
       addMember: prepare(`INSERT INTO cluster_members (finding, cluster, independent) VALUES (?, ?, 0)`),
-      newCluster: prepare(`INSERT INTO clusters (id, kind, members, links, independent_links, latest, roles, instances) VALUES (?, 'echo', 1, 0, 0, ?, 1, 1)`),
-      addPerson: prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) VALUES (?, ?, ?, 1, 0)`),
+      newCluster: prepare(`INSERT INTO clusters (id, kind, members, links, independent_links, latest, roles, instances) VALUES (?, 'echo', 0, 0, 0, ?, 0, 0)`),
+      addPerson: prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) VALUES (?, ?, ?, 1, 0)
+        ON CONFLICT (cluster, what, name) DO UPDATE SET members = members + 1`),
       cluster: prepare(`SELECT members, links, independent_links, latest FROM clusters WHERE id = ?`),
       moveMembers: prepare(`UPDATE cluster_members SET cluster = ? WHERE cluster = ?`),
-      moveLinks: prepare(`UPDATE links SET cluster = ? WHERE cluster = ?`),
       movePeople: prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) SELECT ?, what, name, members, independent FROM cluster_people WHERE cluster = ? AND true
         ON CONFLICT (cluster, what, name) DO UPDATE SET members = members + excluded.members, independent = independent + excluded.independent`),
       dropPeople: prepare(`DELETE FROM cluster_people WHERE cluster = ?`),
@@ -74,17 +73,62 @@ export class ConvergenceTables {
         roles = (SELECT count(*) FROM cluster_people p WHERE p.cluster = clusters.id AND p.what = 'role' AND (CASE WHEN clusters.independent_links > 0 THEN p.independent ELSE p.members END) > 0),
         instances = (SELECT count(*) FROM cluster_people p WHERE p.cluster = clusters.id AND p.what = 'instance' AND (CASE WHEN clusters.independent_links > 0 THEN p.independent ELSE p.members END) > 0)
         WHERE id = ?`),
-      linksOf: prepare(`SELECT later, rank, earlier, echo FROM links WHERE cluster = ? ORDER BY later, rank`),
+      // A cluster's links: those that count, of its members as the later finding.
+      linksOf: prepare(`SELECT l.later, l.rank, l.earlier, l.echo FROM cluster_members m JOIN links l ON l.later = m.finding
+        WHERE m.cluster = ? AND (l.status = 'confirmed' OR l.similar = 1 AND l.status != 'rejected') ORDER BY l.later, l.rank`),
       dropMembers: prepare(`DELETE FROM cluster_members WHERE cluster = ?`),
     };
   }
 
+  // Read in this transaction: a finding's rows never change; a member moves only when its
+  // cluster joins another (the cache follows) or is regrouped (the cache is dropped).
+  private readonly findings = new Map<string, { position: bigint; instance: string; summary: string } | undefined>();
+  private readonly people = new Map<bigint, { instance: string; role: string }>();
+  private readonly members = new Map<bigint, { cluster: bigint; independent: boolean }>();
+  /** What each cluster gained in this transaction, written with its kind and counts at the end (or before it is read). */
+  private readonly grown = new Map<bigint, { members: number; links: number; independent: number; latest: bigint }>();
+
   reset(): void {
     this.index.reset();
+    this.findings.clear();
+    this.people.clear();
+    this.members.clear();
+    this.grown.clear();
   }
 
   finish(): void {
     this.index.finish();
+    for (const cluster of [...this.grown.keys()]) this.settle(cluster);
+  }
+
+  /** Writes what the cluster gained in this transaction, and its kind, roles and instances. */
+  private settle(cluster: bigint): void {
+    const grown = this.grown.get(cluster);
+    if (!grown) return;
+    this.grown.delete(cluster);
+    this.s.grow.run(grown.members, grown.links, grown.independent, grown.latest, cluster);
+    this.s.refresh.run(cluster);
+  }
+
+  private finding(id: string): { position: bigint; instance: string; summary: string } | undefined {
+    if (!this.findings.has(id)) this.findings.set(id, this.s.finding.get(id) as { position: bigint; instance: string; summary: string } | undefined);
+    return this.findings.get(id);
+  }
+
+  private person(finding: bigint): { instance: string; role: string } {
+    let person = this.people.get(finding);
+    if (!person) this.people.set(finding, (person = this.s.person.get(finding) as { instance: string; role: string }));
+    return person;
+  }
+
+  private member(finding: bigint): { cluster: bigint; independent: boolean } | undefined {
+    let member = this.members.get(finding);
+    if (!member) {
+      const row = this.s.memberOf.get(finding) as { cluster: bigint; independent: bigint } | undefined;
+      if (!row) return undefined;
+      this.members.set(finding, (member = { cluster: row.cluster, independent: row.independent === 1n }));
+    }
+    return member;
   }
 
   /** A finding just written to the findings table; the causality tables have taken in its cites. */
@@ -93,7 +137,7 @@ export class ConvergenceTables {
     const instance = event.metadata.instanceId;
     let rank = 0;
     for (const n of addDocument(this.index, data.findingId, data.summary, data.embedding, DEFAULT_LIMITS)) {
-      const earlier = this.s.finding.get(n.id) as { position: bigint; instance: string; summary: string };
+      const earlier = this.finding(n.id)!;
       if (earlier.instance === instance) continue;
       const echo = this.causality.knows(instance, earlier.instance, earlier.position);
       const similar = isSimilar(n);
@@ -102,18 +146,18 @@ export class ConvergenceTables {
       const status = this.judgmentStatus(n.id, data.findingId);
       const row: LinkRow = { later: position, rank: rank++, earlier: earlier.position, lexical: n.lexical, semantic: n.semantic ?? null, echo: echo ? 1 : 0, similar: similar ? 1 : 0, status };
       this.s.link.run(row.later, row.rank, row.earlier, row.lexical, row.semantic, contrasts.length > 0 ? JSON.stringify(contrasts) : null, row.echo, row.similar, status);
-      this.countJudged(row, status, 1);
       if (counts(status, similar)) this.join(row);
+      this.countJudged(row, status, 1);
     }
   }
 
   judged(event: Stored<'ConvergenceJudged'>): void {
     const { earlier, later, by, verdict, reason } = event.data;
     this.s.judge.run(earlier, later, by, verdict, reason, event.position, event.metadata.at);
-    const a = (this.s.finding.get(earlier) as { position: bigint } | undefined)?.position;
-    const b = (this.s.finding.get(later) as { position: bigint } | undefined)?.position;
+    const a = this.finding(earlier)?.position;
+    const b = this.finding(later)?.position;
     if (a === undefined || b === undefined) return;
-    const row = (this.s.between.get(b, a) ?? this.s.between.get(a, b)) as (LinkRow & { echo: bigint; similar: bigint; cluster: bigint | null }) | undefined;
+    const row = (this.s.between.get(b, a) ?? this.s.between.get(a, b)) as (LinkRow & { echo: bigint; similar: bigint }) | undefined;
     if (!row) return;
     const link = { ...row, echo: Number(row.echo), similar: Number(row.similar) };
     // Judgments count under the link's own order (earlier~later), as the fold keys them.
@@ -127,10 +171,8 @@ export class ConvergenceTables {
     const before = counts(link.status, similar);
     const after = counts(status, similar);
     if (!before && after) this.join(link);
-    if (before && !after) {
-      this.s.setLinkCluster.run(null, link.later, link.rank);
-      this.split(link.cluster!);
-    }
+    // Its status no longer counts it: the cluster's other links are regrouped.
+    if (before && !after) this.split(this.member(link.later)!.cluster);
   }
 
   private judgmentStatus(earlier: string, later: string): JudgmentStatus {
@@ -144,57 +186,77 @@ export class ConvergenceTables {
     if (counted !== 'dropped') this.counters.bump(judgedKey(counted), by);
   }
 
-  private clusterOf(finding: bigint): bigint {
-    const member = this.s.memberOf.get(finding) as { cluster: bigint } | undefined;
-    if (member) return member.cluster;
-    const { instance, role } = this.s.person.get(finding) as { instance: string; role: string };
-    this.s.addMember.run(finding, finding);
-    this.s.newCluster.run(finding, finding);
-    this.s.addPerson.run(finding, 'role', role);
-    this.s.addPerson.run(finding, 'instance', instance);
-    return finding;
+  /** Makes a finding a member of a cluster (a new one, named after it, when none is given). */
+  private enter(finding: bigint, cluster = finding): bigint {
+    const { instance, role } = this.person(finding);
+    if (cluster === finding) this.s.newCluster.run(finding, finding);
+    this.s.addMember.run(finding, cluster);
+    this.s.addPerson.run(cluster, 'role', role);
+    this.s.addPerson.run(cluster, 'instance', instance);
+    this.members.set(finding, { cluster, independent: false });
+    this.gain(cluster, { members: 1, latest: finding });
+    return cluster;
+  }
+
+  private gain(cluster: bigint, by: { members?: number; links?: number; independent?: number; latest?: bigint }): void {
+    let grown = this.grown.get(cluster);
+    if (!grown) this.grown.set(cluster, (grown = { members: 0, links: 0, independent: 0, latest: 0n }));
+    grown.members += by.members ?? 0;
+    grown.links += by.links ?? 0;
+    grown.independent += by.independent ?? 0;
+    if (by.latest !== undefined && by.latest > grown.latest) grown.latest = by.latest;
   }
 
   /** The smaller cluster joins the larger: each finding moves O(log n) times over the log. */
   private merge(a: bigint, b: bigint): bigint {
+    this.settle(a);
+    this.settle(b);
     const ca = this.s.cluster.get(a) as { members: bigint; links: bigint; independent_links: bigint; latest: bigint };
     const cb = this.s.cluster.get(b) as typeof ca;
     const [big, small, gone] = ca.members >= cb.members ? [a, b, cb] : [b, a, ca];
     this.s.moveMembers.run(big, small);
-    this.s.moveLinks.run(big, small);
     this.s.movePeople.run(big, small);
     this.s.dropPeople.run(small);
     this.s.grow.run(gone.members, gone.links, gone.independent_links, gone.latest, big);
     this.s.dropCluster.run(small);
+    for (const member of this.members.values()) if (member.cluster === small) member.cluster = big;
+    this.s.refresh.run(big);
     return big;
   }
 
+  /** Puts a counting link's two findings in one cluster. */
   private join(link: Pick<LinkRow, 'later' | 'rank' | 'earlier' | 'echo'>): void {
-    const a = this.clusterOf(link.earlier);
-    const b = this.clusterOf(link.later);
-    const cluster = a === b ? a : this.merge(a, b);
-    this.s.setLinkCluster.run(cluster, link.later, link.rank);
-    this.s.grow.run(0, 1, link.echo === 1 ? 0 : 1, 0, cluster);
+    const a = this.member(link.earlier)?.cluster;
+    const b = this.member(link.later)?.cluster;
+    // Most often the later finding is new and joins the earlier's cluster as it stands.
+    const cluster =
+      a === undefined && b === undefined ? this.enter(link.later, this.enter(link.earlier))
+      : a === undefined ? this.enter(link.earlier, b)
+      : b === undefined ? this.enter(link.later, a)
+      : a === b ? a
+      : this.merge(a, b);
+    this.gain(cluster, { links: 1, independent: link.echo === 0 ? 1 : 0 });
     if (link.echo === 0) for (const f of [link.earlier, link.later]) this.markIndependent(f, cluster);
-    this.s.refresh.run(cluster);
   }
 
   private markIndependent(finding: bigint, cluster: bigint): void {
-    const member = this.s.memberOf.get(finding) as { independent: bigint };
-    if (member.independent === 1n) return;
+    const member = this.member(finding)!;
+    if (member.independent) return;
+    member.independent = true;
     this.s.markIndependent.run(finding);
-    const { instance, role } = this.s.person.get(finding) as { instance: string; role: string };
+    const { instance, role } = this.person(finding);
     this.s.personIndependent.run(cluster, 'role', role);
     this.s.personIndependent.run(cluster, 'instance', instance);
   }
 
   /** A link left the cluster: its remaining links are joined again from nothing. */
   private split(cluster: bigint): void {
+    this.settle(cluster);
     const links = this.s.linksOf.all(cluster) as Pick<LinkRow, 'later' | 'rank' | 'earlier' | 'echo'>[];
-    this.s.moveLinks.run(null, cluster);
     this.s.dropMembers.run(cluster);
     this.s.dropPeople.run(cluster);
     this.s.dropCluster.run(cluster);
+    this.members.clear();
     for (const link of links) this.join({ ...link, echo: Number(link.echo) });
   }
 }

@@ -97,15 +97,14 @@ CREATE TABLE IF NOT EXISTS sim_docs (id TEXT PRIMARY KEY, terms TEXT NOT NULL, m
 CREATE TABLE IF NOT EXISTS sim_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sim_buckets (key TEXT PRIMARY KEY, ids TEXT NOT NULL) WITHOUT ROWID;
 -- Candidate links between findings (positions) by different instances, in the order they were
--- scored: similar at the default thresholds or not, an echo or not, how agents judged them,
--- and the cluster they join when they count (confirmed, or similar and not rejected).
+-- scored: similar at the default thresholds or not, an echo or not, and how agents judged them.
+-- A link counts (confirmed, or similar and not rejected) in the cluster of its two findings.
 CREATE TABLE IF NOT EXISTS links (
   later INTEGER NOT NULL, rank INTEGER NOT NULL, earlier INTEGER NOT NULL, lexical REAL NOT NULL, semantic REAL,
-  contrasts TEXT, echo INTEGER NOT NULL, similar INTEGER NOT NULL, status TEXT NOT NULL, cluster INTEGER,
+  contrasts TEXT, echo INTEGER NOT NULL, similar INTEGER NOT NULL, status TEXT NOT NULL,
   PRIMARY KEY (later, rank)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS links_by_earlier ON links (earlier);
-CREATE INDEX IF NOT EXISTS links_by_cluster ON links (cluster, later, rank) WHERE cluster IS NOT NULL;
 CREATE INDEX IF NOT EXISTS links_rejected ON links (later, rank) WHERE status = 'rejected' AND similar = 1;
 CREATE INDEX IF NOT EXISTS links_unjudged ON links (later, rank) WHERE status = 'unjudged' AND similar = 1 AND echo = 0;
 CREATE TABLE IF NOT EXISTS judgments (
