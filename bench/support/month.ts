@@ -30,13 +30,15 @@ export interface MonthOptions {
   seed?: number;
   /** Spread over this many days. */
   days?: number;
+  /** When the last event is written (epoch ms); default: the month of October 2026. A log that ends now gives `health` a full window. */
+  endsAt?: number;
 }
 
-export function* monthOfWork({ events, seed = 11, days = 30 }: MonthOptions): Generator<ExportedEvent> {
+export function* monthOfWork({ events, seed = 11, days = 30, endsAt = Date.UTC(2026, 9, 31) }: MonthOptions): Generator<ExportedEvent> {
   let state = seed >>> 0;
   const random = () => (state = mix32(state + 0x9e37_79b9)) / 2 ** 32;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const start = Date.UTC(2026, 9, 1);
+  const start = endsAt - days * DAY_MS;
   const step = (days * DAY_MS) / Math.max(1, events);
   const revisions = new Map<string, number>();
   const synced = new Map<string, number>();

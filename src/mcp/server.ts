@@ -9,7 +9,10 @@ import { ValidationError } from '../errors.js';
 import { errorCodeFor } from '../cli/exit-codes.js';
 import { toPlainJson } from '../runtime/json.js';
 import type { Runner } from './runner.js';
-import { FIELD_HINTS, INSTRUCTIONS, TOOL_DESCRIPTIONS, TOOL_NAMES } from './tools.js';
+import { OPERATION_COMMANDS } from '../cli/operation-commands.js';
+import { ROLE_PROMPTS } from './prompts.js';
+import { registerResources } from './resources.js';
+import { FIELD_HINTS, INSTRUCTIONS, TOOL_DESCRIPTIONS, toolName } from './tools.js';
 
 function version(): string {
   try {
@@ -36,9 +39,25 @@ function toolSchema(op: Operation) {
   return z.looseObject({}).meta(json);
 }
 
-function success(result: unknown): CallToolResult {
+/** What the CLI prints for an operation's result: the short human text beside the structured one. */
+const RENDERS = new Map(OPERATION_COMMANDS.map((spec) => [spec.op.name, spec.render as ((result: any) => string) | undefined]));
+
+/**
+ * A result as MCP clients take it: `structuredContent` for programs, and as text what the CLI
+ * would print (a line, or a short table), followed by the same JSON for clients that read
+ * text only, as the specification asks.
+ */
+function success(op: Operation, result: unknown): CallToolResult {
   const plain = toPlainJson(result) as Record<string, unknown>;
-  return { content: [{ type: 'text', text: JSON.stringify(plain) }], structuredContent: plain };
+  const json = JSON.stringify(plain);
+  let human: string | undefined;
+  try {
+    human = RENDERS.get(op.name)?.(result);
+  } catch {
+    human = undefined; // a render that cannot read this result: the JSON says it all
+  }
+  const content: CallToolResult['content'] = human ? [{ type: 'text', text: human }, { type: 'text', text: json }] : [{ type: 'text', text: json }];
+  return { content, structuredContent: plain };
 }
 
 /** A refusal the agent can act on: the same code and message the CLI gives, as a tool error. */
@@ -49,25 +68,44 @@ function failure(error: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text }] };
 }
 
-/** Tools over a runner: one per coordination operation this build has. */
+/** Reads that answer the same for the same log; judging twice alike appends nothing the second time. */
+const IDEMPOTENT_WRITES = new Set(['judge']);
+
+/** Tools over a runner (one per operation), and a prompt per role. */
 export function createMcpServer(runner: Runner): McpServer {
   const server = new McpServer({ name: 'cairn', version: version() }, { instructions: INSTRUCTIONS });
-  for (const op of OPERATIONS.filter((o) => TOOL_NAMES.includes(o.name))) {
+  for (const op of OPERATIONS) {
+    const name = toolName(op.name);
+    const when = TOOL_DESCRIPTIONS[name] ?? TOOL_DESCRIPTIONS[op.name];
     server.registerTool(
-      op.name,
-      { description: `${TOOL_DESCRIPTIONS[op.name]} (${op.summary}.)`, inputSchema: toolSchema(op), annotations: { readOnlyHint: !op.writes, openWorldHint: false } },
+      name,
+      {
+        title: op.summary,
+        description: when ? `${when} (${op.summary}.)` : `${op.summary}.`,
+        inputSchema: toolSchema(op),
+        // The log is append-only: no tool destroys anything; reads never change what others see.
+        annotations: { readOnlyHint: !op.writes, destructiveHint: false, idempotentHint: !op.writes || IDEMPOTENT_WRITES.has(op.name), openWorldHint: false },
+      },
       async (args: Record<string, unknown>) => {
         try {
           if (op.writes && runner.identity === undefined && !runner.remote) {
-            throw new ValidationError([{ field: 'CAIRN_INSTANCE', reason: `is required to ${op.name}: set it (or pass --as) in this MCP server's configuration` }]);
+            const hint = runner.identityHint ?? { field: 'CAIRN_INSTANCE', how: "set it (or pass --as) in this MCP server's configuration" };
+            throw new ValidationError([{ field: hint.field, reason: `is required to ${op.name}: ${hint.how}` }]);
           }
           const input = op.name === 'wait' ? boundWait(args, MCP_WAIT_CAP_MS) : args;
-          return success(await runner.run(op, input));
+          return success(op, await runner.run(op, input));
         } catch (error) {
           return failure(error);
         }
       },
     );
+  }
+  registerResources(server, runner);
+  for (const prompt of ROLE_PROMPTS) {
+    server.registerPrompt(prompt.role, { title: `Work as the ${prompt.role}`, description: prompt.description }, () => ({
+      description: prompt.description,
+      messages: [{ role: 'user', content: { type: 'text', text: prompt.text } }],
+    }));
   }
   return server;
 }

@@ -1,7 +1,7 @@
 /**
  * The coordination tools an agent gets over MCP, with descriptions that say when each is
- * worth using. Names are the operations' own, as on the CLI and the HTTP API. A tool appears
- * only if this build has its operation.
+ * worth using. Every operation is a tool; its name is the operation's, in the snake_case MCP
+ * clients expect (close-question: close_question).
  */
 export const TOOL_DESCRIPTIONS: Record<string, string> = {
   join: 'Join the shared cairn log as this instance, with a role (explorer, builder, reflector, coordinator, or any lower-case name). Call it once at the start of a session, before any other write; calling it again with another role records a role change. Joining only makes your work visible to the other instances: every other tool is opt-in.',
@@ -20,9 +20,20 @@ export const TOOL_DESCRIPTIONS: Record<string, string> = {
   convergence: 'Findings that several instances reached independently (a convergence: the insight is probably real) and findings reached after one was shown to the other\'s author, directly or through others (echoes, which prove nothing; each names the path). Candidates show whether agents confirmed them; contrasts say where the words agree but the claims may not. Reading this records what it showed you.',
   judge: 'Judge a candidate convergence that you did not write either side of: link is "EARLIER~LATER" as convergence lists it; same: true when the two findings make the same claim, different: true when they only share a topic; reason in a sentence. Reflectors: judge the unjudged candidates status and inbox remind you of; your judgment is what the matcher is measured against.',
   health: 'How healthy the collaboration is over a window: topic diversity, fixation on one topic, convergences, coordination overhead per discovery, permission-asking and agreement without discussion; each good, watch or warning, with the events behind it.',
+  leave: 'Leave the log at the end of your session: the others see you are gone, and your claims can be taken once their leases run out. Release what you hold first if others are waiting for it.',
+  abandon: 'Give up a task for good (it will not be done, by anyone), with the reason: unlike release, nobody should pick it up again.',
+  tasks: 'List tasks: open and claimed by default, newest first, 30 at a time (cursor continues; status, owner and all narrow or widen it). Use it to pick work nobody holds; an open task is an invitation, never an assignment.',
+  ask: 'Pose a question several instances may answer from their own angle (the distributed research pattern): each answers with find, citing the question, and a reflector synthesizes. Ask questions, not for permission.',
+  questions: 'List questions, open ones first by default, each with the findings and syntheses that answer it: pick one you can answer from your role\'s perspective.',
+  close_question: 'Close a question that has its answer, with the resolution in a sentence, so nobody keeps working on it.',
+  findings: 'List findings and syntheses, newest first, 30 at a time (topic, tag, question, by, since narrow it). Reading them records what you were shown: a later finding of yours that says the same is then an echo, not an independent convergence, so read when you want to integrate, not before you want independent confirmation.',
+  synthesize: 'Publish a synthesis: what several findings mean together, naming the findings it integrates (integrates). The reflector\'s main tool; integrating findings of different roles is the philosophy\'s sign of a healthy collaboration.',
+  activity: 'What each instance and each role has been doing: last seen, claims held, counts of events by kind, topics worked on. Visibility, not control.',
+  replay: 'Any read model as it was at a past log position or time (at): what the board, tasks, findings or health looked like then. For reviews and post-mortems.',
+  log: 'The raw events of the log after a position (since), 30 at a time with a cursor: what happened, in order, with who and when. Rarely needed: the other tools summarise it.',
 };
 
-export const TOOL_NAMES = Object.keys(TOOL_DESCRIPTIONS);
+export const toolName = (operation: string): string => operation.replaceAll('-', '_');
 
 /** What a field means, for fields whose schema alone does not say (shared by every tool that has it). */
 export const FIELD_HINTS: Record<string, string> = {
@@ -42,7 +53,6 @@ export const FIELD_HINTS: Record<string, string> = {
   state: 'the task state to wait for',
   message: 'true: wait for a new message to you, your role or all',
   findings: 'with question: how many findings to wait for',
-  text: 'the work you are about to do, in a sentence',
   outcome: 'what came of it',
   reason: 'why',
   markRead: 'advance your read cursor past the messages shown',
@@ -53,6 +63,18 @@ export const FIELD_HINTS: Record<string, string> = {
   link: 'a candidate convergence, "EARLIER~LATER", as convergence lists it',
   same: 'true: the two findings make the same claim',
   different: 'true: they do not (same topic, another claim)',
+  limit: 'at most this many items (default 30)',
+  cursor: 'continue after the last item shown: the `next` of the previous page',
+  status: 'narrow to this status',
+  owner: 'only tasks this instance holds',
+  integrates: 'ids of the findings this synthesis integrates',
+  resolution: 'what was concluded',
+  text: 'the question, or the work you are about to do, in a sentence',
+  since: 'a log position (or, for findings, an ISO time): only what came after it',
+  at: 'a log position, or an ISO time',
+  projection: 'tasks, activity, inbox, questions, findings, convergence or health',
+  by: 'only this author',
+  tag: 'only this tag',
 };
 
 /** Shown to the agent's client when it connects: how to use cairn in a few lines. */

@@ -205,10 +205,12 @@ export function matchesOf(db: Database.Database, findingId: string, options: Con
 
 /** The candidate between two findings, in either order, if the matcher kept one. */
 export function linkBetweenIds(db: Database.Database, a: string, b: string): Link | undefined {
-  const row = db
-    .prepare(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE (e.id = ? AND f.id = ? OR e.id = ? AND f.id = ?) AND e.kind = 'finding' AND f.kind = 'finding'`)
-    .safeIntegers(true)
-    .get(a, b, b, a) as Row | undefined;
+  const position = db.prepare(`SELECT position FROM findings WHERE kind = 'finding' AND id = ?`).safeIntegers(true).pluck();
+  const [pa, pb] = [position.get(a) as bigint | undefined, position.get(b) as bigint | undefined];
+  if (pa === undefined || pb === undefined) return undefined;
+  // The later finding's few links, found by the primary key.
+  const between = db.prepare(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} WHERE l.later = ? AND l.earlier = ?`).safeIntegers(true);
+  const row = (pa > pb ? between.get(pa, pb) : between.get(pb, pa)) as Row | undefined;
   return row && linkOf(row);
 }
 

@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES } from './body.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { toHttpError, type ErrorBody } from './errors.js';
 import { eventsRoutes } from './events-routes.js';
+import { mcpRoutes } from './mcp-routes.js';
 import { opsRoutes } from './ops-routes.js';
 import type { TokenStore } from './tokens.js';
 import { viewsRoutes } from './views-routes.js';
@@ -15,11 +16,14 @@ export interface ServerApp {
   hono: Hono;
   /** Open event streams, ended when the server closes. */
   live: Set<AbortController>;
+  /** Ends the MCP sessions, when the server closes. */
+  closeMcp(): Promise<void>;
 }
 
 /**
  * The HTTP face of cairn: the operations (`/api/ops`), the log as a stream (`/api/events`),
- * the read models for the dashboard (`/api/views`, `/api/series`), and the dashboard itself.
+ * the read models for the dashboard (`/api/views`, `/api/series`), MCP (`/mcp`), and the
+ * dashboard itself.
  */
 export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (line: string) => void; loopbackOnly?: boolean } = {}): ServerApp {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -59,6 +63,8 @@ export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (l
   hono.route('/api', opsRoutes(app, tokens));
   hono.route('/api', viewsRoutes(app, tokens));
   hono.route('/api', eventsRoutes(app, live, tokens));
+  const mcp = mcpRoutes(app, tokens);
+  hono.route('/', mcp.routes);
   hono.route('/', dashboardRoutes());
 
   hono.notFound((c) => c.json<ErrorBody>({ ok: false, error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
@@ -68,5 +74,5 @@ export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (l
     return c.json(body, status);
   });
 
-  return { hono, live };
+  return { hono, live, closeMcp: mcp.close };
 }

@@ -30,7 +30,7 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const { hono, live } = buildServerApp(options.app, options.tokens, { log: options.log, loopbackOnly: isLoopback(host) });
+  const { hono, live, closeMcp } = buildServerApp(options.app, options.tokens, { log: options.log, loopbackOnly: isLoopback(host) });
   const server = serve({ fetch: hono.fetch, hostname: host, port: options.port ?? DEFAULT_PORT }) as Server;
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -53,6 +53,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     openStreams: () => live.size,
     async close() {
       for (const stream of live) stream.abort();
+      await closeMcp();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Event streams and keep-alive sockets would hold close() open forever.

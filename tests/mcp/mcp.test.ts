@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, tempDir, workspace, type Workspace } from '../cli/run.js';
+import { CLI, expectExit, tempDir, workspace, type Workspace } from '../cli/run.js';
 import { testServer, type TestServer } from '../server/server.js';
 
-const TOOLS = ['join', 'propose', 'claim', 'renew', 'release', 'complete', 'find', 'say', 'inbox', 'sync', 'wait', 'status', 'convergence', 'judge', 'health', 'advise'];
+const TOOLS = [
+  'join', 'leave', 'propose', 'claim', 'renew', 'release', 'complete', 'abandon', 'tasks', 'ask', 'close_question', 'questions', 'find', 'findings',
+  'say', 'inbox', 'sync', 'synthesize', 'wait', 'status', 'activity', 'replay', 'log', 'convergence', 'judge', 'health', 'advise',
+];
 
 /** The SDK's own client, talking to `cairn mcp` over stdio exactly as an agent's client would. */
 async function connect(env: Record<string, string>): Promise<Client> {
@@ -24,9 +27,12 @@ async function connect(env: Record<string, string>): Promise<Client> {
 
 const call = async (client: Client, name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
 const text = (result: CallToolResult) => (result.content[0] as { text: string }).text;
+/** A successful call's structured result; its text says the same, for clients that read text only. */
 const ok = (result: CallToolResult) => {
   expect(result.isError, text(result)).toBeFalsy();
-  return JSON.parse(text(result)) as Record<string, any>;
+  const structured = result.structuredContent as Record<string, any>;
+  expect(JSON.parse((result.content.at(-1) as { text: string }).text)).toEqual(structured);
+  return structured;
 };
 
 describe('cairn mcp on a local log', () => {
@@ -56,7 +62,8 @@ describe('cairn mcp on a local log', () => {
     expect(claim.description).toMatch(/claim a task before working on it/i);
     expect(claim.inputSchema.required).toEqual(['task']);
     expect((claim.inputSchema.properties as Record<string, { description?: string }>).lease!.description).toContain('30m');
-    expect(tools.find((t) => t.name === 'status')!.annotations?.readOnlyHint).toBe(true);
+    expect(tools.find((t) => t.name === 'status')!.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true, destructiveHint: false });
+    expect(tools.find((t) => t.name === 'claim')!.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: false, destructiveHint: false });
     expect(ada.getInstructions()).toContain('opt-in');
   });
 
@@ -82,8 +89,34 @@ describe('cairn mcp on a local log', () => {
     expect(ok(await call(ada, 'convergence'))).toHaveProperty('convergences');
     expect(ok(await call(ada, 'health'))).toHaveProperty('signals');
     expect(ok(await call(bo, 'advise', { text: 'Map the retry paths in the uploader' }))).toHaveProperty('decision');
+    // The tools the CLI has and MCP lacked: questions, listings, syntheses, the log, replay, leaving.
+    const asked = ok(await call(ada, 'ask', { text: 'Why do uploads stall under load?' }));
+    expect(ok(await call(bo, 'questions')).questions.map((q: { questionId: string }) => q.questionId)).toEqual([asked.questionId]);
+    const listed = ok(await call(bo, 'findings', { limit: 1 }));
+    expect(listed.findings).toHaveLength(1);
+    expect(listed.page).toMatchObject({ returned: 1, total: 2 });
+    const ids = ok(await call(bo, 'findings')).findings.map((f: { findingId: string }) => f.findingId);
+    expect(ok(await call(bo, 'synthesize', { summary: 'Both see the retry loop ignore Retry-After', integrates: ids })).synthesisId).toMatch(/^s-/);
+    expect(ok(await call(ada, 'close_question', { question: asked.questionId, resolution: 'the retry loop' })).questionId).toBe(asked.questionId);
+    const second = ok(await call(ada, 'propose', { title: 'Rewrite the uploader in Rust' })).taskId as string;
+    ok(await call(ada, 'claim', { task: second }));
+    expect(ok(await call(ada, 'abandon', { task: second, reason: 'not worth it' })).status).toBe('abandoned');
+    expect(ok(await call(bo, 'tasks', { status: 'abandoned' })).tasks.map((t: { taskId: string }) => t.taskId)).toEqual([second]);
+    expect(ok(await call(bo, 'activity')).instances.map((i: { instanceId: string }) => i.instanceId)).toEqual(['ada', 'bo']);
+    const log = ok(await call(bo, 'log', { limit: 3 }));
+    expect(log.events).toHaveLength(3);
+    expect(ok(await call(bo, 'replay', { at: '3', projection: 'tasks' })).views.tasks.tasks).toHaveLength(1);
+    const cy = await connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'cy' });
+    try {
+      ok(await call(cy, 'join', { role: 'reflector' }));
+      expect(ok(await call(cy, 'leave'))).toMatchObject({ instanceId: 'cy' });
+    } finally {
+      await cy.close();
+    }
+    // The text a client shows is what the CLI prints, before the JSON.
+    expect(text(await call(ada, 'tasks', { all: true }))).toMatch(/task\s+status/);
     const events = await ws.events();
-    expect(new Set(events.map((e) => e.metadata.instanceId))).toEqual(new Set(['ada', 'bo']));
+    expect(new Set(events.map((e) => e.metadata.instanceId))).toEqual(new Set(['ada', 'bo', 'cy']));
   });
 
   it('reports refusals and bad input as tool errors that name the problem', async () => {
@@ -117,6 +150,57 @@ describe('cairn mcp on a local log', () => {
       ok(await call(anonymous, 'status'));
     } finally {
       await anonymous.close();
+    }
+  });
+});
+
+describe('cairn mcp prompts and resources', () => {
+  it('offers a prompt per role, carrying the role\'s part in the philosophy', async () => {
+    const ws = await workspace();
+    const ada = await connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' });
+    try {
+      const { prompts } = await ada.listPrompts();
+      expect(prompts.map((p) => p.name).sort()).toEqual(['builder', 'coordinator', 'explorer', 'reflector']);
+      const coordinator = await ada.getPrompt({ name: 'coordinator' });
+      const body = (coordinator.messages[0]!.content as { text: string }).text;
+      expect(body).toMatch(/facilitate; you do not direct/);
+      expect(body).toMatch(/Do not: assign tasks/);
+      expect(body).toMatch(/opt-in/);
+    } finally {
+      await ada.close();
+    }
+  });
+
+  it('reads the board, tasks, findings and inbox as resources, and tells a subscriber when another process changes one', async () => {
+    const ws = await workspace();
+    expectExit(await ws.as('ada', ['join', '--role', 'explorer']), 0);
+    expectExit(await ws.as('ada', ['find', 'Retries ignore Retry-After', '--topic', 'uploads', '--id', 'f-1']), 0);
+    const bo = await connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' });
+    try {
+      ok(await call(bo, 'join', { role: 'builder' }));
+      const { resources } = await bo.listResources();
+      expect(resources.map((r) => r.uri).sort()).toEqual(['cairn://board', 'cairn://findings', 'cairn://health', 'cairn://inbox', 'cairn://tasks']);
+      const { resourceTemplates } = await bo.listResourceTemplates();
+      expect(resourceTemplates.map((r) => r.uriTemplate).sort()).toEqual(['cairn://findings/question/{question}', 'cairn://findings/topic/{topic}']);
+      const json = async (uri: string) => JSON.parse(((await bo.readResource({ uri })).contents[0] as { text: string }).text) as Record<string, any>;
+      expect((await json('cairn://findings/topic/uploads')).findings.map((f: { findingId: string }) => f.findingId)).toEqual(['f-1']);
+      expect((await json('cairn://findings/topic/other')).findings).toEqual([]);
+      expect(await json('cairn://board')).toHaveProperty('counts');
+      // Reading a resource records what it showed, as a tool call does.
+      expect((await ws.events()).some((e) => e.type === 'ContentShown' && (e.data as { instanceId?: string }).instanceId === 'bo')).toBe(true);
+
+      const updated: string[] = [];
+      bo.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.push(n.params.uri));
+      await bo.subscribeResource({ uri: 'cairn://inbox' });
+      await bo.subscribeResource({ uri: 'cairn://tasks' });
+      expectExit(await ws.as('ada', ['say', 'the retry loop ignores Retry-After', '--to', 'bo']), 0);
+      for (let i = 0; i < 100 && !updated.includes('cairn://inbox'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(updated).toContain('cairn://inbox');
+      // A message changes no task: the tasks subscriber hears nothing of it.
+      expect(updated).not.toContain('cairn://tasks');
+      expect((await json('cairn://inbox')).messages.map((m: { body: string }) => m.body)).toEqual(['the retry loop ignores Retry-After']);
+    } finally {
+      await bo.close();
     }
   });
 });

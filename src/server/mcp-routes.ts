@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { Hono } from 'hono';
+import { parseOrThrow } from '../../events/validation.js';
+import type { App } from '../app/app.js';
+import { runRecorded } from '../app/exposure.js';
+import { watchLog, type Runner } from '../mcp/runner.js';
+import { createMcpServer } from '../mcp/server.js';
+import { callerOf } from './auth.js';
+import { HttpError } from './errors.js';
+import type { TokenStore } from './tokens.js';
+
+interface Session {
+  transport: WebStandardStreamableHTTPServerTransport;
+  instanceId: string | undefined;
+}
+
+/**
+ * MCP over Streamable HTTP at `/mcp`: the same tools, resources and prompts as `cairn mcp`,
+ * for an agent on another machine. The identity comes from the Bearer token, as for the
+ * HTTP API: a session is opened as the token's instance (or as nobody, for reads) and every
+ * later request of the session must carry a token of the same instance.
+ */
+export function mcpRoutes(app: App, tokens: TokenStore): { routes: Hono; close(): Promise<void> } {
+  const sessions = new Map<string, Session>();
+  const routes = new Hono();
+
+  routes.all('/mcp', async (c) => {
+    const { instanceId } = callerOf(c, tokens, false);
+    const id = c.req.header('mcp-session-id');
+    if (id !== undefined) {
+      const session = sessions.get(id);
+      if (!session) throw new HttpError(404, 'unknown_session', 'no such MCP session (it ended, or the server restarted): initialize a new one');
+      if (session.instanceId !== instanceId) throw new HttpError(403, 'wrong_instance', 'this MCP session belongs to another token: send the token it was opened with');
+      return session.transport.handleRequest(c.req.raw);
+    }
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (sessionId) => void sessions.set(sessionId, { transport, instanceId }),
+      onsessionclosed: (sessionId) => void sessions.delete(sessionId),
+    });
+    const server = createMcpServer(sessionRunner(app, instanceId));
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+      void server.close().catch(() => undefined);
+    };
+    await server.connect(transport);
+    return transport.handleRequest(c.req.raw);
+  });
+
+  return {
+    routes,
+    async close() {
+      await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+      sessions.clear();
+    },
+  };
+}
+
+/** The server's own log, as the session's instance. */
+function sessionRunner(app: App, instanceId: string | undefined): Runner {
+  return {
+    identity: instanceId,
+    remote: false,
+    identityHint: { field: 'Authorization', how: 'connect with "Authorization: Bearer <token>" (`cairn token --as ID` where the log is, or POST /api/join, issues one)' },
+    run: (op, input) => runRecorded(app, op, parseOrThrow(op.input, input), { instanceId }),
+    watch: (onEvent) => watchLog(async () => app, onEvent),
+    close: async () => undefined,
+  };
+}
