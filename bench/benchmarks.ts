@@ -4,6 +4,7 @@ import { cliBenchmark } from './cli.js';
 import { convergenceBenchmark } from './convergence.js';
 import { exposureBenchmark } from './exposure.js';
 import { jsonStoreBenchmark } from './json-store.js';
+import { mcpBenchmark } from './mcp.js';
 import { replayBenchmark } from './replay.js';
 import { scaleBenchmark } from './scale.js';
 import type { Benchmark } from './support/figure.js';
@@ -19,5 +20,6 @@ export const BENCHMARKS: Benchmark[] = [
   convergenceBenchmark,
   exposureBenchmark,
   jsonStoreBenchmark,
+  mcpBenchmark,
   scaleBenchmark,
 ];

@@ -10,6 +10,7 @@ import { errorCodeFor } from '../cli/exit-codes.js';
 import { toPlainJson } from '../runtime/json.js';
 import type { Runner } from './runner.js';
 import { OPERATION_COMMANDS } from '../cli/operation-commands.js';
+import { OUTPUT_SCHEMAS } from './output-schemas.js';
 import { ROLE_PROMPTS } from './prompts.js';
 import { registerResources } from './resources.js';
 import { FIELD_HINTS, INSTRUCTIONS, TOOL_DESCRIPTIONS, toolName } from './tools.js';
@@ -83,6 +84,7 @@ export function createMcpServer(runner: Runner): McpServer {
         title: op.summary,
         description: when ? `${when} (${op.summary}.)` : `${op.summary}.`,
         inputSchema: toolSchema(op),
+        outputSchema: OUTPUT_SCHEMAS[op.name],
         // The log is append-only: no tool destroys anything; reads never change what others see.
         annotations: { readOnlyHint: !op.writes, destructiveHint: false, idempotentHint: !op.writes || IDEMPOTENT_WRITES.has(op.name), openWorldHint: false },
       },

@@ -46,6 +46,8 @@ describe('cairn mcp on a local log', () => {
       connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' }),
       connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' }),
     ]);
+    // Once it has the tools' output schemas, the SDK's client checks every structuredContent against them.
+    await Promise.all([ada.listTools(), bo.listTools()]);
   });
   afterAll(async () => {
     await Promise.all([ada?.close(), bo?.close()]);
@@ -57,6 +59,7 @@ describe('cairn mcp on a local log', () => {
     for (const tool of tools) {
       expect(tool.description!.length, tool.name).toBeGreaterThan(60);
       expect(tool.inputSchema.type).toBe('object');
+      expect(tool.outputSchema?.type, tool.name).toBe('object');
     }
     const claim = tools.find((t) => t.name === 'claim')!;
     expect(claim.description).toMatch(/claim a task before working on it/i);
@@ -151,6 +154,33 @@ describe('cairn mcp on a local log', () => {
     } finally {
       await anonymous.close();
     }
+  });
+});
+
+describe('cairn mcp --print-config', () => {
+  it('prints a client configuration that starts a working server, for each client and for a remote log', async () => {
+    const ws = await workspace();
+    const printed = await ws.run(['mcp', '--print-config', '--as', 'ada']);
+    expectExit(printed, 0);
+    expect(printed.stderr).toContain('.mcp.json');
+    const entry = (JSON.parse(printed.stdout) as { mcpServers: { cairn: { type: string; command: string; args: string[]; env: Record<string, string> } } }).mcpServers.cairn;
+    expect(entry).toMatchObject({ type: 'stdio', command: process.execPath, env: { CAIRN_INSTANCE: 'ada', CAIRN_STORE: ws.store } });
+    expect(entry.args).toEqual([CLI, 'mcp']);
+    // What the client would start, started: it serves the tools as ada.
+    const client = new Client({ name: 'from-config', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { ...getDefaultEnvironment(), ...entry.env }, cwd: tempDir('cairn-elsewhere-') }));
+    try {
+      expect(ok(await call(client, 'join', { role: 'explorer' }))).toMatchObject({ instanceId: 'ada' });
+    } finally {
+      await client.close();
+    }
+    const desktop = JSON.parse((await ws.run(['mcp', '--print-config', 'claude-desktop', '--as', 'ada'])).stdout) as { mcpServers: { cairn: Record<string, unknown> } };
+    expect(desktop.mcpServers.cairn).not.toHaveProperty('type');
+    const remote = await ws.run(['mcp', '--print-config', 'cursor', '--as', 'ada'], { env: { CAIRN_URL: 'http://10.0.0.5:4747', CAIRN_TOKEN: 'tok' } });
+    expect(JSON.parse(remote.stdout)).toEqual({ mcpServers: { cairn: { type: 'http', url: 'http://10.0.0.5:4747/mcp', headers: { Authorization: 'Bearer tok' } } } });
+    const bad = await ws.run(['mcp', '--print-config', 'vim']);
+    expectExit(bad, 2);
+    expect(bad.stderr).toContain('--print-config: must be one of claude-code, claude-desktop, cursor');
   });
 });
 
