@@ -1,9 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExit } from '../cli/run.js';
 import { joinAs, testServer, type TestServer } from '../server/server.js';
+import { call, everyTool, text } from './every-tool.js';
 
 /** The SDK's client over Streamable HTTP, as an agent on another machine connects to `cairn serve`. */
 async function connect(server: TestServer, token?: string): Promise<Client> {
@@ -15,8 +16,25 @@ async function connect(server: TestServer, token?: string): Promise<Client> {
   return client;
 }
 
-const call = async (client: Client, name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
-const text = (result: CallToolResult) => (result.content[0] as { text: string }).text;
+
+describe('every tool over Streamable HTTP', () => {
+  it('can be called, each as the instance of its token', async () => {
+    const server = await testServer();
+    try {
+      const [ada, bo, cy] = await Promise.all(
+        (await Promise.all([['ada', 'explorer'], ['bo', 'builder'], ['cy', 'reflector']].map(([id, role]) => joinAs(server, id!, role!)))).map((token) => connect(server, token)),
+      );
+      try {
+        await Promise.all([ada, bo, cy].map((c) => c.listTools()));
+        await everyTool({ ada, bo, cy });
+      } finally {
+        await Promise.all([ada, bo, cy].map((c) => c.close()));
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
 
 describe('MCP over Streamable HTTP at /mcp', () => {
   let server: TestServer;

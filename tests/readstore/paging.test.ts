@@ -156,7 +156,7 @@ describe('the same pages over HTTP, MCP and the dashboard', () => {
     const call = async (args: Record<string, unknown>) => {
       const result = (await mcp.callTool({ name: 'inbox', arguments: args })) as CallToolResult;
       expect(result.isError).toBeFalsy();
-      return JSON.parse((result.content[0] as { text: string }).text);
+      return result.structuredContent as Record<string, any>;
     };
     const ids = (p: any) => p.messages.map((m: any) => m.messageId);
     const all = ids(await call({ all: true }));
