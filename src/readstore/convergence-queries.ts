@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { FLOOR, pathVia, type AnonymousRead, type Raise, type Why } from '../../projections/causality.js';
 import { DEFAULT_SEMANTIC_THRESHOLD, DEFAULT_THRESHOLD, type ConvergenceOptions, type FindingNode, type Link } from '../../projections/convergence.js';
 import {
+  boundedReport,
   calibrationOf,
   clustersOf,
   judgmentFrom,
@@ -144,7 +145,7 @@ export interface BoundedReport {
 /** The report as `boundedReport` cuts it: the first `limit` clusters of each kind, each with its newest `limit` members and links. */
 export function convergenceReport(db: Database.Database, limit: number, options: ConvergenceOptions = {}): BoundedReport {
   const facts = new TableFacts(db);
-  if (!isDefault(options)) return cut(clustersOf(allLinks(db), facts, options), limit);
+  if (!isDefault(options)) return boundedReport(clustersOf(allLinks(db), facts, options), limit);
   const q = (sql: string) => db.prepare(sql).safeIntegers(true);
   const max = Number.isFinite(limit) ? limit : -1;
   const cluster = (row: Row): BoundedCluster => {
@@ -179,17 +180,6 @@ export function convergenceReport(db: Database.Database, limit: number, options:
 /** Every candidate link in the order it was scored: for a threshold the clusters were not kept at. */
 function* allLinks(db: Database.Database): Generator<Link> {
   for (const row of db.prepare(`SELECT ${LINK_COLUMNS} FROM ${LINKS_FROM} ORDER BY l.later, l.rank`).safeIntegers(true).iterate() as Iterable<Row>) yield linkOf(row);
-}
-
-function cut(report: ReturnType<typeof clustersOf>, limit: number): BoundedReport {
-  const bounded = (c: Cluster): BoundedCluster => ({ ...c, members: c.members.slice(-limit), links: c.links.slice(-limit), sizes: { members: c.members.length, links: c.links.length } });
-  return {
-    convergences: report.convergences.slice(0, limit).map(bounded),
-    echoes: report.echoes.slice(0, limit).map(bounded),
-    rejected: report.rejected.slice(-limit),
-    judged: report.judged,
-    totals: { convergences: report.convergences.length, echoes: report.echoes.length, rejected: report.rejected.length },
-  };
 }
 
 /** The candidates of one finding, best first, as `find` reports them. */

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
@@ -6,11 +6,10 @@ import { convergenceProjection, type ConvergenceState } from '../../projections/
 import { boundedReport, convergenceClusters, matcherCalibration, matchesFor, unjudgedCandidates } from '../../projections/convergence-report.js';
 import { convergedIn, healthProjection, healthReport } from '../../projections/health.js';
 import { fold } from '../../projections/projection.js';
-import { TableWriter } from '../../src/readstore/apply.js';
 import { calibration, convergedInTables, convergenceReport, matchesOf, unjudgedLinks } from '../../src/readstore/convergence-queries.js';
 import { healthWindow } from '../../src/readstore/health.js';
-import { READ_STORE_SCHEMA } from '../../src/readstore/schema.js';
 import { random, realisticLog } from '../projections/generate.js';
+import { plain, tablesOver } from './fold-tables.js';
 
 /**
  * Convergence and health in tables equal the folds: after findings that say much the same
@@ -61,23 +60,6 @@ function convergingLog(seed: number): StoredEvent[] {
   return log.events;
 }
 
-function tablesOver(events: readonly StoredEvent[], cuts: number[]): Database.Database {
-  const db = new Database(':memory:');
-  db.exec(READ_STORE_SCHEMA);
-  const writer = new TableWriter(db);
-  let from = 0;
-  for (const cut of [...cuts.filter((c) => c > 0 && c < events.length).sort((a, b) => a - b), events.length]) {
-    db.transaction(() => {
-      writer.reset();
-      for (const event of events.slice(from, cut)) writer.apply(event);
-      writer.finish();
-    })();
-    from = cut;
-  }
-  return db;
-}
-
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))) as T;
 
 function expectSameConvergence(db: Database.Database, state: ConvergenceState): void {
   for (const options of [{}, { threshold: 0.5 }, { threshold: 0.2 }]) {

@@ -10,11 +10,10 @@ import { fold } from '../../projections/projection.js';
 import { listQuestions, questionsProjection } from '../../projections/questions.js';
 import { taskBoard, tasksProjection, type TaskStatus } from '../../projections/tasks.js';
 import { activityOf } from '../../src/readstore/activity.js';
-import { TableWriter } from '../../src/readstore/apply.js';
 import { CausalityQueries } from '../../src/readstore/causality.js';
 import { findingsPage, inboxPage, instanceRow, questionsPage, tasksPage } from '../../src/readstore/queries.js';
-import { READ_STORE_SCHEMA } from '../../src/readstore/schema.js';
 import { random, realisticLog } from '../projections/generate.js';
+import { plain, tablesOver } from './fold-tables.js';
 import type { EventLog } from '../projections/fixtures.js';
 
 /**
@@ -54,24 +53,6 @@ function logWithReads(seed: number, count: number): EventLog {
   return log;
 }
 
-/** Folds the events into fresh tables, in batches ending at `cuts` (each a catch-up transaction). */
-function tablesOver(events: readonly StoredEvent[], cuts: number[]): Database.Database {
-  const db = new Database(':memory:');
-  db.exec(READ_STORE_SCHEMA);
-  const writer = new TableWriter(db);
-  let from = 0;
-  for (const cut of [...cuts.filter((c) => c > 0 && c < events.length).sort((a, b) => a - b), events.length]) {
-    db.transaction(() => {
-      writer.reset();
-      for (const event of events.slice(from, cut)) writer.apply(event);
-      writer.finish();
-    })();
-    from = cut;
-  }
-  return db;
-}
-
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))) as T;
 
 describe('the tables equal a full replay of the folds', () => {
   it('tasks, findings, questions, inboxes, activity, counts and happens-before, whatever the catch-up batches', () => {
