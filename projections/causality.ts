@@ -140,8 +140,9 @@ function receiveStream(state: CausalityState, reader: string, stream: string, as
 
 // ---- fold ----
 
-const shownBy = (via: string, stream: string) => (c: Carrier): Why => ({ kind: 'shown', via, stream, carrier: c.position, author: c.author });
-const citedBy = (stream: string) => (c: Carrier): Why => ({ kind: 'cites', stream, carrier: c.position, author: c.author });
+/** Why a reader came to know a carrier's author: it was shown the stream, or it cited it. */
+export const shownBy = (via: string, stream: string) => (c: Carrier): Why => ({ kind: 'shown', via, stream, carrier: c.position, author: c.author });
+export const citedBy = (stream: string) => (c: Carrier): Why => ({ kind: 'cites', stream, carrier: c.position, author: c.author });
 
 /** The streams an event's own content refers to: reading them was needed to write it. */
 export function referencesOf(event: StoredEvent): string[] {

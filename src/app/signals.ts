@@ -46,12 +46,13 @@ export const health = defineOperation({
   writes: false,
   async run(app, input) {
     const tables = await app.tables();
-    const report = healthNow(tables, app.clock(), input.window, convergenceOptions(input.threshold));
+    const options = convergenceOptions(input.threshold);
+    const report = healthNow(tables, app.clock(), input.window, options);
     const warnings = report.signals.filter((s) => s.status === 'warning').map((s) => ({ name: s.name, explanation: s.explanation }));
     const position = tables.watermark();
     tables.note('health', { asOf: position, window: report.window, status: report.status, warnings });
     // The matcher held against agents' judgments: its precision on the candidates they judged.
-    return { position, ...report, matcher: calibration(tables.db, convergenceOptions(input.threshold)) };
+    return { position, ...report, matcher: calibration(tables.db, options) };
   },
 });
 

@@ -77,7 +77,7 @@ export function createMcpServer(runner: Runner): McpServer {
   const server = new McpServer({ name: 'cairn', version: version() }, { instructions: INSTRUCTIONS });
   for (const op of OPERATIONS) {
     const name = toolName(op.name);
-    const when = TOOL_DESCRIPTIONS[name] ?? TOOL_DESCRIPTIONS[op.name];
+    const when = TOOL_DESCRIPTIONS[name];
     server.registerTool(
       name,
       {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
-import { byAuthorFloorLast, CARRIES, FLOOR, referencesOf, type Why } from '../../projections/causality.js';
+import { byAuthorFloorLast, CARRIES, citedBy, FLOOR, referencesOf, shownBy, type Why } from '../../projections/causality.js';
 
 /**
  * Happens-before in tables: the fold of projections/causality.ts, row by row, so a read asks
@@ -126,14 +126,14 @@ export class CausalityTables {
         return;
       }
       if (everything) this.raise(instanceId, FLOOR, upTo, at, { kind: 'everything', via });
-      for (const s of streams) this.receiveStream(instanceId, s, upTo, at, (c) => ({ kind: 'shown', via, stream: s, carrier: c.position, author: c.author }));
+      for (const s of streams) this.receiveStream(instanceId, s, upTo, at, shownBy(via, s));
       return;
     }
     if (author === ANONYMOUS) return;
     const seen = BigInt(event.metadata.seenUpTo);
     if (seen > 0n) this.raise(author, FLOOR, seen, at, { kind: 'synced' });
     if (event.type === 'InstanceSynced') this.raise(event.data.instanceId, FLOOR, BigInt(event.data.upTo), at, { kind: 'synced' });
-    for (const s of referencesOf(event)) this.receiveStream(author, s, at, at, (c) => ({ kind: 'cites', stream: s, carrier: c.position, author: c.author }));
+    for (const s of referencesOf(event)) this.receiveStream(author, s, at, at, citedBy(s));
     if (CARRIES.has(event.type)) {
       this.s.carrier.run(event.streamName, at, author);
       this.lastCarrier = at;

@@ -20,7 +20,7 @@ import type { ConvergedCluster } from '../../projections/health.js';
 import type { Contrast } from '../similarity/claim.js';
 import { sharedTerms } from '../similarity/tfidf.js';
 import { countOf } from './counters.js';
-import { judgedKey } from './convergence.js';
+import { judgedKey, VERDICTS_SQL } from './convergence.js';
 
 /**
  * What `convergence`, `find`, `judge` and `health` ask of the convergence tables. At the
@@ -79,7 +79,7 @@ export class TableFacts implements ConvergenceFacts {
     this.s = {
       finding: prepare(`SELECT position, id, instance, role, seen_up_to, at, summary, topic FROM findings WHERE kind = 'finding' AND id = ?`),
       terms: prepare(`SELECT terms FROM sim_docs WHERE id = ?`).pluck(),
-      verdicts: prepare(`SELECT judge AS by, verdict, reason, position FROM judgments WHERE earlier = ? AND later = ? ORDER BY judge`),
+      verdicts: prepare(VERDICTS_SQL),
       covering: prepare(`SELECT at, up_to, kind, via, stream, carrier, carrier_author FROM raises WHERE instance = ? AND author = ? AND up_to >= ? ORDER BY up_to LIMIT 1`),
       anonymousStream: prepare(`SELECT at, via FROM anonymous_streams WHERE stream = ?`),
       anonymousEverything: prepare(`SELECT at, via FROM anonymous_everything WHERE up_to >= ? ORDER BY at LIMIT 1`),
@@ -148,17 +148,21 @@ export function convergenceReport(db: Database.Database, limit: number, options:
   if (!isDefault(options)) return boundedReport(clustersOf(allLinks(db), facts, options), limit);
   const q = (sql: string) => db.prepare(sql).safeIntegers(true);
   const max = Number.isFinite(limit) ? limit : -1;
+  const s = {
+    members: q(`SELECT m.independent, f.position, f.id, f.instance, f.role, f.seen_up_to, f.at, f.summary, f.topic FROM cluster_members m JOIN findings f ON f.position = m.finding WHERE m.cluster = ? ORDER BY m.finding DESC LIMIT ?`),
+    links: q(`SELECT ${LINK_COLUMNS} FROM cluster_members m JOIN links l ON l.later = m.finding JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later WHERE m.cluster = ? AND ${COUNTS} ORDER BY m.finding DESC, l.rank DESC LIMIT ?`),
+    // A convergence counts its independent members' roles and instances; an echo cluster all of its members'.
+    people: {
+      convergence: q(`SELECT name FROM cluster_people WHERE cluster = ? AND what = ? AND independent > 0 ORDER BY name`).pluck(),
+      echo: q(`SELECT name FROM cluster_people WHERE cluster = ? AND what = ? AND members > 0 ORDER BY name`).pluck(),
+    },
+  };
   const cluster = (row: Row): BoundedCluster => {
     const id = row.id as bigint;
     const kind = row.kind as Cluster['kind'];
-    const members = newest(q(`SELECT m.independent, f.position, f.id, f.instance, f.role, f.seen_up_to, f.at, f.summary, f.topic FROM cluster_members m JOIN findings f ON f.position = m.finding WHERE m.cluster = ? ORDER BY m.finding DESC LIMIT ?`).all(id, max) as Row[]).map(
-      (r): ClusterMember => ({ ...nodeOf(r), independent: r.independent === 1n }),
-    );
-    const links = newest(
-      q(`SELECT ${LINK_COLUMNS} FROM cluster_members m JOIN links l ON l.later = m.finding JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later WHERE m.cluster = ? AND ${COUNTS} ORDER BY m.finding DESC, l.rank DESC LIMIT ?`).all(id, max) as Row[],
-    ).map((r) => linkView(facts, linkOf(r)));
-    const people = (what: string) =>
-      (q(`SELECT name FROM cluster_people WHERE cluster = ? AND what = ? AND ${kind === 'convergence' ? 'independent' : 'members'} > 0 ORDER BY name`).pluck().all(id, what) as string[]);
+    const members = newest(s.members.all(id, max) as Row[]).map((r): ClusterMember => ({ ...nodeOf(r), independent: r.independent === 1n }));
+    const links = newest(s.links.all(id, max) as Row[]).map((r) => linkView(facts, linkOf(r)));
+    const people = (what: string) => s.people[kind].all(id, what) as string[];
     return { kind, members, links, roles: people('role'), instances: people('instance'), sizes: { members: Number(row.members), links: Number(row.links) } };
   };
   const clusters = (kind: string, order: string) => (q(`SELECT * FROM clusters WHERE kind = ? ORDER BY ${order} LIMIT ?`).all(kind, max) as Row[]).map(cluster);
@@ -238,16 +242,20 @@ export function convergedInTables(db: Database.Database, options: ConvergenceOpt
     // A cluster the window joined independently: one of its findings there is the later end of an independent link that counts.
     const joinedIndependently = q(`SELECT 1 FROM links l WHERE l.later = ? AND l.echo = 0 AND ${COUNTS} LIMIT 1`).pluck();
     const memberOf = q(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`);
-    const ids = new Set<bigint>();
-    for (const p of positions) if (joinedIndependently.get(p) !== undefined) ids.add((memberOf.get(p) as { cluster: bigint }).cluster);
-    const clusters = [...ids]
-      .map((id) => q(`SELECT id, roles, instances, latest FROM clusters WHERE id = ?`).get(id) as { id: bigint; roles: bigint; instances: bigint; latest: bigint })
-      .sort((a, b) => Number(b.roles - a.roles) || Number(b.instances - a.instances) || (a.latest > b.latest ? -1 : 1));
-    const members = new Map<bigint, ConvergedCluster['members']>(clusters.map((c) => [c.id, []]));
+    const clusterRow = q(`SELECT id, roles, instances, latest FROM clusters WHERE id = ?`);
+    const members = new Map<bigint, ConvergedCluster['members']>();
+    const joined = new Set<bigint>();
     for (const p of [...positions].sort((a, b) => (a < b ? -1 : 1))) {
       const m = memberOf.get(p) as { cluster: bigint; independent: bigint } | undefined;
-      if (m) members.get(m.cluster)?.push({ position: p, independent: m.independent === 1n });
+      if (!m) continue;
+      let inWindow = members.get(m.cluster);
+      if (!inWindow) members.set(m.cluster, (inWindow = []));
+      inWindow.push({ position: p, independent: m.independent === 1n });
+      if (joinedIndependently.get(p) !== undefined) joined.add(m.cluster);
     }
+    const clusters = [...joined]
+      .map((id) => clusterRow.get(id) as { id: bigint; roles: bigint; instances: bigint; latest: bigint })
+      .sort((a, b) => Number(b.roles - a.roles) || Number(b.instances - a.instances) || (a.latest > b.latest ? -1 : 1));
     const roles = q(`SELECT name FROM cluster_people WHERE cluster = ? AND what = 'role' AND independent > 0 ORDER BY name`).pluck();
     return clusters.map((c) => ({ roles: roles.all(c.id) as string[], members: members.get(c.id)! }));
   };

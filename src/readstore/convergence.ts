@@ -20,6 +20,9 @@ import { SimilarityTables } from './similarity.js';
 
 export const judgedKey = (status: JudgmentStatus) => `convergence:judged:${status}`;
 
+/** Each judge's latest verdict on a pair, in the order `judgmentFrom` expects. */
+export const VERDICTS_SQL = `SELECT judge AS by, verdict, reason, position FROM judgments WHERE earlier = ? AND later = ? ORDER BY judge`;
+
 interface LinkRow {
   later: bigint;
   rank: number;
@@ -53,7 +56,7 @@ export class ConvergenceTables {
       setStatus: prepare(`UPDATE links SET status = ? WHERE later = ? AND rank = ?`),
       judge: prepare(`INSERT INTO judgments (earlier, later, judge, verdict, reason, position, at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (earlier, later, judge) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, position = excluded.position, at = excluded.at`),
-      verdicts: prepare(`SELECT judge AS by, verdict, reason, position FROM judgments WHERE earlier = ? AND later = ? ORDER BY judge`),
+      verdicts: prepare(VERDICTS_SQL),
       memberOf: prepare(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`),
       addMember: prepare(`INSERT INTO cluster_members (finding, cluster, independent) VALUES (?, ?, 0)`),
       newCluster: prepare(`INSERT INTO clusters (id, kind, members, links, independent_links, latest, roles, instances) VALUES (?, 'echo', 0, 0, 0, ?, 0, 0)`),

@@ -7,6 +7,9 @@ import { RETENTION_MS, recordOf, taskTopicOf, type HealthRecord, type HealthStat
  * so a report reads its window, not a week of the log. Records older than the retention
  * before the newest are deleted as the fold prunes them; the query applies the same cut.
  */
+/** The newest record's time (epoch ms): the retention is counted back from it. */
+const LATEST_SQL = `SELECT value FROM meta WHERE key = 'health_latest'`;
+
 export class HealthTables {
   private readonly s;
   /** instance → latest role, as the fold keeps it (the role its events carry). */
@@ -21,7 +24,7 @@ export class HealthTables {
       findingRole: prepare(`SELECT role FROM findings WHERE kind = 'finding' AND id = ?`).pluck(),
       task: prepare(`SELECT tags, title FROM tasks WHERE id = ?`),
       record: prepare(`INSERT OR IGNORE INTO health_records (position, at_ms, record) VALUES (?, ?, ?)`),
-      latest: prepare(`SELECT value FROM meta WHERE key = 'health_latest'`).pluck(),
+      latest: prepare(LATEST_SQL).pluck(),
       setLatest: prepare(`INSERT INTO meta (key, value) VALUES ('health_latest', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
       prune: prepare(`DELETE FROM health_records WHERE at_ms < ?`),
     };
@@ -76,7 +79,7 @@ export class HealthTables {
 
 /** Health's state for a window: its records (from the retention cut on) and the newest time. */
 export function healthWindow(db: Database.Database, from: number, to: number): Pick<HealthState, 'records' | 'latestAt'> {
-  const latestAt = Number((db.prepare(`SELECT value FROM meta WHERE key = 'health_latest'`).pluck().get() as string | undefined) ?? 0);
+  const latestAt = Number((db.prepare(LATEST_SQL).pluck().get() as string | undefined) ?? 0);
   const rows = db
     .prepare(`SELECT position, record FROM health_records WHERE at_ms >= ? AND at_ms <= ? ORDER BY position`)
     .safeIntegers(true)

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { LinkView } from '../../projections/convergence-report.js';
 import { decodeJson, encodeJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
@@ -12,7 +11,6 @@ import { CausalityQueries } from './causality.js';
 import { READ_STORE_SCHEMA, READ_STORE_VERSION } from './schema.js';
 
 export interface Notes {
-  unjudged: { asOf: bigint; total: number; links: LinkView[] };
   health: { asOf: bigint; window: { from: string; to: string }; status: string; warnings: { name: string; explanation: string }[] };
 }
 
@@ -170,8 +168,8 @@ export class ReadStore {
   }
 
   /**
-   * What the last fold of a whole-log projection concluded, for the board to show without
-   * folding it: candidates awaiting a judgment (`unjudged`), health's warnings (`health`).
+   * What the last `health` concluded, for the board to show without computing it again:
+   * its warnings over the window it judged (`health`).
    * A note never goes back to an older position.
    */
   note<K extends keyof Notes>(key: K, note: Notes[K]): void {
