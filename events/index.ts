@@ -7,6 +7,7 @@ import { MessagePosted } from './message.js';
 import { SynthesisPublished } from './synthesis.js';
 import { ContentShown } from './exposure.js';
 import { ConvergenceJudged } from './judgment.js';
+import { InvitationAccepted, InvitationIssued } from './invitation.js';
 import { CURRENT_SCHEMA_VERSION, EventMetadata } from './metadata.js';
 import { ValidationError, issuesOf, parseOrThrow } from './validation.js';
 import { upcast, type UpcasterRegistry } from './upcast.js';
@@ -38,6 +39,8 @@ export const CairnEventSchema = z.discriminatedUnion('type', [
   SynthesisPublished,
   ContentShown,
   ConvergenceJudged,
+  InvitationIssued,
+  InvitationAccepted,
 ]);
 export type CairnEvent = z.infer<typeof CairnEventSchema>;
 export type EventType = CairnEvent['type'];

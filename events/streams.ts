@@ -6,9 +6,10 @@ import { ANONYMOUS } from './exposure.js';
  * `$ce-` streams) can select them: instance-<id>, task-<id>, question-<id>, finding-<id>,
  * message-<id>, synthesis-<id>; exposure-<instance> holds what reads showed an instance
  * (exposure-anonymous, reads without an identity); judgment-<earlier>~<later> the judgments
- * of one candidate convergence ("~" never occurs in an id).
+ * of one candidate convergence ("~" never occurs in an id);
+ * invitation-<id> one invitation to join over HTTP.
  */
-export const STREAM_CATEGORIES = ['instance', 'task', 'question', 'finding', 'message', 'synthesis', 'exposure', 'judgment'] as const;
+export const STREAM_CATEGORIES = ['instance', 'task', 'question', 'finding', 'message', 'synthesis', 'exposure', 'judgment', 'invitation'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export const streamName = (category: StreamCategory, id: string): string => `${category}-${id}`;
@@ -47,6 +48,9 @@ export function streamOf(event: CairnEvent): string {
       return streamName('exposure', event.data.instanceId ?? ANONYMOUS);
     case 'ConvergenceJudged':
       return judgmentStream(event.data.earlier, event.data.later);
+    case 'InvitationIssued':
+    case 'InvitationAccepted':
+      return streamName('invitation', event.data.invitationId);
   }
 }
 

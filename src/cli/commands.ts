@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { registerServe } from './serve.js';
 import { registerMcp } from './mcp.js';
 import { registerToken } from './token.js';
+import { registerInvite } from './invite.js';
 import { registerMigrate } from './migrate.js';
 
 /**
@@ -33,5 +34,6 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerMcp(program);
   registerToken(program);
+  registerInvite(program);
   registerMigrate(program);
 }

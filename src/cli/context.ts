@@ -4,7 +4,7 @@ import { resolveStoreUrl } from '../store/locate.js';
 import { appOver, openApp, type App } from '../app/app.js';
 import type { Operation } from '../app/operation.js';
 import { runRecorded } from '../app/exposure.js';
-import { RemoteClient } from '../client/remote.js';
+import { RemoteClient, identityFromEnv } from '../client/remote.js';
 import { RemoteEventStore } from '../client/remote-store.js';
 
 /** Global options every command shares. */
@@ -30,7 +30,7 @@ export function storeUrlOf(options: GlobalOptions): string {
 /** CAIRN_URL names a cairn server to use instead of a local store; an explicit --store still wins. */
 export function remoteOf(options: GlobalOptions): RemoteClient | undefined {
   const url = options.store ? undefined : process.env.CAIRN_URL || undefined;
-  return url ? new RemoteClient(url, { instanceId: identityOf(options), token: process.env.CAIRN_TOKEN || undefined }) : undefined;
+  return url ? new RemoteClient(url, identityFromEnv(identityOf(options))) : undefined;
 }
 
 /** Opens the log for one command (read-only over HTTP when remote) and always closes it, whatever happens. */

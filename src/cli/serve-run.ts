@@ -10,8 +10,7 @@ import { storeUrlOf, type GlobalOptions } from './context.js';
 import { seedDemo } from './demo-seed.js';
 import { printJson, printLine } from './output.js';
 import type { ServeOptions } from './serve.js';
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+import { serveSecurity } from './serve-policy.js';
 
 function portOf(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_PORT;
@@ -34,13 +33,15 @@ function storeFor(options: ServeOptions, globals: GlobalOptions): { url: string;
 export async function serve(options: ServeOptions, globals: GlobalOptions): Promise<void> {
   const port = portOf(options.port);
   const host = options.host ?? DEFAULT_HOST;
+  const security = serveSecurity(host, options);
   const { url, create } = storeFor(options, globals);
   const { store, cacheDir, describe } = await openStore(url, { create });
   const app = appOver(store, { cacheDir, describe });
   try {
     const seeded = options.demo && (await store.headPosition()) === 0n ? await seedDemo(store) : 0;
-    const server = await startServer({ app, tokens: TokenStore.forCacheDir(cacheDir), host, port });
-    if (globals.json) printJson({ url: server.url, store: describe, seeded });
+    const server = await startServer({ app, tokens: TokenStore.forCacheDir(cacheDir), host, port, policy: security.policy, tls: security.tls, maxConnections: security.maxConnections });
+    const secret = security.generatedSecret;
+    if (globals.json) printJson({ url: server.url, store: describe, seeded, ...(secret ? { joinSecret: secret } : {}), readAuth: security.policy.readAuth });
     else {
       if (seeded > 0) printLine(`seeded a demo session (${seeded} events) into ${describe}`);
       printLine(
@@ -49,12 +50,14 @@ export async function serve(options: ServeOptions, globals: GlobalOptions): Prom
           `  dashboard  ${server.url}/`,
           `  API        ${server.url}/api/ops`,
           `  events     ${server.url}/api/events`,
-          `agents elsewhere: CAIRN_URL=${server.url} cairn join --as ID --role ROLE`,
+          `agents elsewhere: CAIRN_URL=${server.url}${security.policy.joinSecretSha256 ? ' CAIRN_JOIN_SECRET=…' : ''} cairn join --as ID --role ROLE`,
+          ...(secret ? [`join secret, generated for this run and shown only now: ${secret}`, '  (set CAIRN_JOIN_SECRET or --join-secret-file to keep one across restarts)'] : []),
+          ...(security.policy.readAuth ? ['reads need a token: an instance\'s, or a reader\'s from `cairn token --reader NAME` (the dashboard asks for one)'] : []),
         ].join('\n'),
       );
     }
-    if (!LOOPBACK.test(host)) {
-      process.stderr.write(`cairn: listening on ${host}: anyone who can reach it can read the log and watch the dashboard (writes still need a token)\n`);
+    if (security.exposed && !security.policy.readAuth) {
+      process.stderr.write(`cairn: --no-read-auth: anyone who can reach ${server.url} can read the log and watch the dashboard (writes still need a token)\n`);
     }
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -9,6 +9,8 @@ export const WAIT_REQUEST_TIMEOUT_MS = HTTP_WAIT_CAP_MS + 30_000;
 
 /** Sent so the server refuses, rather than obeys, a token used as some other instance. */
 const INSTANCE_HEADER = 'X-Cairn-Instance';
+/** Where a join presents CAIRN_JOIN_SECRET (src/server/join-route.ts). */
+const JOIN_SECRET_HEADER = 'X-Cairn-Join-Secret';
 
 /** A cairn server's base URL, checked: `http(s)://host:port`, without a trailing slash. */
 export function serverUrl(raw: string): string {
@@ -36,6 +38,8 @@ export function errorFromResponse(status: number, body: unknown): Error {
   const code = error.code ?? 'refused';
   if (status === 400 || status === 413) return new ValidationError(error.issues?.length ? error.issues : [{ field: '(input)', reason: message }]);
   if (status === 401 && code === 'token_required') return new ValidationError([{ field: 'CAIRN_TOKEN', reason: message }]);
+  if (code === 'admission_required' || code === 'wrong_join_secret') return new ValidationError([{ field: 'CAIRN_JOIN_SECRET', reason: message }]);
+  if (status === 429) return new DomainError(message, code);
   if (status === 401 || status === 403 || status === 404 || status === 409) return new DomainError(message, code);
   if (status === 408) return new WaitTimeoutError(error.timeoutMs ?? 0);
   if (status === 503) return new StoreUnavailableError(message);
@@ -54,7 +58,16 @@ export interface RemoteIdentity {
   instanceId?: string | undefined;
   /** CAIRN_TOKEN: wins over a saved token. */
   token?: string | undefined;
+  /** CAIRN_JOIN_SECRET: the server's join secret, or an invitation code; sent only on join. */
+  joinSecret?: string | undefined;
 }
+
+/** The identity an agent's environment gives it: CAIRN_TOKEN, CAIRN_JOIN_SECRET. */
+export const identityFromEnv = (instanceId: string | undefined, env: NodeJS.ProcessEnv = process.env): RemoteIdentity => ({
+  instanceId,
+  token: env.CAIRN_TOKEN || undefined,
+  joinSecret: env.CAIRN_JOIN_SECRET || undefined,
+});
 
 /**
  * A cairn server reached over HTTP (CAIRN_URL): runs operations there as the instance its
@@ -88,19 +101,20 @@ export class RemoteClient {
     const instanceId = this.identity.instanceId;
     if (!instanceId) throw new ValidationError([{ field: '--as', reason: 'is required to join: the server issues a token for this instance id' }]);
     const fields = input !== null && typeof input === 'object' ? input : {};
-    const result = (await this.request('POST', '/api/join', { body: { ...fields, instanceId }, token: this.token() })) as { token?: string };
+    const headers = this.identity.joinSecret ? { [JOIN_SECRET_HEADER]: this.identity.joinSecret } : undefined;
+    const result = (await this.request('POST', '/api/join', { body: { ...fields, instanceId }, token: this.token(), headers })) as { token?: string };
     if (typeof result.token === 'string') saveToken(this.url, instanceId, result.token);
     return result;
   }
 
-  async request(method: 'GET' | 'POST', path: string, options: { body?: unknown; token?: string | undefined; timeoutMs?: number } = {}): Promise<unknown> {
+  async request(method: 'GET' | 'POST', path: string, options: { body?: unknown; token?: string | undefined; timeoutMs?: number; headers?: Record<string, string> | undefined } = {}): Promise<unknown> {
     const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
     let response: Response;
     let text: string;
     try {
       response = await fetch(`${this.url}${path}`, {
         method,
-        headers: this.headers(options.token, method === 'POST' ? 'application/json' : undefined),
+        headers: { ...this.headers(options.token, method === 'POST' ? 'application/json' : undefined), ...options.headers },
         body: method === 'POST' ? JSON.stringify(options.body ?? {}) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -20,6 +20,12 @@ export default String.raw`<!doctype html>
       <span id="connection" class="connection" title="live updates"></span>
     </div>
   </header>
+  <form id="token-form" class="token-form" hidden>
+    <label for="token">This server shows its log only to token holders. Paste a read token (<code>cairn token --reader NAME</code> where the store is):</label>
+    <input type="password" id="token" autocomplete="off" required>
+    <button type="submit">Show</button>
+    <span id="token-error" class="token-error"></span>
+  </form>
   <section class="timeline" aria-label="timeline">
     <label class="live-toggle"><input type="checkbox" id="live" checked> live</label>
     <input type="range" id="slider" min="0" max="0" value="0" step="1" aria-label="log position">

@@ -23,6 +23,10 @@ ul, ol { list-style: none; margin: 0; padding: 0; }
 .point { color: var(--muted); }
 .connection.on { color: var(--good); }
 .connection.off { color: var(--warning); }
+.token-form { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 12px 24px; padding: 12px; border-radius: 8px; background: var(--chip); }
+.token-form[hidden] { display: none; }
+.token-form input { flex: 1; min-width: 16em; font: inherit; padding: 4px 8px; }
+.token-error { color: var(--warning); }
 
 .timeline { display: flex; align-items: center; gap: 14px; padding: 10px 20px; background: var(--panel); border-bottom: 1px solid var(--line); }
 .timeline input[type=range] { flex: 1; accent-color: var(--accent); }

@@ -28,7 +28,12 @@ export type RefusalCode =
   | 'question_closed'
   | 'not_joined'
   | 'not_a_candidate'
-  | 'own_finding';
+  | 'own_finding'
+  | 'invalid_invitation'
+  | 'invitation_spent'
+  | 'invitation_expired'
+  | 'invitation_role'
+  | 'invitation_instance';
 
 /** Refuses a command; typed `never` so it reads as a guard inside expressions. */
 export function refuse(code: RefusalCode, message: string): never {

@@ -1,5 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { RemoteClient } from '../client/remote.js';
+import { RemoteClient, identityFromEnv } from '../client/remote.js';
 import { identityOf, storeUrlOf, type GlobalOptions } from '../cli/context.js';
 import { localRunner, remoteRunner } from './runner.js';
 import { createMcpServer } from './server.js';
@@ -14,7 +14,7 @@ export async function runMcp(globals: GlobalOptions): Promise<void> {
   const identity = identityOf(globals);
   const url = globals.store ? undefined : process.env.CAIRN_URL || undefined;
   const runner = url
-    ? remoteRunner(new RemoteClient(url, { instanceId: identity, token: process.env.CAIRN_TOKEN || undefined }), identity)
+    ? remoteRunner(new RemoteClient(url, identityFromEnv(identity)), identity)
     : localRunner(() => storeUrlOf(globals), identity);
   const server = createMcpServer(runner);
   const transport = new StdioServerTransport();

@@ -245,6 +245,8 @@ export class TableWriter {
         break;
       case 'ContentShown':
       case 'ConvergenceJudged':
+      case 'InvitationIssued':
+      case 'InvitationAccepted':
         break;
       default:
         event satisfies never;

@@ -11,6 +11,10 @@ import { opsRoutes } from './ops-routes.js';
 import type { TokenStore } from './tokens.js';
 import { viewsRoutes } from './views-routes.js';
 import { loopbackHostGuard } from './host-guard.js';
+import { requireToken } from './auth.js';
+import { joinRoute } from './join-route.js';
+import { OPEN_POLICY, type AccessPolicy } from './policy.js';
+import { rateLimit } from './rate-limit.js';
 
 export interface ServerApp {
   hono: Hono;
@@ -25,11 +29,16 @@ export interface ServerApp {
  * the read models for the dashboard (`/api/views`, `/api/series`), MCP (`/mcp`), and the
  * dashboard itself.
  */
-export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (line: string) => void; loopbackOnly?: boolean } = {}): ServerApp {
+export function buildServerApp(
+  app: App,
+  tokens: TokenStore,
+  options: { log?: (line: string) => void; loopbackOnly?: boolean; policy?: AccessPolicy } = {},
+): ServerApp {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const policy = options.policy ?? OPEN_POLICY;
   const live = new Set<AbortController>();
   const hono = new Hono();
-  if (options.loopbackOnly) hono.use('*', loopbackHostGuard());
+  if (options.loopbackOnly) hono.use('*', loopbackHostGuard(policy.proxy?.host));
 
   // The dashboard shows text agents wrote; a strict policy is the second wall behind textContent.
   hono.use(
@@ -51,19 +60,29 @@ export function buildServerApp(app: App, tokens: TokenStore, options: { log?: (l
       strictTransportSecurity: false,
     }),
   );
-  hono.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json<ErrorBody>({ ok: false, error: { code: 'too_large', message: `the body is larger than ${MAX_BODY_BYTES} bytes`, issues: [{ field: '(body)', reason: `must be at most ${MAX_BODY_BYTES} bytes` }] } }, 413),
-    }),
-  );
+  for (const path of ['/api/*', '/mcp']) {
+    if (policy.ratePerMinute !== undefined) hono.use(path, rateLimit(policy, tokens, policy.ratePerMinute));
+    if (policy.readAuth) hono.use(path, requireToken(tokens));
+    hono.use(
+      path,
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        // The rest of the body is not read: the connection closes after the answer, so it is not drained.
+        onError: (c) =>
+          c.json<ErrorBody>(
+            { ok: false, error: { code: 'too_large', message: `the body is larger than ${MAX_BODY_BYTES} bytes`, issues: [{ field: '(body)', reason: `must be at most ${MAX_BODY_BYTES} bytes` }] } },
+            413,
+            { Connection: 'close' },
+          ),
+      }),
+    );
+  }
 
-  hono.route('/api', opsRoutes(app, tokens));
+  hono.route('/api', joinRoute(app, tokens, policy));
+  hono.route('/api', opsRoutes(app, tokens, policy));
   hono.route('/api', viewsRoutes(app, tokens));
   hono.route('/api', eventsRoutes(app, live, tokens));
-  const mcp = mcpRoutes(app, tokens);
+  const mcp = mcpRoutes(app, tokens, policy);
   hono.route('/', mcp.routes);
   hono.route('/', dashboardRoutes());
 

@@ -8,7 +8,7 @@ export interface ErrorBody {
   error: { code: string; message: string; issues?: FieldIssue[]; timeoutMs?: number };
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 429 | 500 | 503;
 
 /** A refusal decided by the HTTP layer itself (auth, routing, size), not by an operation. */
 export class HttpError extends Error {

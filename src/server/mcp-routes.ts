@@ -8,6 +8,8 @@ import { watchLog, type Runner } from '../mcp/runner.js';
 import { createMcpServer } from '../mcp/server.js';
 import { callerOf } from './auth.js';
 import { HttpError } from './errors.js';
+import { admitRoleChange } from './join-route.js';
+import type { AccessPolicy } from './policy.js';
 import type { TokenStore } from './tokens.js';
 
 interface Session {
@@ -21,7 +23,7 @@ interface Session {
  * HTTP API: a session is opened as the token's instance (or as nobody, for reads) and every
  * later request of the session must carry a token of the same instance.
  */
-export function mcpRoutes(app: App, tokens: TokenStore): { routes: Hono; close(): Promise<void> } {
+export function mcpRoutes(app: App, tokens: TokenStore, policy: AccessPolicy): { routes: Hono; close(): Promise<void> } {
   const sessions = new Map<string, Session>();
   const routes = new Hono();
 
@@ -39,7 +41,7 @@ export function mcpRoutes(app: App, tokens: TokenStore): { routes: Hono; close()
       onsessioninitialized: (sessionId) => void sessions.set(sessionId, { transport, instanceId }),
       onsessionclosed: (sessionId) => void sessions.delete(sessionId),
     });
-    const server = createMcpServer(sessionRunner(app, instanceId));
+    const server = createMcpServer(sessionRunner(app, policy, instanceId));
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
       void server.close().catch(() => undefined);
@@ -58,12 +60,17 @@ export function mcpRoutes(app: App, tokens: TokenStore): { routes: Hono; close()
 }
 
 /** The server's own log, as the session's instance. */
-function sessionRunner(app: App, instanceId: string | undefined): Runner {
+function sessionRunner(app: App, policy: AccessPolicy, instanceId: string | undefined): Runner {
   return {
     identity: instanceId,
     remote: false,
     identityHint: { field: 'Authorization', how: 'connect with "Authorization: Bearer <token>" (`cairn token --as ID` where the log is, or POST /api/join, issues one)' },
-    run: (op, input) => runRecorded(app, op, parseOrThrow(op.input, input), { instanceId }),
+    async run(op, input) {
+      const parsed = parseOrThrow(op.input, input);
+      // An MCP client cannot present an invitation: a restricted role is taken with `cairn join`.
+      if (op.name === 'join' && instanceId !== undefined) await admitRoleChange(app, policy, instanceId, (parsed as { role: string }).role, undefined);
+      return runRecorded(app, op, parsed, { instanceId });
+    },
     watch: (onEvent) => watchLog(async () => app, onEvent),
     close: async () => undefined,
   };

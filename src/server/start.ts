@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import type { App } from '../app/app.js';
 import { ValidationError } from '../errors.js';
 import { isLoopback } from './host-guard.js';
 import { buildServerApp } from './app.js';
+import type { AccessPolicy } from './policy.js';
 import type { TokenStore } from './tokens.js';
 
 export const DEFAULT_PORT = 4747;
@@ -26,12 +28,26 @@ export interface StartOptions {
   /** 0 picks a free port. */
   port?: number;
   log?: (line: string) => void;
+  /** Who may join and read; open (as on loopback) when not given. */
+  policy?: AccessPolicy;
+  /** Served over HTTPS with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Connections at once; more are closed as they arrive. An event stream holds one for as long as it runs. */
+  maxConnections?: number;
 }
+
+/** Enough for a team of agents, each with an event stream and a few requests in flight. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+/** A client must send its request line and headers within this: a slow trickle cannot hold a connection. */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const { hono, live, closeMcp } = buildServerApp(options.app, options.tokens, { log: options.log, loopbackOnly: isLoopback(host) });
-  const server = serve({ fetch: hono.fetch, hostname: host, port: options.port ?? DEFAULT_PORT }) as Server;
+  const { hono, live, closeMcp } = buildServerApp(options.app, options.tokens, { log: options.log, loopbackOnly: isLoopback(host), policy: options.policy });
+  const listen = { fetch: hono.fetch, hostname: host, port: options.port ?? DEFAULT_PORT };
+  const server = (options.tls ? serve({ ...listen, createServer: createTlsServer, serverOptions: options.tls }) : serve(listen)) as Server;
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
@@ -48,7 +64,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
     port,
     openStreams: () => live.size,
     async close() {

@@ -10,8 +10,14 @@ interface TokenRecord {
 
 interface TokenFile {
   version: 1;
+  /** Per instance: acts as it, for reads and writes. */
   tokens: Record<string, TokenRecord>;
+  /** Per reader name (a dashboard, a person): reads only, as nobody. */
+  readers: Record<string, TokenRecord>;
 }
+
+/** Whom a token belongs to. */
+export type TokenHolder = { instanceId: string } | { reader: string };
 
 const hashOf = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
@@ -22,7 +28,7 @@ const hashOf = (token: string): Buffer => createHash('sha256').update(token, 'ut
  * The file is re-read when it changes, so `cairn token` can issue one while a server runs.
  */
 export class TokenStore {
-  private data: TokenFile = { version: 1, tokens: {} };
+  private data: TokenFile = { version: 1, tokens: {}, readers: {} };
   /** Identifies the file version loaded: each atomic replace makes a new inode. */
   private loadedVersion = '';
 
@@ -43,9 +49,18 @@ export class TokenStore {
 
   /** Issues a new token for an instance, replacing any earlier one; returns it (the only time it is seen). */
   issue(instanceId: string, now: Date = new Date()): string {
+    return this.issueIn('tokens', instanceId, now);
+  }
+
+  /** Issues a read-only token under a name (replacing that name's earlier one). */
+  issueReader(name: string, now: Date = new Date()): string {
+    return this.issueIn('readers', name, now);
+  }
+
+  private issueIn(kind: 'tokens' | 'readers', name: string, now: Date): string {
     const token = randomBytes(32).toString('base64url');
     const data = this.load();
-    data.tokens[instanceId] = { sha256: hashOf(token).toString('hex'), issuedAt: now.toISOString() };
+    data[kind][name] = { sha256: hashOf(token).toString('hex'), issuedAt: now.toISOString() };
     this.save(data);
     return token;
   }
@@ -57,14 +72,20 @@ export class TokenStore {
     this.save(data);
   }
 
-  /** The instance a token belongs to, or undefined. */
+  /** The instance a token belongs to, or undefined (a reader's token acts as no instance). */
   instanceOf(token: string): string | undefined {
+    const holder = this.holderOf(token);
+    return holder && 'instanceId' in holder ? holder.instanceId : undefined;
+  }
+
+  /** Whom a token belongs to, or undefined for a token nobody was issued. */
+  holderOf(token: string): TokenHolder | undefined {
     const presented = hashOf(token);
-    for (const [instanceId, record] of Object.entries(this.load().tokens)) {
-      const stored = Buffer.from(record.sha256, 'hex');
-      if (stored.length === presented.length && timingSafeEqual(stored, presented)) return instanceId;
-    }
-    return undefined;
+    const data = this.load();
+    const instanceId = matching(data.tokens, presented);
+    if (instanceId !== undefined) return { instanceId };
+    const reader = matching(data.readers, presented);
+    return reader === undefined ? undefined : { reader };
   }
 
   private load(): TokenFile {
@@ -78,7 +99,7 @@ export class TokenStore {
     }
     if (version !== this.loadedVersion) {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<TokenFile>;
-      this.data = { version: 1, tokens: { ...(parsed.tokens ?? {}) } };
+      this.data = { version: 1, tokens: { ...(parsed.tokens ?? {}) }, readers: { ...(parsed.readers ?? {}) } };
       this.loadedVersion = version;
     }
     return this.data;
@@ -94,4 +115,12 @@ export class TokenStore {
     renameSync(temp, this.file);
     this.loadedVersion = '';
   }
+}
+
+function matching(records: Record<string, TokenRecord>, presented: Buffer): string | undefined {
+  for (const [name, record] of Object.entries(records)) {
+    const stored = Buffer.from(record.sha256, 'hex');
+    if (stored.length === presented.length && timingSafeEqual(stored, presented)) return name;
+  }
+  return undefined;
 }

@@ -44,6 +44,8 @@ const SAMPLES: Record<EventType, Record<string, unknown>> = {
   SynthesisPublished: { synthesisId: 's-1', by: 'ada', summary: 'The stall is the retry loop', integrates: ['f-1', 'f-2'], questionId: 'q-1', tags: ['uploads'] },
   ContentShown: { instanceId: 'ada', via: 'findings', upTo: '12', streams: ['finding-f-1', 'message-m-1'], everything: false },
   ConvergenceJudged: { earlier: 'f-1', later: 'f-2', by: 'cy', verdict: 'same', reason: 'both say retries ignore Retry-After' },
+  InvitationIssued: { invitationId: 'inv-1', role: 'builder', for: 'bo', expiresAt: '2026-11-25T18:00:00.000Z', codeSha256: 'a'.repeat(64) },
+  InvitationAccepted: { invitationId: 'inv-1', instanceId: 'bo' },
 };
 
 /** The event as the log would hold it: through JSON, so own "__proto__" keys stay keys. */

@@ -3,18 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundWait } from '../../src/app/bounded-wait.js';
 import { cairn, spawnCairn, tempDir } from '../cli/run.js';
-
-/** Reads the first line the process prints: `serve --json` prints where it listens. */
-function firstLine(child: ReturnType<typeof spawnCairn>['child']): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before printing`)));
-  });
-}
+import { firstLine } from './serve-process.js';
 
 describe('cairn serve', () => {
   it('--demo on a fresh directory seeds .cairn/ and serves the dashboard; SIGTERM stops it cleanly', async () => {

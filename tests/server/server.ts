@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { appOver, type App } from '../../src/app/app.js';
 import { readServerSentEvents, type ServerSentEvent } from '../../src/client/sse.js';
-import { startServer, type RunningServer } from '../../src/server/start.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/start.js';
 import { TokenStore } from '../../src/server/tokens.js';
 import { openStore } from '../../src/store/open.js';
 import { cairn, tempDir, type CairnResult, type RunOptions } from '../cli/run.js';
@@ -23,13 +23,16 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function testServer(): Promise<TestServer> {
+/** What a test may set of the server's safety: who joins, who reads, limits, TLS. */
+export type ServerOptions = Partial<Pick<StartOptions, 'policy' | 'maxConnections' | 'tls'>>;
+
+export async function testServer(options: ServerOptions = {}): Promise<TestServer> {
   const dir = tempDir('cairn-server-');
   const store = join(dir, '.cairn', 'log.db');
   mkdirSync(dirname(store), { recursive: true });
   const opened = await openStore(store, { create: true });
   const app = appOver(opened.store, { cacheDir: opened.cacheDir, describe: opened.describe });
-  const server = await startServer({ app, tokens: TokenStore.forCacheDir(opened.cacheDir), host: '127.0.0.1', port: 0, log: () => undefined });
+  const server = await startServer({ app, tokens: TokenStore.forCacheDir(opened.cacheDir), host: '127.0.0.1', port: 0, log: () => undefined, ...options });
   const home = join(dir, 'config');
   return {
     ...server,

@@ -20,9 +20,36 @@ const SERIES_EVERY_MS = 5000;
 const $ = (id) => document.getElementById(id);
 const state = { live: true, at: 0, head: 0, data: null, series: null, skewMs: 0, seq: 0, seriesSeq: 0, seriesLoadedAt: 0, timer: 0 };
 
+// ---- the read token: asked for once when the server wants one, kept for this tab's session ----
+
+const TOKEN_KEY = 'cairn.readToken';
+const token = () => sessionStorage.getItem(TOKEN_KEY);
+
+function withToken(headers) {
+  const t = token();
+  return t ? { ...headers, Authorization: 'Bearer ' + t } : headers;
+}
+
+class TokenNeeded extends Error {}
+
+/** The server refused for want of a (valid) token: ask for one, and stop until it is given. */
+function askForToken(message) {
+  if (token()) sessionStorage.removeItem(TOKEN_KEY);
+  $('token-form').hidden = false;
+  replace($('token-error'), message || '');
+  replace($('mode'), 'token needed');
+  return new TokenNeeded(message);
+}
+
+function refusedForToken(response, body) {
+  const code = body && body.error && body.error.code;
+  return response.status === 401 && (code === 'token_required' || code === 'invalid_token');
+}
+
 async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  const response = await fetch(url, { headers: withToken({ Accept: 'application/json' }) });
   const body = await response.json();
+  if (refusedForToken(response, body)) throw askForToken(token() ? 'that token is not valid here' : '');
   if (!response.ok) throw new Error((body && body.error && body.error.message) || ('HTTP ' + response.status));
   return body;
 }
@@ -55,7 +82,7 @@ async function load() {
     if (seq !== state.seq) return;
     show({ ...first, views: { ...first.views, ...then.views } });
   } catch (error) {
-    if (seq === state.seq) replace($('mode'), 'error: ' + error.message);
+    if (seq === state.seq && !(error instanceof TokenNeeded)) replace($('mode'), 'error: ' + error.message);
   }
 }
 
@@ -127,19 +154,57 @@ function setHead(head) {
   replace($('slider-label'), (state.live ? state.head : slider.value) + ' / ' + state.head);
 }
 
-function follow() {
-  // No position: only events after the current head. EventSource resumes with Last-Event-ID by itself.
-  const events = new EventSource('/api/events');
-  events.onopen = () => {
-    replace($('connection'), '● connected');
-    $('connection').className = 'connection on';
-    if (state.live && state.data) scheduleLoad(); // catch up on anything written while disconnected
-  };
-  events.onerror = () => { replace($('connection'), '○ reconnecting'); $('connection').className = 'connection off'; };
-  events.onmessage = (message) => {
-    setHead(Number(message.lastEventId));
-    if (state.live) scheduleLoad();
-  };
+function connected(on) {
+  replace($('connection'), on ? '● connected' : '○ reconnecting');
+  $('connection').className = 'connection ' + (on ? 'on' : 'off');
+}
+
+/**
+ * Follows the log's server-sent events. Read with fetch rather than EventSource, which cannot
+ * send a token; like EventSource it resumes after the last id it saw, with no gap and no repeat.
+ */
+async function follow() {
+  let lastId = '';
+  for (;;) {
+    try {
+      // No position at first: only events after the current head.
+      const response = await fetch('/api/events' + (lastId ? '?after=' + lastId : ''), { headers: withToken({ Accept: 'text/event-stream' }) });
+      if (!response.ok) {
+        const body = await response.json().catch(() => null);
+        if (refusedForToken(response, body)) throw askForToken(token() ? 'that token is not valid here' : '');
+        throw new Error('HTTP ' + response.status);
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = {};
+          for (const line of block.split('\n')) {
+            const colon = line.indexOf(':');
+            if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, '');
+          }
+          if (fields.event === 'ready') {
+            connected(true);
+            if (state.live && state.data) scheduleLoad(); // catch up on anything written while disconnected
+          } else if (fields.id !== undefined && fields.event === undefined) {
+            lastId = fields.id;
+            setHead(Number(fields.id));
+            if (state.live) scheduleLoad();
+          }
+        }
+      }
+    } catch (error) {
+      if (error instanceof TokenNeeded) return; // follow() starts again once a token is given
+    }
+    connected(false);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
 }
 
 /** Lease countdowns tick in the browser between updates; an expiry reloads the board. */
@@ -172,7 +237,20 @@ function wire() {
   setInterval(tick, 1000);
 }
 
+$('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
+  $('token').value = '';
+  $('token-form').hidden = true;
+  replace($('token-error'), '');
+  start();
+});
+
+function start() {
+  follow();
+  load();
+}
+
 wire();
-follow();
-load();
+start();
 `;
