@@ -35,6 +35,8 @@ export function eventsRoutes(app: App, live: Set<AbortController>, tokens: Token
   routes.get('/events', async (c) => {
     const caller = callerOf(c, tokens, false);
     const after = startOf(c.req.header('Last-Event-ID'), c.req.query('after')) ?? (await app.store.headPosition());
+    // nginx would otherwise buffer the stream (docs/deploy.md): events must reach the client as they happen.
+    c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (sse) => {
       const stop = new AbortController();
       live.add(stop);

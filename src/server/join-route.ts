@@ -6,7 +6,7 @@ import { join } from '../app/join.js';
 import { loadInstance } from '../domain/instance.js';
 import { DomainError } from '../errors.js';
 import { toPlainJson } from '../runtime/json.js';
-import { callerOf } from './auth.js';
+import { bearerOf, callerOf } from './auth.js';
 import { jsonBody } from './body.js';
 import { HttpError } from './errors.js';
 import { secretMatches, type AccessPolicy } from './policy.js';
@@ -34,7 +34,10 @@ export function joinRoute(app: App, tokens: TokenStore, policy: AccessPolicy): H
     const presented = c.req.header(JOIN_SECRET_HEADER);
     const invitation = presented !== undefined && isInvitationCode(presented) ? presented : undefined;
 
-    const caller = callerOf(c, tokens, false);
+    // A token nobody holds (say, one saved for a server since reset) does not block a first join.
+    const bearer = bearerOf(c);
+    const holder = bearer === undefined ? undefined : tokens.holderOf(bearer);
+    const caller = holder !== undefined && 'instanceId' in holder ? callerOf(c, tokens, true) : {};
     if (caller.instanceId !== undefined) {
       // Joining again (a new role) is for the token's holder only.
       if (caller.instanceId !== instanceId) throw new HttpError(403, 'wrong_instance', `the token is for ${caller.instanceId}, not ${instanceId}: a token acts only as its own instance`);

@@ -7,6 +7,7 @@ import { runRecorded } from '../app/exposure.js';
 import { watchLog, type Runner } from '../mcp/runner.js';
 import { createMcpServer } from '../mcp/server.js';
 import { callerOf } from './auth.js';
+import { DomainError } from '../errors.js';
 import { HttpError } from './errors.js';
 import { admitRoleChange } from './join-route.js';
 import type { AccessPolicy } from './policy.js';
@@ -68,7 +69,12 @@ function sessionRunner(app: App, policy: AccessPolicy, instanceId: string | unde
     async run(op, input) {
       const parsed = parseOrThrow(op.input, input);
       // An MCP client cannot present an invitation: a restricted role is taken with `cairn join`.
-      if (op.name === 'join' && instanceId !== undefined) await admitRoleChange(app, policy, instanceId, (parsed as { role: string }).role, undefined);
+      if (op.name === 'join' && instanceId !== undefined) {
+        // A refusal is the tool's error with the same code the HTTP route gives.
+        await admitRoleChange(app, policy, instanceId, (parsed as { role: string }).role, undefined).catch((error: unknown) => {
+          throw error instanceof HttpError ? new DomainError(error.message, error.code) : error;
+        });
+      }
       return runRecorded(app, op, parsed, { instanceId });
     },
     watch: (onEvent) => watchLog(async () => app, onEvent),

@@ -15,6 +15,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Written to standard input, which is then closed. */
   input?: string;
+  /** A command the CLI runs under, such as `ip netns exec HOST` to run it on another network host. */
+  under?: string[];
 }
 
 export interface CairnResult {
@@ -50,7 +52,8 @@ export interface Spawned {
 }
 
 export function spawnCairn(args: string[], options: RunOptions = {}): Spawned {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const [command, ...prefix] = [...(options.under ?? []), process.execPath];
+  const child = spawn(command!, [...prefix, CLI, ...args], {
     cwd: options.cwd ?? tmpdir(),
     env: environment(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],

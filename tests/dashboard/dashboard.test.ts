@@ -1,18 +1,15 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExit } from '../cli/run.js';
 import { testServer, type TestServer } from '../server/server.js';
+import { chromiumMissing, launchBrowser } from './browser.js';
 
-/** Debian's Chromium (`.ci/run` installs it), driven by playwright-core. */
-const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.log(`dashboard tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CAIRN_CHROMIUM)`);
+if (chromiumMissing) console.log(`dashboard tests skipped: ${chromiumMissing}`);
 
 const SCRIPT = '<script>window.__pwned=1</script>';
 const IMG = '<img src=x onerror="window.__pwned=2">';
 
-describe.skipIf(!available)('the dashboard in headless Chromium', () => {
+describe.skipIf(chromiumMissing !== undefined)('the dashboard in headless Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
@@ -26,10 +23,7 @@ describe.skipIf(!available)('the dashboard in headless Chromium', () => {
     expectExit(await as('ada', ['propose', 'Map the retry paths in the uploader', '--id', 't-map', '--tag', 'uploads']), 0);
     expectExit(await as('bo', ['claim', 't-map', '--lease', '30m']), 0); // position 4
     expectExit(await as('ada', ['say', 'bo, the retry loop is yours', '--to', 'bo']), 0);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {

@@ -1,21 +1,9 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExit } from '../cli/run.js';
 import { joinAs, testServer, type TestServer } from '../server/server.js';
 import { call, everyTool, text } from './every-tool.js';
-
-/** The SDK's client over Streamable HTTP, as an agent on another machine connects to `cairn serve`. */
-async function connect(server: TestServer, token?: string): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL('/mcp', server.url), {
-    requestInit: { headers: token ? { Authorization: `Bearer ${token}` } : {} },
-  });
-  const client = new Client({ name: 'cairn-http-test', version: '1.0.0' });
-  await client.connect(transport);
-  return client;
-}
-
+import { connect } from './http-client.js';
 
 describe('every tool over Streamable HTTP', () => {
   it('can be called, each as the instance of its token', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, type AccessPolicy } from '../../src/server/policy.js';
 import { expectExit } from '../cli/run.js';
+import { call, ok, text } from '../mcp/every-tool.js';
+import { connect } from '../mcp/http-client.js';
 import { json, testServer, type TestServer } from './server.js';
 
 const SECRET = 'correct horse battery staple';
@@ -93,6 +95,21 @@ describe('roles that carry authority', () => {
     expect(((await viaOps.json()) as any).error.code).toBe('role_restricted');
     expect(await head()).toBe(afterFay);
     expect(afterFay).toBeGreaterThan(before);
+  });
+
+  it('over MCP too: a session\'s join tool cannot take a restricted role', async () => {
+    const token = (await joinOver('pia', 'explorer', withSecret(SECRET))).body.token as string;
+    const before = await head();
+    const client = await connect(server, token);
+    try {
+      const result = await call(client, 'join', { role: 'coordinator' });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/^role_restricted: the role coordinator carries authority/);
+      expect(ok(await call(client, 'join', { role: 'reflector' }))).toMatchObject({ role: 'reflector', changed: true });
+    } finally {
+      await client.close();
+    }
+    expect(await head()).toBe(before + 1n);
   });
 
   it('an invitation for the role admits one join, recorded in the log; a second use is refused', async () => {

@@ -46,10 +46,13 @@ function refusedForToken(response, body) {
   return response.status === 401 && (code === 'token_required' || code === 'invalid_token');
 }
 
+const NOT_VALID = 'that token is not valid here';
+
 async function getJson(url) {
+  const sent = token();
   const response = await fetch(url, { headers: withToken({ Accept: 'application/json' }) });
   const body = await response.json();
-  if (refusedForToken(response, body)) throw askForToken(token() ? 'that token is not valid here' : '');
+  if (refusedForToken(response, body)) throw askForToken(sent ? NOT_VALID : '');
   if (!response.ok) throw new Error((body && body.error && body.error.message) || ('HTTP ' + response.status));
   return body;
 }
@@ -168,10 +171,11 @@ async function follow() {
   for (;;) {
     try {
       // No position at first: only events after the current head.
+      const sent = token();
       const response = await fetch('/api/events' + (lastId ? '?after=' + lastId : ''), { headers: withToken({ Accept: 'text/event-stream' }) });
       if (!response.ok) {
         const body = await response.json().catch(() => null);
-        if (refusedForToken(response, body)) throw askForToken(token() ? 'that token is not valid here' : '');
+        if (refusedForToken(response, body)) throw askForToken(sent ? NOT_VALID : '');
         throw new Error('HTTP ' + response.status);
       }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
