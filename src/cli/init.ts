@@ -7,7 +7,7 @@ import { defaultStorePath } from '../store/locate.js';
 import type { GlobalOptions } from './context.js';
 import { printJson, printLine } from './output.js';
 
-/** `cairn init`: creates the embedded log (.cairn/log.db here, or --store PATH). */
+/** `cairn init`: creates the embedded log (.cairn/log.db here, or --store PATH or postgres://…). */
 export function registerInit(program: Command): void {
   program
     .command('init')
@@ -24,9 +24,10 @@ export function registerInit(program: Command): void {
         // Like a log that cannot be opened: exit 3, not an internal error with a stack.
         throw new StoreUnavailableError(`cannot create a cairn log at ${path}: ${(error as Error).message}`);
       }
-      const { store, describe } = await openStore(path ?? target, { create: true });
-      await store.close();
-      if (globals.json) printJson({ store: path ?? describe, created: !existed });
-      else printLine(existed ? `cairn log already at ${path}` : `created cairn log at ${path ?? describe}`);
+      const opened = await openStore(path ?? target, { create: true });
+      await opened.store.close();
+      const created = path !== undefined ? !existed : (opened.created ?? true);
+      if (globals.json) printJson({ store: path ?? opened.describe, created });
+      else printLine(created ? `created cairn log at ${path ?? opened.describe}` : `cairn log already at ${path ?? opened.describe}`);
     });
 }

@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StoreUnavailableError } from '../errors.js';
 import type { EventStore } from './port.js';
+import { POSTGRES_SCHEME } from './postgres-url.js';
 
 export interface OpenedStore {
   store: EventStore;
@@ -11,18 +12,21 @@ export interface OpenedStore {
   cacheDir: string | undefined;
   /** Where the log lives, for messages; never includes credentials. */
   describe: string;
+  /** Whether opening with `create` made a new log, where the store can tell. */
+  created?: boolean;
 }
 
 export type StoreLocation =
   | { kind: 'memory' }
   | { kind: 'kurrentdb'; url: string }
+  | { kind: 'postgres'; url: string }
   | { kind: 'sqlite'; path: string };
 
 const KURRENT_SCHEME = /^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\//i;
 const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
- * Parses a store URL: `memory:`, `kurrentdb://…` / `esdb://…`, `sqlite:PATH`, `file:PATH`
+ * Parses a store URL: `memory:`, `kurrentdb://…` / `esdb://…`, `postgres://…`, `sqlite:PATH`, `file:PATH`
  * (or a `file://` URL), or a bare path. Relative paths resolve against `cwd`.
  */
 export function parseStoreUrl(url: string, cwd: string = process.cwd()): StoreLocation {
@@ -30,6 +34,7 @@ export function parseStoreUrl(url: string, cwd: string = process.cwd()): StoreLo
   if (trimmed === '') throw new StoreUnavailableError('empty store URL');
   if (/^memory:/i.test(trimmed)) return { kind: 'memory' };
   if (KURRENT_SCHEME.test(trimmed)) return { kind: 'kurrentdb', url: trimmed };
+  if (POSTGRES_SCHEME.test(trimmed)) return { kind: 'postgres', url: trimmed };
   const scheme = /^(sqlite|file):/i.exec(trimmed);
   if (scheme) {
     const rest = trimmed.slice(scheme[0].length);
@@ -39,21 +44,21 @@ export function parseStoreUrl(url: string, cwd: string = process.cwd()): StoreLo
   }
   if (ANY_SCHEME.test(trimmed)) {
     throw new StoreUnavailableError(
-      `unsupported store URL ${redact(trimmed)}: use a path, sqlite:PATH, kurrentdb://HOST:PORT or memory:`,
+      `unsupported store URL ${redact(trimmed)}: use a path, sqlite:PATH, postgres://HOST/DB, kurrentdb://HOST:PORT or memory:`,
     );
   }
   return { kind: 'sqlite', path: isAbsolute(trimmed) ? trimmed : resolve(cwd, trimmed) };
 }
 
 /** Per-server cache directory for a remote log: the URL is hashed so credentials never show. */
-export function kurrentCacheDir(url: string, env: NodeJS.ProcessEnv = process.env): string {
+export function remoteCacheDir(url: string, env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'cairn', createHash('sha256').update(url).digest('hex').slice(0, 16));
 }
 
 /**
  * Opens the store a URL names. Adapters are imported on demand so a CLI call against SQLite
- * never loads gRPC, and one against KurrentDB never loads the SQLite binding.
+ * never loads gRPC or node-postgres, and one against a server never loads the SQLite binding.
  */
 export async function openStore(url: string, options: { create?: boolean } = {}): Promise<OpenedStore> {
   const location = parseStoreUrl(url);
@@ -70,7 +75,12 @@ export async function openStore(url: string, options: { create?: boolean } = {})
     case 'kurrentdb': {
       const openKurrentDbStore = await loadKurrentAdapter();
       const store = await openKurrentDbStore(location.url);
-      return { store, cacheDir: kurrentCacheDir(location.url), describe: redact(location.url) };
+      return { store, cacheDir: remoteCacheDir(location.url), describe: redact(location.url) };
+    }
+    case 'postgres': {
+      const { openPostgresStore } = await import('./postgres.js');
+      const store = await openPostgresStore(location.url, { create: options.create ?? false });
+      return { store, cacheDir: remoteCacheDir(location.url), describe: store.describe, created: store.created };
     }
   }
 }

@@ -1,4 +1,5 @@
-import type { ExpectedRevision, RecordedEvent, SubscribeOptions, Subscription } from './port.js';
+import { ValidationError } from '../errors.js';
+import type { EventToAppend, ExpectedRevision, RecordedEvent, SubscribeOptions, Subscription } from './port.js';
 
 /** Helpers every adapter shares. */
 
@@ -83,3 +84,65 @@ export function subscriptionOver(
     },
   };
 }
+
+/**
+ * A subscription's read after a position, for stores whose commits land in position order
+ * (SQLite, PostgreSQL): bounded by the head read first, every position at or below it is
+ * committed, so a short page means all of (lower, head] was seen. Everything up to `scanned`
+ * has been looked at, so with a filter that rarely matches, each wake-up scans only what is
+ * new instead of everything since the last match.
+ */
+export function scanningReader(
+  from: bigint | undefined,
+  head: () => bigint | Promise<bigint>,
+  page: (lower: bigint, upper: bigint, limit: number) => RecordedEvent[] | Promise<RecordedEvent[]>,
+  limit: number,
+): (after: bigint | undefined) => AsyncIterable<RecordedEvent> {
+  let scanned = from ?? -1n;
+  return async function* (after) {
+    const lower = after === undefined || after < scanned ? scanned : after;
+    const top = await head();
+    const events = await page(lower, top + 1n, limit);
+    yield* events;
+    const reached = events.length < limit ? top : events[events.length - 1]!.position;
+    if (reached > scanned) scanned = reached;
+  };
+}
+
+/** An event's payload as the text a SQL store keeps. */
+export interface Encoded {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+/** Serialises a batch before any write lock is taken, refusing what cannot be stored. */
+export function encodeBatch(events: EventToAppend[]): Encoded[] {
+  const seen = new Set<string>();
+  return events.map((e, i) => {
+    if (seen.has(e.id)) throw new ValidationError([{ field: `events.${i}.id`, reason: `duplicate event id ${e.id} in one batch` }]);
+    seen.add(e.id);
+    return { id: e.id, type: e.type, data: encodeObject(e.data, `events.${i}.data`), metadata: encodeObject(e.metadata, `events.${i}.metadata`) };
+  });
+}
+
+function encodeObject(value: Record<string, unknown>, field: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new ValidationError([{ field, reason: `not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
+  if (!isObjectJson(value) || text === undefined) throw new ValidationError([{ field, reason: 'must be a JSON object' }]);
+  return text;
+}
+
+export const isObjectJson = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const MAX_INT64 = 9223372036854775807n;
+const MIN_INT64 = -MAX_INT64 - 1n;
+/** Bounds outside a SQL integer's range would make the driver throw; clamping keeps the meaning. */
+export const clampInt64 = (value: bigint): bigint => (value > MAX_INT64 ? MAX_INT64 : value < MIN_INT64 ? MIN_INT64 : value);
+export const countOf = (maxCount: number | undefined): number => (maxCount === undefined ? Number.POSITIVE_INFINITY : Math.floor(maxCount));

@@ -7,7 +7,6 @@ import {
   CorruptEventError,
   IdempotencyConflictError,
   StoreUnavailableError,
-  ValidationError,
   WrongExpectedRevisionError,
 } from '../errors.js';
 import type {
@@ -23,7 +22,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './port.js';
-import { describeExpected, subscriptionOver } from './shared.js';
+import { clampInt64, countOf, describeExpected, encodeBatch, isObjectJson, MAX_INT64, scanningReader, subscriptionOver, type Encoded } from './shared.js';
 
 /** Rows per read query: big reads stream page by page instead of loading the whole log. */
 const PAGE_SIZE = 500;
@@ -33,7 +32,6 @@ const POLL_INTERVAL_MS = 15;
 const BUSY_TIMEOUT_MS = 5000;
 /** Retries after SQLITE_BUSY still surfaces (e.g. during WAL recovery after a crash). */
 const BUSY_RETRIES = 5;
-const MAX_INT64 = 9223372036854775807n;
 const SCHEMA_VERSION = 1;
 
 /**
@@ -326,22 +324,12 @@ export class SqliteEventStore implements EventStore {
     else options.signal?.addEventListener('abort', forwardAbort, { once: true });
     const signal = ending.signal;
     this.subscriptions.add(ending);
-    // Everything at or below `scanned` has been looked at, so with a filter that rarely
-    // matches, each wake-up scans only what is new instead of everything since the last match.
-    let scanned = clampInt64(options.after ?? -1n);
-    const readAfter = (after: bigint | undefined): AsyncIterable<RecordedEvent> => {
-      const self = this;
-      return (async function* () {
-        const lower = after === undefined || after < scanned ? scanned : clampInt64(after);
-        // Bounded by the head read first: every position at or below it is committed (commits
-        // happen in position order), so a short page means all of (lower, head] was seen.
-        const head = self.headNow();
-        const rows = self.allPage(false, lower, head + 1n, options.streamPrefixes, PAGE_SIZE);
-        for (const row of rows) yield decodeRow(row);
-        const reached = rows.length < PAGE_SIZE ? head : rows[rows.length - 1]![0];
-        if (reached > scanned) scanned = reached;
-      })();
-    };
+    const readAfter = scanningReader(
+      options.after === undefined ? undefined : clampInt64(options.after),
+      () => this.headNow(),
+      (lower, upper, limit) => this.allPage(false, clampInt64(lower), clampInt64(upper), options.streamPrefixes, limit).map(decodeRow),
+      PAGE_SIZE,
+    );
     let registered: (() => void) | undefined;
     const unregister = () => {
       if (registered) this.wakers.delete(registered);
@@ -439,40 +427,6 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-interface Encoded {
-  id: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-function encodeBatch(events: EventToAppend[]): Encoded[] {
-  const seen = new Set<string>();
-  return events.map((e, i) => {
-    if (seen.has(e.id)) throw new ValidationError([{ field: `events.${i}.id`, reason: `duplicate event id ${e.id} in one batch` }]);
-    seen.add(e.id);
-    return { id: e.id, type: e.type, data: encodeObject(e.data, `events.${i}.data`), metadata: encodeObject(e.metadata, `events.${i}.metadata`) };
-  });
-}
-
-function encodeObject(value: Record<string, unknown>, field: string): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (error) {
-    throw new ValidationError([{ field, reason: `not JSON-serialisable: ${messageOf(error)}` }]);
-  }
-  if (!isObjectJson(value) || text === undefined) throw new ValidationError([{ field, reason: 'must be a JSON object' }]);
-  return text;
-}
-
-const MIN_INT64 = -9223372036854775808n;
-/** Bounds outside SQLite's integer range would make the binding throw; clamping keeps the meaning. */
-const clampInt64 = (value: bigint): bigint => (value > MAX_INT64 ? MAX_INT64 : value < MIN_INT64 ? MIN_INT64 : value);
-const countOf = (maxCount: number | undefined): number => (maxCount === undefined ? Number.POSITIVE_INFINITY : Math.floor(maxCount));
-
-const isObjectJson = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Decodes a row, or names its position: a hand-edited or damaged row must not crash a reader. */
 function decodeRow(row: Row): RecordedEvent {

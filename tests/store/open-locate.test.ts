@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { defaultStorePath, resolveStoreUrl } from '../../src/store/locate.js';
 import { InMemoryEventStore } from '../../src/store/memory.js';
-import { kurrentCacheDir, openStore, parseStoreUrl, type OpenedStore } from '../../src/store/open.js';
+import { remoteCacheDir, openStore, parseStoreUrl, type OpenedStore } from '../../src/store/open.js';
 import { collect } from '../../src/store/port.js';
 import { SqliteEventStore } from '../../src/store/sqlite.js';
 
@@ -93,14 +93,14 @@ describe('openStore', () => {
   });
 });
 
-describe('kurrentCacheDir', () => {
+describe('remoteCacheDir', () => {
   it('lives under XDG_CACHE_HOME, else ~/.cache, named by a 16-hex hash of the URL', () => {
     const url = 'kurrentdb://admin:changeit@localhost:2113';
-    const under = kurrentCacheDir(url, { XDG_CACHE_HOME: '/xdg' });
+    const under = remoteCacheDir(url, { XDG_CACHE_HOME: '/xdg' });
     expect(under).toMatch(/^\/xdg\/cairn\/[0-9a-f]{16}$/);
     expect(under).not.toContain('changeit');
-    expect(kurrentCacheDir(url, {})).toBe(join(homedir(), '.cache', 'cairn', under.slice('/xdg/cairn/'.length)));
-    expect(kurrentCacheDir('kurrentdb://other:2113', { XDG_CACHE_HOME: '/xdg' })).not.toBe(under);
+    expect(remoteCacheDir(url, {})).toBe(join(homedir(), '.cache', 'cairn', under.slice('/xdg/cairn/'.length)));
+    expect(remoteCacheDir('kurrentdb://other:2113', { XDG_CACHE_HOME: '/xdg' })).not.toBe(under);
   });
 });
 

@@ -1,15 +1,15 @@
-// node appender.mjs DB NAME SEED
+// node appender.mjs STORE NAME SEED   (STORE: a SQLite path or a postgres:// URL)
 // Appends events as fast as it can, mixing single events, batches of three and expected
 // revisions, and writes each acknowledged event id to stdout synchronously, right after
 // append() returned: whatever it printed must survive a kill -9 at any moment.
 import { writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-const { openSqliteStore } = await import(new URL('../../../dist/src/store/sqlite.js', import.meta.url).href);
+const { openStore } = await import(new URL('../../../dist/src/store/open.js', import.meta.url).href);
 
 const [path, name, seedText] = process.argv.slice(2);
 let seed = Number(seedText) >>> 0;
 const random = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
-const store = openSqliteStore(path);
+const { store } = await openStore(path);
 const event = (n) => {
   const id = randomUUID();
   return {
