@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { EventStore } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { openRaw, rawInserter, type RawEvent } from './baselines/raw-sqlite.js';
 import { findingEvent } from './support/events.js';
@@ -66,7 +67,7 @@ export const appendBenchmark: Benchmark = {
   },
 };
 
-function chunk<T>(items: T[], size: number): T[][] {
+export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -84,8 +85,9 @@ function rawRun(path: string, batches: RawEvent[][]): number {
   }
 }
 
-async function cairnRun(path: string, batches: RawEvent[][]): Promise<number> {
-  const store = openSqliteStore(path, { create: true });
+/** Times cairn's `append` of each batch, one append per batch, each to a new stream. */
+export async function cairnRun(open: string | (() => Promise<EventStore>), batches: RawEvent[][]): Promise<number> {
+  const store = typeof open === 'string' ? openSqliteStore(open, { create: true }) : await open();
   try {
     const start = performance.now();
     for (const batch of batches) {

@@ -5,6 +5,7 @@ import { convergenceBenchmark } from './convergence.js';
 import { exposureBenchmark } from './exposure.js';
 import { jsonStoreBenchmark } from './json-store.js';
 import { mcpBenchmark } from './mcp.js';
+import { postgresBenchmark } from './postgres.js';
 import { replayBenchmark } from './replay.js';
 import { scaleBenchmark } from './scale.js';
 import type { Benchmark } from './support/figure.js';
@@ -21,5 +22,6 @@ export const BENCHMARKS: Benchmark[] = [
   exposureBenchmark,
   jsonStoreBenchmark,
   mcpBenchmark,
+  postgresBenchmark,
   scaleBenchmark,
 ];

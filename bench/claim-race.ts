@@ -5,7 +5,7 @@ import { join as joinOp } from '../src/app/join.js';
 import { propose } from '../src/app/task-commands.js';
 import { collect } from '../src/store/port.js';
 import { startChild } from './support/children.js';
-import { sized, type Benchmark } from './support/figure.js';
+import { sized, type BenchContext, type Benchmark } from './support/figure.js';
 
 /**
  * Claim race: 8 processes try to claim the same tasks at once, each in its own order, with
@@ -17,64 +17,90 @@ export const claimRaceBenchmark: Benchmark = {
   name: 'claim-race',
   description: 'claim race throughput with 8 processes, and exactly one winner per task',
   async run(ctx) {
-    const processes = 8;
-    const taskCount = sized(ctx, 200, 30, 5);
-    const path = join(ctx.dir, 'claims.db');
-    const app = await openApp(path, { create: true });
-    const instances = Array.from({ length: processes }, (_, i) => `claimer-${i}`);
-    const tasks: string[] = [];
-    try {
-      for (const id of instances) await joinOp.run(app, { role: 'builder' }, { instanceId: id });
-      for (let i = 0; i < taskCount; i++) {
-        const result = await propose.run(app, { title: `contested task ${i}`, tags: [], id: `t-race-${i}` }, { instanceId: instances[0] });
-        tasks.push(result.taskId);
-      }
-    } finally {
-      await app.close();
-    }
-    const tasksFile = join(ctx.dir, 'tasks.json');
-    writeFileSync(tasksFile, JSON.stringify(tasks));
-
-    const children = instances.map((id, i) => startChild('claimer', [path, id, tasksFile, String(i + 1)]));
-    await Promise.all(children.map((c) => c.ready));
-    const start = performance.now();
-    for (const child of children) child.go();
-    await Promise.all(children.map((c) => c.exited));
-    const wallMs = performance.now() - start;
-
-    const results = children.map((c) => JSON.parse(c.lines.at(-1)!) as { won: string[]; refused: number; ms: number });
-    const won = results.flatMap((r) => r.won);
-    const attempts = results.reduce((n, r) => n + r.won.length + r.refused, 0);
-    const check = await openApp(path);
-    let claimedEvents: number;
-    try {
-      claimedEvents = (await collect(check.store.readAll({ streamPrefixes: ['task-'] }))).filter((e) => e.type === 'TaskClaimed').length;
-    } finally {
-      await check.close();
-    }
-    const oneWinnerEach = won.length === taskCount && new Set(won).size === taskCount && claimedEvents === taskCount;
+    const race = await raceClaims(ctx, join(ctx.dir, 'claims.db'));
     const command = 'npm run bench -- --only claim-race';
     return [
       {
         id: 'claim-race.throughput',
-        name: `claim race, ${processes} processes x ${taskCount} tasks: attempts per second`,
-        value: (attempts / wallMs) * 1000,
+        name: `claim race, ${race.processes} processes x ${race.tasks} tasks: attempts per second`,
+        value: race.attemptsPerSecond,
         unit: 'claims/s',
         target: '(reported)',
         met: null,
         command,
-        details: { wallMs, attempts, tasks: taskCount, processes, tasksResolvedPerSecond: (taskCount / wallMs) * 1000 },
+        details: { ...race },
       },
       {
         id: 'claim-race.winners',
         name: 'claim race: tasks with exactly one winner (and one TaskClaimed)',
-        value: oneWinnerEach ? taskCount : won.length,
-        unit: `of ${taskCount}`,
+        value: race.oneWinnerEach ? race.tasks : race.winners,
+        unit: `of ${race.tasks}`,
         target: 'all tasks, 1 winner each',
-        met: oneWinnerEach,
+        met: race.oneWinnerEach,
         command,
-        details: { winners: won.length, distinct: new Set(won).size, claimedEvents },
+        details: { winners: race.winners, distinct: race.distinct, claimedEvents: race.claimedEvents },
       },
     ];
   },
 };
+
+export interface ClaimRace {
+  processes: number;
+  tasks: number;
+  attempts: number;
+  wallMs: number;
+  attemptsPerSecond: number;
+  winners: number;
+  distinct: number;
+  claimedEvents: number;
+  oneWinnerEach: boolean;
+}
+
+/** Runs the race on the log at `storeUrl` (created here): a SQLite path or a postgres:// URL. */
+export async function raceClaims(ctx: BenchContext, storeUrl: string): Promise<ClaimRace> {
+  const processes = 8;
+  const taskCount = sized(ctx, 200, 30, 5);
+  const app = await openApp(storeUrl, { create: true });
+  const instances = Array.from({ length: processes }, (_, i) => `claimer-${i}`);
+  const tasks: string[] = [];
+  try {
+    for (const id of instances) await joinOp.run(app, { role: 'builder' }, { instanceId: id });
+    for (let i = 0; i < taskCount; i++) {
+      const result = await propose.run(app, { title: `contested task ${i}`, tags: [], id: `t-race-${i}` }, { instanceId: instances[0] });
+      tasks.push(result.taskId);
+    }
+  } finally {
+    await app.close();
+  }
+  const tasksFile = join(ctx.dir, `tasks-${Date.now()}.json`);
+  writeFileSync(tasksFile, JSON.stringify(tasks));
+
+  const children = instances.map((id, i) => startChild('claimer', [storeUrl, id, tasksFile, String(i + 1)]));
+  await Promise.all(children.map((c) => c.ready));
+  const start = performance.now();
+  for (const child of children) child.go();
+  await Promise.all(children.map((c) => c.exited));
+  const wallMs = performance.now() - start;
+
+  const results = children.map((c) => JSON.parse(c.lines.at(-1)!) as { won: string[]; refused: number; ms: number });
+  const won = results.flatMap((r) => r.won);
+  const attempts = results.reduce((n, r) => n + r.won.length + r.refused, 0);
+  const check = await openApp(storeUrl);
+  let claimedEvents: number;
+  try {
+    claimedEvents = (await collect(check.store.readAll({ streamPrefixes: ['task-'] }))).filter((e) => e.type === 'TaskClaimed').length;
+  } finally {
+    await check.close();
+  }
+  return {
+    processes,
+    tasks: taskCount,
+    attempts,
+    wallMs,
+    attemptsPerSecond: (attempts / wallMs) * 1000,
+    winners: won.length,
+    distinct: new Set(won).size,
+    claimedEvents,
+    oneWinnerEach: won.length === taskCount && new Set(won).size === taskCount && claimedEvents === taskCount,
+  };
+}

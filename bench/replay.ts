@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { PROJECTIONS } from '../projections/index.js';
 import type { Projection } from '../projections/projection.js';
 import { ProjectionRuntime } from '../src/runtime/runtime.js';
+import type { EventStore } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { realisticLog } from '../tests/projections/generate.js';
 import { openRaw, rawInserter, rawReadAndParse } from './baselines/raw-sqlite.js';
@@ -64,12 +65,12 @@ export const replayBenchmark: Benchmark = {
   },
 };
 
-const CORE = ['tasks', 'activity', 'inbox', 'questions', 'findings'];
+export const CORE = ['tasks', 'activity', 'inbox', 'questions', 'findings'];
 
-/** Rebuilds the projections from scratch (no checkpoints) and returns how long it took. */
-async function replayOnce(path: string, projections: Projection<unknown>[], count: number): Promise<number> {
+/** Rebuilds the projections from scratch (no checkpoints) over a log and returns how long it took. */
+export async function replayOnce(open: string | (() => Promise<EventStore>), projections: Projection<unknown>[], count: number): Promise<number> {
   await settle();
-  const store = openSqliteStore(path);
+  const store = typeof open === 'string' ? openSqliteStore(open) : await open();
   try {
     const start = performance.now();
     const states = await new ProjectionRuntime(store).currentMany(projections);
@@ -82,7 +83,7 @@ async function replayOnce(path: string, projections: Projection<unknown>[], coun
 }
 
 /** Generates the log in slices (to bound memory) and inserts it in one transaction per slice. */
-async function writeLog(path: string, count: number): Promise<void> {
+export async function writeLog(path: string, count: number): Promise<void> {
   await openSqliteStore(path, { create: true }).close(); // the store's own schema
   const log = realisticLog(42, count).events;
   const db = openRaw(path);

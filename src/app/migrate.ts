@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../events/index.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
-import { positionTranslator, translatePositions } from './transfer.js';
+import { appendCopies, positionTranslator, revisionBefore, translatePositions } from './transfer.js';
 
 /**
  * Moves a whole cairn log to another store (the embedded file to KurrentDB, or back): every
@@ -19,8 +19,10 @@ export interface MigrateOptions {
   to: EventStore;
   /** Events now in the target (skipped + copied) out of the source's total, after each one. */
   onProgress?: (copied: number, total: number) => void;
-  /** Stops between two events; run again to resume. */
+  /** Stops between two batches; run again to resume. */
   signal?: AbortSignal;
+  /** Events per write (default 1,000): one transaction each where the target can (SQLite, PostgreSQL). */
+  batchSize?: number;
 }
 
 export interface MigrateResult {
@@ -41,7 +43,7 @@ export class MigrationMismatchError extends Error {
   override readonly name = 'MigrationMismatchError';
 }
 
-export async function migrate({ from, to, onProgress, signal }: MigrateOptions): Promise<MigrateResult> {
+export async function migrate({ from, to, onProgress, signal, batchSize = 1_000 }: MigrateOptions): Promise<MigrateResult> {
   signal?.throwIfAborted();
   let total = 0;
   for await (const _ of from.readAll()) total++;
@@ -65,18 +67,24 @@ export async function migrate({ from, to, onProgress, signal }: MigrateOptions):
     onProgress?.(skipped, total);
 
     let copied = 0;
+    let batch: RecordedEvent[] = [];
+    const flush = async () => {
+      // Its exact revision: appending in log order rebuilds every stream as it was.
+      await appendCopies(to, batch, positions, (event, map) => ({
+        streamName: event.streamName,
+        events: [{ id: event.id, type: event.type, ...forTarget(event, map) }],
+        expectedRevision: revisionBefore(event.revision),
+      }));
+      copied += batch.length;
+      batch = [];
+      onProgress?.(skipped + copied, total);
+    };
     for (let next = await source.next(); !next.done; next = await source.next()) {
       signal?.throwIfAborted();
-      const event = next.value;
-      const { data, metadata } = forTarget(event, positions.map);
-      // Its exact revision: appending in log order rebuilds every stream as it was.
-      const result = await to.append(event.streamName, [{ id: event.id, type: event.type, data, metadata }], {
-        expectedRevision: event.revision === 0n ? 'no_stream' : event.revision - 1n,
-      });
-      positions.record(event.position, result.position);
-      copied++;
-      onProgress?.(skipped + copied, total);
+      batch.push(next.value);
+      if (batch.length >= batchSize) await flush();
     }
+    if (batch.length > 0) await flush();
 
     const expected = await digest(from, (e) => ({ ...e, ...forTarget(e, positions.map) }));
     const actual = await digest(to, (e) => e);

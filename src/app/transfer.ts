@@ -3,7 +3,7 @@ import { ValidationError } from '../../events/validation.js';
 import { DomainError, WrongExpectedRevisionError } from '../errors.js';
 import { fastParseEvent } from '../runtime/fast-parse.js';
 import { toStored } from '../runtime/stored.js';
-import type { AppendResult, EventStore, ReadAllOptions, StreamAppend } from '../store/port.js';
+import type { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, StreamAppend } from '../store/port.js';
 
 /**
  * Export and import: the whole log as NDJSON, one stored event per line, in log order.
@@ -106,27 +106,18 @@ export async function importExport(store: EventStore, lines: ExportLines, { onPr
   let skipped = 0;
   let batch: StoredEvent[] = [];
   const flush = async () => {
-    const first = batch[0]!.position;
     const built: { data: Record<string, unknown>; metadata: Record<string, unknown> }[] = [];
-    // Where this batch's events have landed so far, for positions that name them; started
-    // afresh when the store retries the write from its first append.
-    let landed = positionTranslator();
-    const appendOf = (event: StoredEvent, done: readonly AppendResult[]) => {
-      if (done.length === 0) landed = positionTranslator();
-      else landed.record(batch[done.length - 1]!.position, done[done.length - 1]!.position);
-      const map = (position: bigint): bigint => (position < first || done.length === 0 ? translate.map(position) : landed.map(position));
+    const results = await appendCopies(store, batch, translate, (event, map, i) => {
       const { data, metadata } = translatePositions(event, map);
-      built[done.length] = { data, metadata };
-      return { streamName: event.streamName, events: [{ id: event.metadata.eventId, type: event.type, data, metadata }], expectedRevision: event.revision === 0n ? ('no_stream' as const) : event.revision - 1n };
-    };
-    const results = await appendAll(store, (done) => (done.length < batch.length ? appendOf(batch[done.length]!, done) : undefined)).catch((error: unknown) => {
+      built[i] = { data, metadata };
+      return { streamName: event.streamName, events: [{ id: event.metadata.eventId, type: event.type, data, metadata }], expectedRevision: revisionBefore(event.revision) };
+    }).catch((error: unknown) => {
       // Another writer got in since the check: a refusal to report, not an internal error.
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       throw new DomainError(`the import conflicts with events appended meanwhile: ${error.message}; ${imported} events were imported before it`, 'import_conflict');
     });
     const appended: StoredEvent[] = [];
     results.forEach((result, i) => {
-      translate.record(batch[i]!.position, result.position);
       // An id already stored is a no-op that reports where it was: at or before the old head.
       if (result.position <= headBefore) skipped++;
       else {
@@ -146,12 +137,38 @@ export async function importExport(store: EventStore, lines: ExportLines, { onPr
   return { imported, skipped };
 }
 
-/** Appends in one write where the store can; otherwise one `append` after another. */
-async function appendAll(store: EventStore, next: (done: readonly AppendResult[]) => StreamAppend | undefined): Promise<AppendResult[]> {
-  if (store.appendMany) return store.appendMany(next);
-  const done: AppendResult[] = [];
-  for (let a = next(done); a !== undefined; a = next(done)) done.push(await store.append(a.streamName, a.events, { expectedRevision: a.expectedRevision }));
-  return done;
+/**
+ * Appends copied events in log order, each where `toAppend` puts it, in one write where the
+ * store can (appendMany), otherwise one append after another; then records where each landed
+ * in `translate`. `map` translates a position held in an event's payload to the target's: to
+ * where an earlier batch put it, or where an earlier event of this batch just landed. A store
+ * that retries its write calls `toAppend` again from the first event, so nothing is kept
+ * from an abandoned attempt.
+ */
+export async function appendCopies<T extends { position: bigint }>(
+  store: EventStore,
+  batch: readonly T[],
+  translate: PositionTranslator,
+  toAppend: (item: T, map: (position: bigint) => bigint, index: number) => StreamAppend,
+): Promise<AppendResult[]> {
+  if (batch.length === 0) return [];
+  const first = batch[0]!.position;
+  let landed = positionTranslator();
+  const next = (done: readonly AppendResult[]): StreamAppend | undefined => {
+    if (done.length >= batch.length) return undefined;
+    if (done.length === 0) landed = positionTranslator();
+    else landed.record(batch[done.length - 1]!.position, done[done.length - 1]!.position);
+    const map = (position: bigint): bigint => (position < first || done.length === 0 ? translate.map(position) : landed.map(position));
+    return toAppend(batch[done.length]!, map, done.length);
+  };
+  let results: AppendResult[];
+  if (store.appendMany) results = await store.appendMany(next);
+  else {
+    results = [];
+    for (let a = next(results); a !== undefined; a = next(results)) results.push(await store.append(a.streamName, a.events, { expectedRevision: a.expectedRevision }));
+  }
+  results.forEach((result, i) => translate.record(batch[i]!.position, result.position));
+  return results;
 }
 
 /**
@@ -196,6 +213,11 @@ async function refuseConflicts(store: EventStore, lines: ExportLines): Promise<n
  * position. Kept as runs where both sides advance one by one, so copying a whole log into an
  * empty one holds a single run, not a million pairs.
  */
+/** What to expect when appending an event at its own revision: the stream as it stood just before. */
+export const revisionBefore = (revision: bigint): ExpectedRevision => (revision === 0n ? 'no_stream' : revision - 1n);
+
+export type PositionTranslator = ReturnType<typeof positionTranslator>;
+
 export function positionTranslator() {
   const runs: { from: bigint; to: bigint; length: bigint }[] = [];
   return {

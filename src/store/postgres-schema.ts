@@ -54,7 +54,9 @@ export const CREATE_LOCK_SQL = `SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, 
  * ok / duplicate (every id already in this stream: where they are), elsewhere (an id in another
  * stream: [id, stream]), overlap (some ids stored: which), wrong_revision (the current one).
  * The expected revision is text ('any', 'no_stream', 'stream_exists' or a number) and compared
- * as text, so no bigint can overflow it.
+ * as text, so no bigint can overflow it. Every lookup in it is by a unique index; seq scans are
+ * off because a session's cached plans outlive the statistics of a table that was empty when
+ * they were made (a migration into a new log grew quadratically without this).
  */
 function appendFunctionSql(schema: string): string {
   const s = quote(schema);
@@ -62,7 +64,7 @@ function appendFunctionSql(schema: string): string {
 CREATE OR REPLACE FUNCTION ${s}.append_events(
   p_stream text, p_expected text, p_ids text[], p_types text[], p_data json[], p_metadata json[],
   OUT outcome text, OUT at_revision bigint, OUT at_position bigint, OUT detail text)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
 DECLARE
   v_row record;
   v_found text[] := '{}';
@@ -72,6 +74,8 @@ DECLARE
   v_count int := coalesce(cardinality(p_ids), 0);
 BEGIN
   PERFORM pg_advisory_xact_lock(${LOCK_NAMESPACE}, '${s}.events'::regclass::oid::int);
+  -- An append is acknowledged only once it is on disk, even where the server trades that away.
+  IF current_setting('synchronous_commit') = 'off' THEN PERFORM set_config('synchronous_commit', 'local', true); END IF;
 
   FOR v_row IN
     SELECT u.id, e.stream_name, e.revision, e.position

@@ -86,7 +86,7 @@ describe('migrate', () => {
     await fill(from);
     const to = sqlite();
     const stop = new AbortController();
-    const error = await migrate({ from, to, signal: stop.signal, onProgress: (copied) => copied === 7 && stop.abort() }).catch((e: unknown) => e);
+    const error = await migrate({ from, to, batchSize: 1, signal: stop.signal, onProgress: (copied) => copied === 7 && stop.abort() }).catch((e: unknown) => e);
     expect((error as Error).name).toBe('AbortError');
     expect(await collect(to.readAll())).toHaveLength(7);
 

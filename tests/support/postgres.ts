@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll } from 'vitest';
+import { ensureDatabase } from './postgres-database.js';
 
 export const POSTGRES_TEST_URL = process.env.CAIRN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/cairn_test';
 
@@ -22,30 +23,6 @@ export async function postgresServer(what: string): Promise<PostgresServer> {
     if (process.env.CAIRN_REQUIRE_POSTGRES) throw new Error(`CAIRN_REQUIRE_POSTGRES is set but ${reason}`);
     console.log(`${what} skipped: ${reason}`);
     return { skip: reason };
-  }
-}
-
-async function ensureDatabase(url: string): Promise<void> {
-  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await probe.connect();
-    return;
-  } catch (error) {
-    if ((error as { code?: string }).code !== '3D000') throw error; // anything but "database does not exist"
-  } finally {
-    await probe.end().catch(() => undefined);
-  }
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  target.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: target.toString(), connectionTimeoutMillis: 3000 });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-  } catch (error) {
-    if ((error as { code?: string }).code !== '42P04') throw error; // created meanwhile by another file
-  } finally {
-    await admin.end();
   }
 }
 
