@@ -34,6 +34,8 @@ const EXTERNAL = [
   '@hono/*',
   'playwright-core',
   'testcontainers',
+  'pg',
+  'pg-*',
   'fsevents',
 ];
 

@@ -4,14 +4,14 @@ import { printJson, printLine } from './output.js';
 import { progressBar } from './progress.js';
 
 /**
- * `cairn migrate --to URL`: copies the whole log to another store (the embedded file to
+ * `cairn migrate --to URL`: copies the whole log to another store (the embedded file to PostgreSQL or
  * KurrentDB, or back), resumable if interrupted, verified by count and hash at the end.
  */
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
     .description('Copy the whole log to another store (ids, order and metadata kept), resumable, verified by count and hash')
-    .requiredOption('--to <url>', 'the target store: a file path or kurrentdb://host:2113?tls=false')
+    .requiredOption('--to <url>', 'the target store: a file path, postgres://user@host/db or kurrentdb://host:2113?tls=false')
     .option('--from <url>', 'the source store (default: the current one)')
     .action(async (options: { to: string; from?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();

@@ -14,7 +14,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   const program = new Command('cairn')
     .description('An event-sourced coordination log for AI agents working on one body of work at once.')
     .option('--as <instance>', 'who you are (default: $CAIRN_INSTANCE)')
-    .option('--store <url>', 'the log: a file path, memory:, or kurrentdb://host:2113?tls=false (default: $CAIRN_STORE, or .cairn/log.db found upwards)')
+    .option('--store <url>', 'the log: a file path, memory:, postgres://user@host/db?schema=cairn or kurrentdb://host:2113?tls=false (default: $CAIRN_STORE, or .cairn/log.db found upwards)')
     .option('--json', 'print one JSON object (NDJSON for streams) instead of text')
     .exitOverride()
     .configureOutput({ outputError: () => undefined });

@@ -14,6 +14,9 @@ export const SCHEMA_VERSION = 1;
 /** Advisory lock namespace: "cair" as a 32-bit integer, so cairn's keys keep clear of an application's own. */
 const LOCK_NAMESPACE = 0x63616972;
 
+/** How long an append waits for the log's lock when the session sets no lock_timeout of its own. */
+export const LOCK_TIMEOUT = '10s';
+
 const quote = (identifier: string): string => `"${identifier}"`;
 
 /** The NOTIFY channel appends to this log announce themselves on. */
@@ -73,6 +76,8 @@ DECLARE
   v_head bigint;
   v_count int := coalesce(cardinality(p_ids), 0);
 BEGIN
+  -- A transaction left open while holding the lock must not hang every writer for ever.
+  IF current_setting('lock_timeout') = '0' THEN PERFORM set_config('lock_timeout', '${LOCK_TIMEOUT}', true); END IF;
   PERFORM pg_advisory_xact_lock(${LOCK_NAMESPACE}, '${s}.events'::regclass::oid::int);
   -- An append is acknowledged only once it is on disk, even where the server trades that away.
   IF current_setting('synchronous_commit') = 'off' THEN PERFORM set_config('synchronous_commit', 'local', true); END IF;

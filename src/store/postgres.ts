@@ -14,7 +14,7 @@ import type {
   Subscription,
 } from './port.js';
 import { PostgresListener } from './postgres-listener.js';
-import { channelOf, CREATE_LOCK_SQL, createLogSql, markCreatedSql, SCHEMA_VERSION, tableOf } from './postgres-schema.js';
+import { channelOf, CREATE_LOCK_SQL, createLogSql, LOCK_TIMEOUT, markCreatedSql, SCHEMA_VERSION, tableOf } from './postgres-schema.js';
 import { parsePostgresUrl, type PostgresLocation } from './postgres-url.js';
 import { clampInt64, countOf, describeExpected, encodeBatch, MAX_INT64, scanningReader, subscriptionOver, type Encoded } from './shared.js';
 
@@ -25,6 +25,8 @@ const POOL_SIZE = 8;
 const CONNECT_TIMEOUT_MS = 5000;
 /** PostgreSQL's "undefined table": the schema or table is not there. */
 const UNDEFINED_TABLE = '42P01';
+/** PostgreSQL's "lock not available": lock_timeout ran out. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /** int8 as bigint (positions outgrow a double); json parsed as node-postgres always does. */
 const TYPES = {
@@ -99,6 +101,8 @@ export class PostgresEventStore implements EventStore {
         await client.query(CREATE_LOCK_SQL);
         await client.query(createLogSql(this.location.schema));
         this.created = (await client.query(markCreatedSql(this.location.schema))).rowCount === 1;
+      }).catch((error: unknown) => {
+        throw error instanceof StoreUnavailableError ? error : this.unavailable('cannot create the cairn log', error);
       });
     }
     let version: number;
@@ -279,6 +283,9 @@ export class PostgresEventStore implements EventStore {
   private appendFailure(streamName: string, error: unknown): Error {
     const refusal = [WrongExpectedRevisionError, IdempotencyConflictError, ValidationError, StoreUnavailableError].some((kind) => error instanceof kind);
     if (refusal) return error as Error;
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+      return this.unavailable(`cannot append to ${streamName}`, new Error(`another append held the log's lock for longer than lock_timeout (${LOCK_TIMEOUT} unless the session sets one): is a transaction calling append_events left open?`));
+    }
     return this.unavailable(`cannot append to ${streamName}`, error);
   }
 

@@ -8,6 +8,7 @@ import { StoreUnavailableError } from '../../src/errors.js';
 import { defaultStorePath, resolveStoreUrl } from '../../src/store/locate.js';
 import { InMemoryEventStore } from '../../src/store/memory.js';
 import { remoteCacheDir, openStore, parseStoreUrl, type OpenedStore } from '../../src/store/open.js';
+import { parsePostgresUrl } from '../../src/store/postgres-url.js';
 import { collect } from '../../src/store/port.js';
 import { SqliteEventStore } from '../../src/store/sqlite.js';
 
@@ -28,8 +29,10 @@ afterEach(async () => {
 });
 
 describe('parseStoreUrl', () => {
-  it('recognises memory, KurrentDB and SQLite forms', () => {
+  it('recognises memory, KurrentDB, PostgreSQL and SQLite forms', () => {
     expect(parseStoreUrl('memory:')).toEqual({ kind: 'memory' });
+    expect(parseStoreUrl('postgres://u@db:5432/cairn?schema=team_a')).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cairn?schema=team_a' });
+    expect(parseStoreUrl('postgresql://db/cairn')).toMatchObject({ kind: 'postgres' });
     expect(parseStoreUrl('kurrentdb://localhost:2113?tls=false')).toEqual({ kind: 'kurrentdb', url: 'kurrentdb://localhost:2113?tls=false' });
     expect(parseStoreUrl('esdb://admin:changeit@db:2113')).toEqual({ kind: 'kurrentdb', url: 'esdb://admin:changeit@db:2113' });
     expect(parseStoreUrl('kurrentdb+discover://a,b,c')).toMatchObject({ kind: 'kurrentdb' });
@@ -42,12 +45,32 @@ describe('parseStoreUrl', () => {
   });
 
   it('refuses an unknown scheme without echoing credentials, and an empty URL', () => {
-    const error = capture(() => parseStoreUrl('postgres://user:secret@host/db'));
+    const error = capture(() => parseStoreUrl('mysql://user:secret@host/db'));
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as Error).message).toContain('unsupported store URL postgres://host/db');
+    expect((error as Error).message).toContain('unsupported store URL mysql://host/db');
     expect((error as Error).message).not.toContain('secret');
     expect(capture(() => parseStoreUrl('  '))).toBeInstanceOf(StoreUnavailableError);
     expect(capture(() => parseStoreUrl('sqlite:'))).toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('parsePostgresUrl', () => {
+  it('takes the schema from ?schema= (default cairn), passes the rest to node-postgres, and describes it without the password', () => {
+    expect(parsePostgresUrl('postgres://cairn:s3cret@db.internal:6543/team?sslmode=require&schema=log_2')).toEqual({
+      connectionString: 'postgres://cairn:s3cret@db.internal:6543/team?sslmode=require',
+      schema: 'log_2',
+      describe: 'postgres://db.internal:6543/team?schema=log_2',
+    });
+    expect(parsePostgresUrl('postgresql://db/team')).toMatchObject({ schema: 'cairn', describe: 'postgres://db:5432/team?schema=cairn' });
+  });
+
+  it('refuses a schema name that would need quoting, and a URL it cannot parse, without echoing the password', () => {
+    for (const schema of ['Upper', 'with-dash', 'x;drop', '1starts_with_digit', 'a'.repeat(49), '']) {
+      expect(capture(() => parsePostgresUrl(`postgres://db/team?schema=${encodeURIComponent(schema)}`)), schema).toBeInstanceOf(StoreUnavailableError);
+    }
+    const error = capture(() => parsePostgresUrl('postgres://u:s3cret@[bad/db'));
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).not.toContain('s3cret');
   });
 });
 

@@ -115,6 +115,26 @@ describe.skipIf(!live)('PostgreSQL store', () => {
       });
     });
 
+    it('an append kept waiting by a transaction left open fails as "store unavailable" after lock_timeout, naming the cause, and appends nothing', async () => {
+      const impatient = `${url}&options=${encodeURIComponent('-c lock_timeout=300ms')}`;
+      const store = await openPostgresStore(impatient);
+      const open = new pg.Client({ connectionString: live!.url });
+      await open.connect();
+      try {
+        await open.query('BEGIN');
+        await open.query(`SELECT * FROM "${schemaOf(url)}".append_events('held', 'any', $1, '{Noted}', '{"{}"}', '{"{}"}')`, [[randomUUID()]]);
+        const refused = event();
+        const error = await store.append(`refused${refused.id}`, [refused]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect((error as Error).message).toMatch(/another append held the log's lock for longer than lock_timeout .*is a transaction calling append_events left open\?$/);
+        await open.query('COMMIT');
+        expect(await collect(store.readStream(`refused${refused.id}`))).toEqual([]);
+      } finally {
+        await open.end();
+        await store.close();
+      }
+    });
+
     it('with writers in 4 processes, a live subscriber receives exactly what the log holds, in order, with no gap', async () => {
       const p = 'message-';
       const log = freshLog(live!, 'writers');
