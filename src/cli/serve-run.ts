@@ -5,12 +5,17 @@ import { StoreUnavailableError, ValidationError } from '../errors.js';
 import { startServer, DEFAULT_HOST, DEFAULT_PORT } from '../server/start.js';
 import { TokenStore } from '../server/tokens.js';
 import { defaultStorePath } from '../store/locate.js';
-import { openStore } from '../store/open.js';
+import { openStore, parseStoreUrl } from '../store/open.js';
 import { storeUrlOf, type GlobalOptions } from './context.js';
 import { seedDemo } from './demo-seed.js';
 import { printJson, printLine } from './output.js';
-import type { ServeOptions } from './serve.js';
-import { serveSecurity } from './serve-policy.js';
+import { serveSecurity, type SecurityOptions } from './serve-policy.js';
+
+export interface ServeOptions extends SecurityOptions {
+  port?: string;
+  host?: string;
+  demo?: boolean;
+}
 
 function portOf(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_PORT;
@@ -18,16 +23,22 @@ function portOf(raw: string | undefined): number {
   return Number(raw);
 }
 
-/** The log to serve: the usual one; with --demo and none found, a new .cairn/log.db here. */
+/**
+ * The log to serve: the usual one. With --demo it is created when missing: at --store or
+ * CAIRN_STORE when given, else as .cairn/log.db here.
+ */
 function storeFor(options: ServeOptions, globals: GlobalOptions): { url: string; create: boolean } {
+  let url: string;
   try {
-    return { url: storeUrlOf(globals), create: false };
+    url = storeUrlOf(globals);
   } catch (error) {
     if (!(options.demo && error instanceof StoreUnavailableError)) throw error;
-    const path = defaultStorePath(process.cwd());
-    mkdirSync(dirname(path), { recursive: true });
-    return { url: path, create: true };
+    url = defaultStorePath(process.cwd());
   }
+  if (!options.demo) return { url, create: false };
+  const location = parseStoreUrl(url);
+  if (location.kind === 'sqlite') mkdirSync(dirname(location.path), { recursive: true });
+  return { url, create: true };
 }
 
 export async function serve(options: ServeOptions, globals: GlobalOptions): Promise<void> {

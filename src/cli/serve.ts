@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
 import type { GlobalOptions } from './context.js';
-import type { SecurityOptions } from './serve-policy.js';
-
-export interface ServeOptions extends SecurityOptions {
-  port?: string;
-  host?: string;
-  demo?: boolean;
-}
+import type { ServeOptions } from './serve-run.js';
 
 /** `cairn serve`: the HTTP API, the event stream and the dashboard. The server loads only when run. */
 export function registerServe(program: Command): void {

@@ -27,6 +27,22 @@ describe('cairn serve', () => {
     expect(done.code, done.stderr).toBe(0);
   });
 
+  it('--demo --store PATH creates and seeds the log at PATH, even in a directory that does not exist yet', async () => {
+    const path = join(tempDir('cairn-start-'), 'nested', 'team.db');
+    const served = spawnCairn(['serve', '--demo', '--store', path, '--port', '0', '--json'], { cwd: tempDir() });
+    try {
+      const { seeded, store } = JSON.parse(await firstLine(served.child)) as { seeded: number; store: string };
+      expect(store).toBe(path);
+      expect(seeded).toBeGreaterThan(10);
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect((await served.done).code).toBe(0);
+    const tasks = await cairn(['tasks', '--json', '--store', path]);
+    expect(tasks.code, tasks.stderr).toBe(0);
+  });
+
   it('refuses a bad port, and with no log and no --demo says how to make one', async () => {
     expect((await cairn(['serve', '--port', 'http'], { cwd: tempDir() })).code).toBe(2);
     const none = await cairn(['serve', '--port', '0'], { cwd: tempDir() });
