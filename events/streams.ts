@@ -1,4 +1,4 @@
-import type { CairnEvent } from './index.js';
+import type { CairnEvent } from './catalog.js';
 import { ANONYMOUS } from './exposure.js';
 
 /**
