@@ -3,6 +3,8 @@
  * contract: 0 done, 1 refused by the domain, 2 bad usage or invalid input, 3 store
  * unavailable, 124 wait timed out.
  */
+import { ValidationError } from '../events/validation.js';
+
 export { ValidationError, type FieldIssue } from '../events/validation.js';
 
 /** The domain said no: already claimed, unknown task, not the owner. Exit code 1. */
@@ -58,4 +60,20 @@ export class WaitTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`timed out after ${timeoutMs} ms`);
   }
+}
+
+/**
+ * A stable, machine-readable name for an error, the same on every surface: the CLI's `--json`,
+ * HTTP bodies and MCP tool errors.
+ */
+export function errorCodeOf(error: unknown): string {
+  if (error instanceof DomainError) return error.code;
+  if (error instanceof ValidationError) return 'invalid_input';
+  if (error instanceof StoreUnavailableError) return 'store_unavailable';
+  if (error instanceof CorruptEventError) return 'corrupt_log';
+  if (error instanceof WaitTimeoutError) return 'timeout';
+  if (error instanceof WrongExpectedRevisionError) return 'contention';
+  if (error instanceof IdempotencyConflictError) return 'idempotency_conflict';
+  if (error instanceof Error && error.name === 'MigrationMismatchError') return 'migration_mismatch';
+  return 'internal';
 }

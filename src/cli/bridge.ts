@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Operation } from '../app/operation.js';
 import { ValidationError, issuesOf } from '../../events/validation.js';
 import { runOperation, type GlobalOptions } from './context.js';
+import { RENDERS } from '../render/operations.js';
 import { printJson, printLine } from './output.js';
 
 export interface ArgSpec {
@@ -34,8 +35,6 @@ export interface CliSpec<R> {
   command?: string;
   args?: ArgSpec[];
   options?: OptionSpec[];
-  /** What people see without --json. */
-  render(result: R): string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [
@@ -64,7 +63,7 @@ export function addOperation<R>(program: Command, spec: CliSpec<R>): Command {
     // Checked here so errors name flags; the raw input goes on, to be validated where it runs (here or CAIRN_URL).
     const result = (await runOperation(globals, spec.op, input)) as R;
     if (globals.json) printJson(result);
-    else printLine(spec.render(result));
+    else printLine(RENDERS[spec.op.name]!(result));
   });
   return command;
 }

@@ -7,6 +7,7 @@ import {
   StoreUnavailableError,
   ValidationError,
   WaitTimeoutError,
+  errorCodeOf,
 } from '../errors.js';
 
 /** The CLI's contract with the agents that call it. */
@@ -25,16 +26,5 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.internal;
 }
 
-/** A stable, machine-readable name for the error, for `--json` output. */
-export function errorCodeFor(error: unknown): string {
-  if (error instanceof DomainError) return error.code;
-  if (error instanceof ValidationError) return 'invalid_input';
-  if (error instanceof StoreUnavailableError) return 'store_unavailable';
-  if (error instanceof CorruptEventError) return 'corrupt_log';
-  if (error instanceof WaitTimeoutError) return 'timeout';
-  if (error instanceof CommanderError) return 'usage';
-  if (error instanceof WrongExpectedRevisionError) return 'contention';
-  if (error instanceof IdempotencyConflictError) return 'idempotency_conflict';
-  if (error instanceof Error && error.name === 'MigrationMismatchError') return 'migration_mismatch';
-  return 'internal';
-}
+/** The error's code for `--json` output: a usage error is the CLI's own; the rest are every surface's. */
+export const errorCodeFor = (error: unknown): string => (error instanceof CommanderError ? 'usage' : errorCodeOf(error));

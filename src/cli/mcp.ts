@@ -11,16 +11,19 @@ export function registerMcp(program: Command): void {
     .option('--print-config [client]', 'print the configuration an MCP client needs to start this for an agent: claude-code (default), claude-desktop or cursor')
     .action(async (options: { printConfig?: string | true }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      if (options.printConfig === undefined) return (await import('../mcp/stdio.js')).runMcp(globals);
+      // Identity from --as or CAIRN_INSTANCE; the log from --store / CAIRN_STORE / .cairn upwards, or CAIRN_URL.
+      const remote = globals.store ? undefined : process.env.CAIRN_URL || undefined;
+      if (options.printConfig === undefined) {
+        return (await import('../mcp/stdio.js')).runMcp({ identity: identityOf(globals), remote, storeUrl: () => storeUrlOf(globals) });
+      }
       const { CONFIG_FILES, MCP_CLIENTS, mcpConfig } = await import('../mcp/config.js');
       const client = options.printConfig === true ? 'claude-code' : options.printConfig;
       if (!(MCP_CLIENTS as readonly string[]).includes(client)) throw new ValidationError([{ field: '--print-config', reason: `must be one of ${MCP_CLIENTS.join(', ')}` }]);
-      const url = globals.store ? undefined : process.env.CAIRN_URL || undefined;
       const config = mcpConfig(client as (typeof MCP_CLIENTS)[number], {
         node: process.execPath,
         // The entry point this process was started with (dist/src/cli/main.js, or the `cairn` link to it).
         cli: resolve(process.argv[1]!),
-        ...(url ? { url, token: process.env.CAIRN_TOKEN || undefined } : { store: storeUrlOf(globals) }),
+        ...(remote ? { url: remote, token: process.env.CAIRN_TOKEN || undefined } : { store: storeUrlOf(globals) }),
         instance: identityOf(globals),
       });
       process.stderr.write(`# for ${client}: put this in ${CONFIG_FILES[client as (typeof MCP_CLIENTS)[number]]}\n`);

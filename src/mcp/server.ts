@@ -6,10 +6,10 @@ import { MCP_WAIT_CAP_MS, boundWait } from '../app/bounded-wait.js';
 import type { Operation } from '../app/operation.js';
 import { OPERATIONS } from '../app/operations.js';
 import { ValidationError } from '../errors.js';
-import { errorCodeFor } from '../cli/exit-codes.js';
+import { errorCodeOf } from '../errors.js';
 import { toPlainJson } from '../runtime/json.js';
 import type { Runner } from './runner.js';
-import { OPERATION_COMMANDS } from '../cli/operation-commands.js';
+import { RENDERS } from '../render/operations.js';
 import { OUTPUT_SCHEMAS } from './output-schemas.js';
 import { ROLE_PROMPTS } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -40,9 +40,6 @@ function toolSchema(op: Operation) {
   return z.looseObject({}).meta(json);
 }
 
-/** What the CLI prints for an operation's result: the short human text beside the structured one. */
-const RENDERS = new Map(OPERATION_COMMANDS.map((spec) => [spec.op.name, spec.render as ((result: any) => string) | undefined]));
-
 /**
  * A result as MCP clients take it: `structuredContent` for programs, and as text what the CLI
  * would print (a line, or a short table), followed by the same JSON for clients that read
@@ -53,7 +50,7 @@ function success(op: Operation, result: unknown): CallToolResult {
   const json = JSON.stringify(plain);
   let human: string | undefined;
   try {
-    human = RENDERS.get(op.name)?.(result);
+    human = RENDERS[op.name]?.(result);
   } catch {
     human = undefined; // a render that cannot read this result: the JSON says it all
   }
@@ -64,7 +61,7 @@ function success(op: Operation, result: unknown): CallToolResult {
 /** A refusal the agent can act on: the same code and message the CLI gives, as a tool error. */
 function failure(error: unknown): CallToolResult {
   const message = error instanceof Error ? error.message : String(error);
-  const code = errorCodeFor(error);
+  const code = errorCodeOf(error);
   const text = code === 'internal' ? `internal error: ${message}` : `${code}: ${message}`;
   return { isError: true, content: [{ type: 'text', text }] };
 }

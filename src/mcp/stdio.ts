@@ -1,21 +1,24 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { RemoteClient, identityFromEnv } from '../client/remote.js';
-import { identityOf, storeUrlOf, type GlobalOptions } from '../cli/context.js';
 import { localRunner, remoteRunner } from './runner.js';
 import { createMcpServer } from './server.js';
 
+/** Where one agent's MCP server works, as the command line resolved it. */
+export interface McpTarget {
+  /** The instance it acts as, if any. */
+  identity: string | undefined;
+  /** A cairn server to use (CAIRN_URL), with CAIRN_TOKEN or the token its join saves. */
+  remote: string | undefined;
+  /** The local log otherwise, resolved when first needed. */
+  storeUrl: () => string;
+}
+
 /**
- * `cairn mcp`: the MCP server on stdin/stdout, for one agent. Identity from --as or
- * CAIRN_INSTANCE; the log from --store / CAIRN_STORE / .cairn upwards, or CAIRN_URL (with
- * CAIRN_TOKEN, or the token its join saves). Stdout carries the protocol: nothing else may
- * be written there.
+ * `cairn mcp`: the MCP server on stdin/stdout, for one agent. Stdout carries the protocol:
+ * nothing else may be written there.
  */
-export async function runMcp(globals: GlobalOptions): Promise<void> {
-  const identity = identityOf(globals);
-  const url = globals.store ? undefined : process.env.CAIRN_URL || undefined;
-  const runner = url
-    ? remoteRunner(new RemoteClient(url, identityFromEnv(identity)), identity)
-    : localRunner(() => storeUrlOf(globals), identity);
+export async function runMcp({ identity, remote, storeUrl }: McpTarget): Promise<void> {
+  const runner = remote ? remoteRunner(new RemoteClient(remote, identityFromEnv(identity)), identity) : localRunner(storeUrl, identity);
   const server = createMcpServer(runner);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
