@@ -30,7 +30,11 @@ export interface SignalValue {
 
 export type Signal = (window: SignalWindow) => SignalValue;
 
-export const tooLittle = (what: string, n: number, min: number): string => `too little activity to judge (${n} ${what} in the window, fewer than ${min})`;
+const tooLittle = (what: string, n: number, min: number): string => `too little activity to judge (${n} ${what} in the window, fewer than ${min})`;
+
+/** Judged only with at least `min` of `what` in the window; below that, the explanation says so. */
+export const atLeast = (what: string, n: number, min: number, explain: () => string): Pick<SignalValue, 'judged' | 'explanation'> =>
+  n >= min ? { judged: true, explanation: explain() } : { judged: false, explanation: tooLittle(what, n, min) };
 
 export const round = (x: number): number => Math.round(x * 100) / 100;
 

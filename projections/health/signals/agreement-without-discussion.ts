@@ -1,5 +1,5 @@
 import { HEALTH_THRESHOLDS } from '../thresholds.js';
-import { byPosition, round, tooLittle, type Signal } from '../window.js';
+import { atLeast, byPosition, round, type Signal } from '../window.js';
 
 /** The share of opinionated messages that only agree, against those that question, object or offer another way. */
 export const agreementWithoutDiscussion: Signal = ({ messages }) => {
@@ -12,11 +12,7 @@ export const agreementWithoutDiscussion: Signal = ({ messages }) => {
     unit: 'share of opinionated messages that only agree',
     better: 'lower',
     threshold: { watch: T.watch, warning: T.warning },
-    judged: agreements.length >= T.minAgreements,
-    explanation:
-      agreements.length < T.minAgreements
-        ? tooLittle('agreeing messages', agreements.length, T.minAgreements)
-        : `${agreements.length} messages agree and ${challenges.length} question, object or offer an alternative`,
+    ...atLeast('agreeing messages', agreements.length, T.minAgreements, () => `${agreements.length} messages agree and ${challenges.length} question, object or offer an alternative`),
     evidence: [...agreements, ...challenges].sort(byPosition),
   };
 };

@@ -1,5 +1,5 @@
 import { HEALTH_THRESHOLDS } from '../thresholds.js';
-import { tooLittle, type Signal } from '../window.js';
+import { atLeast, type Signal } from '../window.js';
 
 /** Clusters of findings reached independently, with an independent pair whose later finding falls in the window. */
 export const convergences: Signal = ({ findings, options }) => {
@@ -12,13 +12,11 @@ export const convergences: Signal = ({ findings, options }) => {
     unit: 'independent convergences',
     better: 'higher',
     threshold: { watch: T.watch, warning: T.warning },
-    judged: findings.length >= T.minFindings,
-    explanation:
-      findings.length < T.minFindings
-        ? tooLittle('findings', findings.length, T.minFindings)
-        : converged.length
-          ? `${converged.length} cluster(s) of findings reached independently by ${converged.map((c) => c.roles.join('+')).join('; ')}`
-          : `${findings.length} findings and no independent convergence: instances may be working with zero overlap`,
+    ...atLeast('findings', findings.length, T.minFindings, () =>
+      converged.length
+        ? `${converged.length} cluster(s) of findings reached independently by ${converged.map((c) => c.roles.join('+')).join('; ')}`
+        : `${findings.length} findings and no independent convergence: instances may be working with zero overlap`,
+    ),
     evidence: converged.flatMap((c) => c.members.flatMap((m) => (m.independent && findingAt.get(m.position)) || [])),
   };
 };

@@ -1,5 +1,5 @@
 import { HEALTH_THRESHOLDS } from '../thresholds.js';
-import { tooLittle, type Signal } from '../window.js';
+import { atLeast, type Signal } from '../window.js';
 
 /** Syntheses that integrate findings from two or more roles. */
 export const multiRoleSyntheses: Signal = ({ findings, syntheses }) => {
@@ -11,11 +11,7 @@ export const multiRoleSyntheses: Signal = ({ findings, syntheses }) => {
     unit: 'syntheses integrating 2+ roles',
     better: 'higher',
     threshold: { watch: T.watch, warning: T.warning },
-    judged: findings.length >= T.minFindings,
-    explanation:
-      findings.length < T.minFindings
-        ? tooLittle('findings', findings.length, T.minFindings)
-        : `${multiRole.length} of ${syntheses.length} syntheses integrate findings from two or more roles (${findings.length} findings in the window)`,
+    ...atLeast('findings', findings.length, T.minFindings, () => `${multiRole.length} of ${syntheses.length} syntheses integrate findings from two or more roles (${findings.length} findings in the window)`),
     evidence: multiRole,
   };
 };

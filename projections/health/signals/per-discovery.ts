@@ -1,7 +1,7 @@
 import type { EventType } from '../../../events/index.js';
 import type { HealthRecord } from '../record.js';
 import { HEALTH_THRESHOLDS } from '../thresholds.js';
-import { round, tooLittle, type Signal, type SignalValue, type SignalWindow } from '../window.js';
+import { atLeast, round, type Signal, type SignalValue, type SignalWindow } from '../window.js';
 
 const COORDINATION: ReadonlySet<EventType> = new Set<EventType>(['TaskProposed', 'TaskClaimed', 'ClaimReleased', 'TaskAbandoned', 'InstanceSynced', 'MessagePosted']);
 
@@ -17,8 +17,7 @@ function perDiscovery(
     unit: spec.unit,
     better: 'lower',
     threshold: { watch, warning },
-    judged: spec.records.length >= min,
-    explanation: spec.records.length < min ? tooLittle(spec.what, spec.records.length, min) : `${spec.records.length} ${spec.describe} for ${discoveries} findings and syntheses`,
+    ...atLeast(spec.what, spec.records.length, min, () => `${spec.records.length} ${spec.describe} for ${discoveries} findings and syntheses`),
     evidence: spec.records,
   };
 }

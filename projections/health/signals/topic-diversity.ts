@@ -1,5 +1,5 @@
 import { HEALTH_THRESHOLDS } from '../thresholds.js';
-import { byPosition, round, tooLittle, type Signal } from '../window.js';
+import { atLeast, byPosition, round, type Signal } from '../window.js';
 
 /** Normalised entropy of each active instance's dominant topic: do instances spread over the work? */
 export const topicDiversity: Signal = ({ topicsByInstance }) => {
@@ -19,11 +19,7 @@ export const topicDiversity: Signal = ({ topicsByInstance }) => {
     unit: 'normalised entropy (0 all on one topic, 1 all different)',
     better: 'higher',
     threshold: HEALTH_THRESHOLDS.topicDiversity,
-    judged: dominant.length >= 2,
-    explanation:
-      dominant.length < 2
-        ? tooLittle('instances with a topic', dominant.length, 2)
-        : `${dominant.length} instances, ${topicCounts.size} distinct main topics: ${[...topicCounts].map(([t, c]) => `${t} (${c})`).join(', ')}`,
+    ...atLeast('instances with a topic', dominant.length, 2, () => `${dominant.length} instances, ${topicCounts.size} distinct main topics: ${[...topicCounts].map(([t, c]) => `${t} (${c})`).join(', ')}`),
     evidence: dominant.sort(byPosition),
   };
 };
