@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../store/port.js';
 import { openStore } from '../store/open.js';
+import type { ProgressFactory } from '../runtime/progress.js';
 import { ProjectionRuntime } from '../runtime/runtime.js';
 import { ReadStore } from '../readstore/read-store.js';
 
@@ -20,25 +21,27 @@ export interface App {
 export interface OpenAppOptions {
   create?: boolean;
   clock?: () => Date;
+  /** Shows long folds (a cold cache over a big log) to someone watching. */
+  progress?: ProgressFactory;
 }
 
 export async function openApp(storeUrl: string, options: OpenAppOptions = {}): Promise<App> {
   const { store, cacheDir, describe } = await openStore(storeUrl, { create: options.create ?? false });
-  return appOver(store, { cacheDir, describe, clock: options.clock });
+  return appOver(store, { cacheDir, describe, clock: options.clock, progress: options.progress });
 }
 
 /** An App over a store that is already open (tests, the server). */
 export function appOver(
   store: EventStore,
-  options: { cacheDir?: string | undefined; describe?: string; clock?: (() => Date) | undefined } = {},
+  options: { cacheDir?: string | undefined; describe?: string; clock?: (() => Date) | undefined; progress?: ProgressFactory | undefined } = {},
 ): App {
   let reads: ReadStore | undefined;
   return {
     store,
-    runtime: new ProjectionRuntime(store, options.cacheDir),
+    runtime: new ProjectionRuntime(store, options.cacheDir, { progress: options.progress }),
     async tables() {
       reads ??= ReadStore.open(options.cacheDir);
-      await reads.catchUp(store);
+      await reads.catchUp(store, options.progress);
       return reads;
     },
     describe: options.describe ?? 'store',

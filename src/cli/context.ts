@@ -6,6 +6,7 @@ import type { Operation } from '../app/operation.js';
 import { runRecorded } from '../app/exposure.js';
 import { RemoteClient, identityFromEnv } from '../client/remote.js';
 import { RemoteEventStore } from '../client/remote-store.js';
+import { progressBar } from './progress.js';
 
 /** Global options every command shares. */
 export interface GlobalOptions {
@@ -36,7 +37,9 @@ export function remoteOf(options: GlobalOptions): RemoteClient | undefined {
 /** Opens the log for one command (read-only over HTTP when remote) and always closes it, whatever happens. */
 export async function withApp<T>(options: GlobalOptions, body: (app: App) => Promise<T>): Promise<T> {
   const remote = remoteOf(options);
-  const app = remote ? appOver(new RemoteEventStore(remote), { describe: remote.url }) : await openApp(storeUrlOf(options));
+  const app = remote
+    ? appOver(new RemoteEventStore(remote), { describe: remote.url })
+    : await openApp(storeUrlOf(options), { progress: (label) => progressBar(options.json, label) });
   try {
     return await body(app);
   } finally {

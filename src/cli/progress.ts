@@ -1,8 +1,6 @@
+import type { Progress } from '../runtime/progress.js';
+
 /** Progress on stderr, for a person watching a long command: never in --json output or into a pipe. */
-export interface Progress {
-  update(done: number, total: number): void;
-  stop(): void;
-}
 
 export async function progressBar(json: boolean | undefined, label: string): Promise<Progress | undefined> {
   if (json || !process.stderr.isTTY) return undefined;

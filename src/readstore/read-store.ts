@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeJson, encodeJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
+import { progressOver, type ProgressFactory } from '../runtime/progress.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { NATIVE_BINDING, withBusyRetrySync } from '../store/sqlite.js';
 import type { StoredEvent } from '../../events/index.js';
@@ -85,12 +86,26 @@ export class ReadStore {
   }
 
   /** Folds what the log gained since the watermark; returns the position the tables now stand at. */
-  async catchUp(store: EventStore): Promise<bigint> {
+  async catchUp(store: EventStore, progress?: ProgressFactory): Promise<bigint> {
     const head = await store.headPosition();
     if (!this.checkedLog) {
       await this.checkSameLog(store);
       this.checkedLog = true;
     }
+    let watermark = this.watermark();
+    const start = watermark;
+    const shown = await progressOver(progress, 'folding the log into tables', head - start);
+    try {
+      const at = shown.at;
+      await this.foldUpTo(store, head, at && ((position) => at(position - start)));
+    } finally {
+      shown.finish();
+    }
+    return this.watermark();
+  }
+
+  /** Folds batch after batch until the tables reach `head`, saying how far after each. */
+  private async foldUpTo(store: EventStore, head: bigint, reached: ((position: bigint) => void) | undefined): Promise<void> {
     let watermark = this.watermark();
     while (watermark < head) {
       const events: RecordedEvent[] = [];
@@ -113,8 +128,8 @@ export class ReadStore {
         if (folded === last.position) this.markFolded(last);
         return folded;
       }).immediate();
+      reached?.(watermark);
     }
-    return watermark;
   }
 
   /** Moves the watermark to the last event folded, and remembers where it is, for `checkSameLog`. */

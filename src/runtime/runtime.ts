@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.js';
 import type { EventStore } from '../store/port.js';
 import { CheckpointStore, type LastEvent } from './checkpoints.js';
 import { copyState } from './state.js';
+import { progressOver, type ProgressFactory } from './progress.js';
 import { toStored } from './stored.js';
 
 /** How often a long-lived process rewrites one projection's checkpoint at most. */
@@ -63,7 +64,7 @@ export class ProjectionRuntime {
   constructor(
     private readonly store: EventStore,
     cacheDir?: string,
-    private readonly options: { saveIntervalMs?: number } = {},
+    private readonly options: { saveIntervalMs?: number; progress?: ProgressFactory } = {},
   ) {
     this.checkpoints = cacheDir === undefined ? undefined : new CheckpointStore(cacheDir);
   }
@@ -138,8 +139,20 @@ export class ProjectionRuntime {
     const until = point.position;
     if (after >= head || (until !== undefined && after >= until)) return;
     const notAfter = point.time?.getTime();
+    const end = until !== undefined && until < head ? until : head;
+    const shown = await progressOver(this.options.progress, `folding ${runs.map((r) => r.projection.name).join(', ')}`, end - after);
+    try {
+      const at = shown.at;
+      await this.foldEach(runs, after, until, notAfter, at && ((position) => at(position - after)));
+    } finally {
+      shown.finish();
+    }
+  }
+
+  private async foldEach(runs: Run[], after: bigint, until: bigint | undefined, notAfter: number | undefined, reached: ((position: bigint) => void) | undefined): Promise<void> {
     for await (const recorded of this.store.readAll({ after })) {
       if (until !== undefined && recorded.position > until) break;
+      reached?.(recorded.position);
       const event = toStored(recorded);
       const at = Date.parse(event.metadata.at);
       if (notAfter !== undefined && at > notAfter) continue;
