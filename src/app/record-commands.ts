@@ -7,7 +7,7 @@ import { convergenceOptions } from './signals.js';
 import { actorOf, metadataFor } from './actor.js';
 import { newEntityId } from './ids.js';
 import { defineOperation } from './operation.js';
-import { requireExisting } from './references.js';
+import { requireBasis, requireExisting } from './references.js';
 
 export const FindInput = z.strictObject({
   summary: nonEmptyText(4_000),
@@ -26,8 +26,7 @@ export const find = defineOperation({
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);
-    await requireExisting(app, 'finding', input.cites, '--cites');
-    if (input.question) await requireExisting(app, 'question', [input.question], '--question');
+    await requireBasis(app, input.cites, '--cites', input.question);
     const findingId = input.id ?? newEntityId('f');
     const { embedding, warnings } = await embed(input.summary);
     const { events } = await record({
@@ -117,8 +116,7 @@ export const synthesize = defineOperation({
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);
-    await requireExisting(app, 'finding', input.integrates, '--integrates');
-    if (input.question) await requireExisting(app, 'question', [input.question], '--question');
+    await requireBasis(app, input.integrates, '--integrates', input.question);
     const synthesisId = input.id ?? newEntityId('s');
     const { events } = await record({
       store: app.store,

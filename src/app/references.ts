@@ -9,6 +9,12 @@ export async function requireExisting(app: App, category: StreamCategory, ids: r
   }
 }
 
+/** What a finding or synthesis rests on must be in the log: the findings it names (under `field`) and the question it answers. */
+export async function requireBasis(app: App, findings: readonly string[], field: string, question: string | undefined): Promise<void> {
+  await requireExisting(app, 'finding', findings, field);
+  if (question) await requireExisting(app, 'question', [question], '--question');
+}
+
 async function exists(app: App, category: StreamCategory, id: string): Promise<boolean> {
   for await (const _ of app.store.readStream(streamName(category, id), { maxCount: 1 })) return true;
   return false;

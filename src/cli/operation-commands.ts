@@ -16,6 +16,7 @@ import type { CliSpec } from './bridge.js';
 
 const TAGS = { flags: '--tag <tag>', key: 'tags', description: 'a tag (repeat or comma-separate)', list: true };
 const ID = (what: string) => ({ flags: '--id <id>', key: 'id', description: `choose the ${what} id instead of a generated one` });
+const ANSWERS = { flags: '--question <question>', key: 'question', description: 'the question it answers' };
 const LEASE = { flags: '--lease <duration>', key: 'lease', description: 'lease length, e.g. 30m, 2h (default 15m)' };
 const PAGING = [
   { flags: '--limit <n>', key: 'limit', description: `at most this many (default ${DEFAULT_LIMIT})`, int: true },
@@ -77,7 +78,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--topic <topic>', key: 'topic', description: 'what it is about' },
       TAGS,
       { flags: '--cites <finding>', key: 'cites', description: 'a finding this builds on (repeat or comma-separate)', list: true },
-      { flags: '--question <question>', key: 'question', description: 'the question it answers' },
+      ANSWERS,
       ID('finding'),
     ],
   },
@@ -116,7 +117,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     args: [{ key: 'summary', label: 'summary', rest: true }],
     options: [
       { flags: '--integrates <finding>', key: 'integrates', description: 'findings it integrates (repeat or comma-separate)', list: true },
-      { flags: '--question <question>', key: 'question', description: 'the question it answers' },
+      ANSWERS,
       TAGS,
       ID('synthesis'),
     ],
