@@ -41,12 +41,17 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   metadata    json   NOT NULL CHECK (json_typeof(metadata) = 'object'),
   UNIQUE (stream_name, revision)
 );
-${appendFunctionSql(schema)}`;
+${appendFunctionSql(schema)}
+${appendBatchFunctionSql(schema)}`;
 }
 
 /** Marks the log as created by this schema version; one row inserted only when the log is new. */
 export const markCreatedSql = (schema: string): string =>
   `INSERT INTO "${schema}".log_info (key, value) VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING`;
+
+/** The per-log write lock every append takes (append_events, and appendMany before it reads the head). */
+const lockExpression = (schema: string): string => `pg_advisory_xact_lock(${LOCK_NAMESPACE}, '${quote(schema)}.events'::regclass::oid::int)`;
+export const lockLogSql = (schema: string): string => `SELECT ${lockExpression(schema)}`;
 
 /** A key every process creating a log takes, so concurrent `init`s do not race on the catalog. */
 export const CREATE_LOCK_SQL = `SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, 0)`;
@@ -78,7 +83,7 @@ DECLARE
 BEGIN
   -- A transaction left open while holding the lock must not hang every writer for ever.
   IF current_setting('lock_timeout') = '0' THEN PERFORM set_config('lock_timeout', '${LOCK_TIMEOUT}', true); END IF;
-  PERFORM pg_advisory_xact_lock(${LOCK_NAMESPACE}, '${s}.events'::regclass::oid::int);
+  PERFORM ${lockExpression(schema)};
   -- An append is acknowledged only once it is on disk, even where the server trades that away.
   IF current_setting('synchronous_commit') = 'off' THEN PERFORM set_config('synchronous_commit', 'local', true); END IF;
 
@@ -117,6 +122,40 @@ BEGIN
   -- Delivered at commit; one per transaction, since identical notifications are merged.
   PERFORM pg_notify('${channelOf(schema)}', '');
   outcome := 'ok'; at_revision := coalesce(v_current, -1) + v_count; at_position := v_head + v_count;
+END
+$fn$;`;
+}
+
+/**
+ * append_batch(streams, expected, counts, ids, types, data, metadata): several appends in one
+ * round trip, each through append_events, the events of all of them flattened and `counts`
+ * saying how many belong to each. Answers with one outcome per append, and stops after the
+ * first that is neither ok nor duplicate.
+ */
+function appendBatchFunctionSql(schema: string): string {
+  const s = quote(schema);
+  return `
+CREATE OR REPLACE FUNCTION ${s}.append_batch(
+  p_streams text[], p_expected text[], p_counts int[], p_ids text[], p_types text[], p_data json[], p_metadata json[],
+  OUT outcomes text[], OUT revisions bigint[], OUT positions bigint[], OUT details text[])
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_from int := 1;
+  v_to int;
+  v_row record;
+BEGIN
+  outcomes := '{}'; revisions := '{}'; positions := '{}'; details := '{}';
+  FOR i IN 1 .. coalesce(cardinality(p_streams), 0) LOOP
+    v_to := v_from + p_counts[i] - 1;
+    SELECT * INTO v_row FROM ${s}.append_events(p_streams[i], p_expected[i],
+      coalesce(p_ids[v_from:v_to], '{}'), coalesce(p_types[v_from:v_to], '{}'), coalesce(p_data[v_from:v_to], '{}'), coalesce(p_metadata[v_from:v_to], '{}'));
+    outcomes := outcomes || v_row.outcome;
+    revisions := revisions || v_row.at_revision;
+    positions := positions || v_row.at_position;
+    details := details || v_row.detail;
+    EXIT WHEN v_row.outcome NOT IN ('ok', 'duplicate');
+    v_from := v_to + 1;
+  END LOOP;
 END
 $fn$;`;
 }

@@ -13,6 +13,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './port.js';
+import { appendPlanned, resultOf, type AppendRow } from './postgres-batch.js';
 import { PostgresListener } from './postgres-listener.js';
 import { channelOf, CREATE_LOCK_SQL, createLogSql, LOCK_TIMEOUT, markCreatedSql, SCHEMA_VERSION, tableOf } from './postgres-schema.js';
 import { parsePostgresUrl, type PostgresLocation } from './postgres-url.js';
@@ -36,13 +37,6 @@ const TYPES = {
 
 const COLUMNS = 'position, stream_name, revision, event_id, type, data, metadata';
 type Row = [position: bigint, streamName: string, revision: bigint, eventId: string, type: string, data: Record<string, unknown>, metadata: Record<string, unknown>];
-
-interface AppendRow {
-  outcome: 'ok' | 'duplicate' | 'elsewhere' | 'overlap' | 'wrong_revision';
-  at_revision: bigint | null;
-  at_position: bigint | null;
-  detail: string | null;
-}
 
 export interface OpenPostgresOptions {
   /** Create the schema, table and function when missing (`cairn init`, `migrate --to`). Default false. */
@@ -133,17 +127,13 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** One transaction, one append_events call per append: `next` needs each one's result. */
+  /** One transaction; appends sent in plans of guessed results (postgres-batch.ts). */
   async appendMany(next: (done: readonly AppendResult[]) => StreamAppend | undefined): Promise<AppendResult[]> {
     this.assertOpen();
     try {
-      const done = await this.transaction('cannot append', async (client) => {
-        const results: AppendResult[] = [];
-        for (let append = next(results); append !== undefined; append = next(results)) {
-          results.push(await this.appendWith(client, append.streamName, encodeBatch(append.events), append.expectedRevision));
-        }
-        return results;
-      });
+      const done = await this.transaction('cannot append', (client) =>
+        appendPlanned(client, this.location.schema, next, (append, encoded) => this.appendWith(client, append.streamName, encoded, append.expectedRevision)),
+      );
       this.listener.wakeAll();
       return done;
     } catch (error) {
@@ -157,22 +147,7 @@ export class PostgresEventStore implements EventStore {
       text: `SELECT * FROM "${this.location.schema}".append_events($1, $2, $3, $4, $5, $6)`,
       values: [streamName, describeExpected(expected), events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.data), events.map((e) => e.metadata)],
     });
-    const row = rows[0]!;
-    switch (row.outcome) {
-      case 'ok':
-      case 'duplicate':
-        return { nextExpectedRevision: row.at_revision!, position: row.at_position! };
-      case 'wrong_revision':
-        throw new WrongExpectedRevisionError(streamName, describeExpected(expected), row.at_revision === null ? 'no stream' : String(row.at_revision));
-      case 'overlap':
-        throw new IdempotencyConflictError(streamName, JSON.parse(row.detail!) as string[]);
-      case 'elsewhere': {
-        const [id, stream] = JSON.parse(row.detail!) as [string, string];
-        const error = new IdempotencyConflictError(streamName, [id]);
-        error.message = `stream ${streamName}: event ${id} is already stored in stream ${stream}`;
-        throw error;
-      }
-    }
+    return resultOf(streamName, expected, rows[0]!);
   }
 
   async *readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

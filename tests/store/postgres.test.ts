@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { IdempotencyConflictError, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/errors.js';
-import { collect, type EventStore, type EventToAppend, type RecordedEvent } from '../../src/store/port.js';
+import { collect, type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type RecordedEvent, type StreamAppend } from '../../src/store/port.js';
+import { InMemoryEventStore } from '../../src/store/memory.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { child, run } from '../reliability/support.js';
 import { freshLog, postgresServer, schemaOf, sql } from '../support/postgres.js';
@@ -255,6 +256,70 @@ describe.skipIf(!live)('PostgreSQL store', () => {
         expect(await collect(store.readAll({ streamPrefixes: [p] }))).toHaveLength(1);
         const ok = await store.appendMany!((done) => (done.length < 3 ? { streamName: `${p}c`, events: [event()], expectedRevision: done.length === 0 ? 'no_stream' : done[done.length - 1]!.nextExpectedRevision } : undefined));
         expect(ok.map((r) => r.nextExpectedRevision)).toEqual([0n, 1n, 2n]);
+      });
+    });
+
+    /**
+     * A plan of `n` appends over 7 streams, each asking for the revision the previous append to
+     * its stream reached (every fifth asks for 'any'), one or two events each; the ids are fixed,
+     * so the same plan can be run twice.
+     */
+    function planOf(p: string, n: number, stale?: number) {
+      const ids = Array.from({ length: n }, () => [randomUUID(), randomUUID()]);
+      return (done: readonly AppendResult[]): StreamAppend | undefined => {
+        const i = done.length;
+        if (i >= n) return undefined;
+        let expected: ExpectedRevision = i >= 7 ? done[i - 7]!.nextExpectedRevision : 'no_stream';
+        if ((i % 5 === 0 && i >= 7) || i === 1) expected = 'any'; // append 1: 'any' on a stream the transaction has not seen
+        if (i === stale) expected = 0n;
+        return { streamName: `${p}s-${i % 7}`, events: ids[i]!.slice(0, i % 3 === 0 ? 2 : 1).map((id) => ({ id, type: 'Noted', data: { i }, metadata: {} })), expectedRevision: expected };
+      };
+    }
+
+    /** The same plan, one append after another: what appendMany must be equal to. */
+    async function oneByOne(store: EventStore, next: (done: readonly AppendResult[]) => StreamAppend | undefined): Promise<AppendResult[]> {
+      const done: AppendResult[] = [];
+      for (let a = next(done); a; a = next(done)) done.push(await store.append(a.streamName, a.events, { expectedRevision: a.expectedRevision }));
+      return done;
+    }
+
+    const relative = (results: AppendResult[]) => results.map((r) => [r.nextExpectedRevision, r.position - results[0]!.position]);
+
+    it('appendMany of 1,500 appends lands exactly where one append after another would', async () => {
+      await withStores(1, async (store) => {
+        const p = `plan${randomUUID().slice(0, 8)}-`;
+        const planned = await store.appendMany!(planOf(p, 1500));
+        const memory = new InMemoryEventStore();
+        const sequential = await oneByOne(memory, planOf(p, 1500));
+        expect(relative(planned)).toEqual(relative(sequential));
+        const stored = await collect(store.readAll({ streamPrefixes: [p] }));
+        expect(stored.map((e) => [e.streamName, e.revision, e.data.i])).toEqual((await collect(memory.readAll())).map((e) => [e.streamName, e.revision, e.data.i]));
+        expect(stored.map((e) => e.position)).toEqual(stored.map((_, i) => stored[0]!.position + BigInt(i)));
+      });
+    });
+
+    it('appendMany over appends already stored (an import run twice) answers where they are and adds only the new ones', async () => {
+      await withStores(1, async (store) => {
+        const p = `again${randomUUID().slice(0, 8)}-`;
+        const plan = planOf(p, 900);
+        const first = await store.appendMany!((done) => (done.length < 400 ? plan(done) : undefined));
+        const whole = await store.appendMany!(plan);
+        expect(whole.slice(0, 400)).toEqual(first);
+        expect(relative(whole)).toEqual(relative(await oneByOne(new InMemoryEventStore(), planOf(p, 900))));
+        const stored = await collect(store.readAll({ streamPrefixes: [p] }));
+        expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
+        expect(stored).toHaveLength(900 + 300); // every third append carries two events
+        expect(stored.map((e) => e.data.i)).toEqual(stored.map((e) => e.data.i).sort((a, b) => Number(a) - Number(b)));
+      });
+    });
+
+    it('a refusal deep in an appendMany (a stale expected revision at append 450) stores none of it', async () => {
+      await withStores(1, async (store) => {
+        const p = `stale${randomUUID().slice(0, 8)}-`;
+        const error = await store.appendMany!(planOf(p, 600, 450)).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect((error as WrongExpectedRevisionError).streamName).toBe(`${p}s-${450 % 7}`);
+        expect(await collect(store.readAll({ streamPrefixes: [p] }))).toEqual([]);
       });
     });
 
