@@ -10,6 +10,7 @@ import { permissionAsking } from './signals/permission-asking.js';
 import { topicDiversity } from './signals/topic-diversity.js';
 import { topicFixation } from './signals/topic-fixation.js';
 import { RETENTION_MS, type HealthState } from './state.js';
+import type { ConvergedCluster, HealthOptions } from './options.js';
 import { groupBy, type Signal, type SignalValue } from './window.js';
 
 /**
@@ -49,22 +50,8 @@ export interface HealthReport {
   signals: HealthSignal[];
 }
 
-export interface HealthOptions extends ConvergenceOptions {
-  now: Date;
-  windowMs: number;
-  /**
-   * The convergence clusters with an independent pair whose later finding is one of these
-   * positions, most corroborated first, each with its members among them (`convergedIn`
-   * asks the fold; the tables answer the same).
-   */
-  converged: (positions: ReadonlySet<bigint>) => ConvergedCluster[];
-  /** How long on one topic counts as fixated. Default 4 hours. */
-  fixationMs?: number;
-  /** Evidence entries per signal. Default 10. */
-  evidenceLimit?: number;
-}
-
 export { HEALTH_THRESHOLDS } from './thresholds.js';
+export type { ConvergedCluster, HealthOptions } from './options.js';
 
 function statusOf(value: number, better: 'higher' | 'lower', t: { watch: number; warning: number | null }): SignalStatus {
   if (better === 'lower') return t.warning !== null && value >= t.warning ? 'warning' : value >= t.watch ? 'watch' : 'good';
@@ -72,12 +59,6 @@ function statusOf(value: number, better: 'higher' | 'lower', t: { watch: number;
 }
 
 const SEVERITY: Record<SignalStatus, number> = { good: 0, watch: 1, warning: 2 };
-
-/** A cluster as health counts it: its roles, and its members in the window. */
-export interface ConvergedCluster {
-  roles: string[];
-  members: { position: bigint; independent: boolean }[];
-}
 
 /** `converged` from the convergence fold's state. */
 export const convergedIn =

@@ -1,4 +1,4 @@
-import type { HealthOptions } from './report.js';
+import type { HealthOptions } from './options.js';
 import type { HealthRecord } from './record.js';
 
 /** What every signal reads: the window's records, sorted out once for all of them. */
