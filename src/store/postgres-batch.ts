@@ -31,6 +31,14 @@ export function resultOf(streamName: string, expected: ExpectedRevision, row: Ap
   }
 }
 
+/** A batch's events as the columns append_events and append_batch take: ids, types, data, metadata. */
+export const eventColumns = (events: readonly Encoded[]): [string[], string[], string[], string[]] => [
+  events.map((e) => e.id),
+  events.map((e) => e.type),
+  events.map((e) => e.data),
+  events.map((e) => e.metadata),
+];
+
 /** Appends sent in one round trip: a copy of a big log makes a few thousand of them, not a million. */
 const PLAN_SIZE = 500;
 
@@ -113,7 +121,6 @@ function guessRevision(append: StreamAppend, count: number, revisions: ReadonlyM
 /** Sends a plan; true when every append landed where it was guessed to. */
 async function sendPlan(client: pg.PoolClient, schema: string, plan: Planned[]): Promise<boolean> {
   await client.query('SAVEPOINT cairn_plan');
-  const events = plan.flatMap((p) => p.encoded);
   const { rows } = await client.query<{ outcomes: AppendRow['outcome'][]; revisions: (string | null)[]; positions: (string | null)[]; details: (string | null)[] }>({
     name: `cairn-batch-${schema}`,
     text: `SELECT * FROM "${schema}".append_batch($1, $2, $3, $4, $5, $6, $7)`,
@@ -121,10 +128,7 @@ async function sendPlan(client: pg.PoolClient, schema: string, plan: Planned[]):
       plan.map((p) => p.append.streamName),
       plan.map((p) => describeExpected(p.append.expectedRevision)),
       plan.map((p) => p.encoded.length),
-      events.map((e) => e.id),
-      events.map((e) => e.type),
-      events.map((e) => e.data),
-      events.map((e) => e.metadata),
+      ...eventColumns(plan.flatMap((p) => p.encoded)),
     ],
   });
   const { outcomes, revisions, positions, details } = rows[0]!;

@@ -13,11 +13,11 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './port.js';
-import { appendPlanned, resultOf, type AppendRow } from './postgres-batch.js';
+import { appendPlanned, eventColumns, resultOf, type AppendRow } from './postgres-batch.js';
 import { PostgresListener } from './postgres-listener.js';
 import { channelOf, CREATE_LOCK_SQL, createLogSql, LOCK_TIMEOUT, markCreatedSql, SCHEMA_VERSION, tableOf } from './postgres-schema.js';
 import { parsePostgresUrl, type PostgresLocation } from './postgres-url.js';
-import { clampInt64, countOf, describeExpected, encodeBatch, MAX_INT64, scanningReader, subscriptionOver, type Encoded } from './shared.js';
+import { clampInt64, describeExpected, encodeBatch, MAX_INT64, pages, scanningReader, subscriptionOver, type Encoded } from './shared.js';
 
 /** Rows per read query: a round trip per page, so larger than SQLite's. */
 const PAGE_SIZE = 1000;
@@ -145,60 +145,43 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await client.query<AppendRow>({
       name: `cairn-append-${this.location.schema}`,
       text: `SELECT * FROM "${this.location.schema}".append_events($1, $2, $3, $4, $5, $6)`,
-      values: [streamName, describeExpected(expected), events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.data), events.map((e) => e.metadata)],
+      values: [streamName, describeExpected(expected), ...eventColumns(events)],
     });
     return resultOf(streamName, expected, rows[0]!);
   }
 
-  async *readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    this.assertOpen();
+  // Lazy, as generators are: nothing is queried (or checked) until the first event is asked for.
+  readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
     const [compare, order] = backwards ? ['<=', 'DESC'] : ['>=', 'ASC'];
     let from = clampInt64(options.fromRevision ?? (backwards ? MAX_INT64 : 0n));
-    let remaining = countOf(options.maxCount);
-    while (remaining > 0) {
-      const limit = Math.min(PAGE_SIZE, remaining);
-      const rows = await this.rows(
-        `stream-${order}`,
-        `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_name = $1 AND revision ${compare} $2 ORDER BY revision ${order} LIMIT $3`,
-        [streamName, from, limit],
-      );
-      yield* rows.map(toEvent);
-      if (rows.length < limit) return;
-      remaining -= rows.length;
-      const last = rows[rows.length - 1]![2];
-      from = backwards ? last - 1n : last + 1n;
-    }
+    const page = (limit: number) =>
+      this.rows(`stream-${order}`, `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_name = $1 AND revision ${compare} $2 ORDER BY revision ${order} LIMIT $3`, [streamName, from, limit]);
+    return pages(options.maxCount, PAGE_SIZE, page, toEvent, (last) => {
+      from = backwards ? last.revision - 1n : last.revision + 1n;
+    });
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    this.assertOpen();
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
     let lower = clampInt64(options.after ?? -1n);
     let upper = clampInt64(options.before ?? MAX_INT64);
-    let remaining = countOf(options.maxCount);
-    while (remaining > 0) {
-      const limit = Math.min(PAGE_SIZE, remaining);
-      const page = await this.allPage(backwards, lower, upper, options.streamPrefixes, limit);
-      yield* page;
-      if (page.length < limit) return;
-      remaining -= page.length;
-      const last = page[page.length - 1]!.position;
-      if (backwards) upper = last;
-      else lower = last;
-    }
+    const page = (limit: number) => this.allRows(backwards, lower, upper, options.streamPrefixes, limit);
+    return pages(options.maxCount, PAGE_SIZE, page, toEvent, (last) => {
+      if (backwards) upper = last.position;
+      else lower = last.position;
+    });
   }
 
-  /** Events with positions in (lower, upper); prefixes compared with starts_with, like String.startsWith. */
-  private async allPage(backwards: boolean, lower: bigint, upper: bigint, prefixes: string[] | undefined, limit: number): Promise<RecordedEvent[]> {
+  /** Rows with positions in (lower, upper); prefixes compared with starts_with, like String.startsWith. */
+  private allRows(backwards: boolean, lower: bigint, upper: bigint, prefixes: string[] | undefined, limit: number): Promise<Row[]> {
     const filtered = prefixes !== undefined && prefixes.length > 0;
     const order = backwards ? 'DESC' : 'ASC';
-    const rows = await this.rows(
+    return this.rows(
       `all-${order}-${filtered ? 'prefixed' : 'all'}`,
       `SELECT ${COLUMNS} FROM ${this.table} WHERE position > $1 AND position < $2${filtered ? ' AND stream_name ^@ ANY ($4::text[])' : ''} ORDER BY position ${order} LIMIT $3`,
       filtered ? [lower, upper, limit, prefixes] : [lower, upper, limit],
     );
-    return rows.map(toEvent);
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {
@@ -206,14 +189,13 @@ export class PostgresEventStore implements EventStore {
     const readAfter = scanningReader(
       options.after === undefined ? undefined : clampInt64(options.after),
       () => this.headPosition(),
-      (lower, upper, limit) => this.allPage(false, clampInt64(lower), clampInt64(upper), options.streamPrefixes, limit),
+      async (lower, upper, limit) => (await this.allRows(false, clampInt64(lower), clampInt64(upper), options.streamPrefixes, limit)).map(toEvent),
       PAGE_SIZE,
     );
     return subscriptionOver(readAfter, (wake) => this.listener.add(wake), options);
   }
 
   async headPosition(): Promise<bigint> {
-    this.assertOpen();
     const rows = await this.rows('head', `SELECT coalesce(max(position), 0) FROM ${this.table}`, []);
     return rows[0]![0];
   }
@@ -226,6 +208,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async rows(name: string, text: string, values: unknown[]): Promise<Row[]> {
+    this.assertOpen();
     try {
       const result = await this.pool.query<Row>({ name: `cairn-${name}-${this.location.schema}`, text, values, rowMode: 'array' });
       return result.rows;

@@ -86,6 +86,33 @@ export function subscriptionOver(
 }
 
 /**
+ * Reads page after page of rows, each decoded as it is yielded (a damaged row fails where it
+ * is, after the events before it), until `maxCount` events or a short page; `moveAfter`
+ * moves the query's bound past the last event a full page ended on.
+ */
+export async function* pages<T>(
+  maxCount: number | undefined,
+  pageSize: number,
+  fetch: (limit: number) => T[] | Promise<T[]>,
+  decode: (row: T) => RecordedEvent,
+  moveAfter: (last: RecordedEvent) => void,
+): AsyncGenerator<RecordedEvent> {
+  let remaining = countOf(maxCount);
+  while (remaining > 0) {
+    const limit = Math.min(pageSize, remaining);
+    const rows = await fetch(limit);
+    let last: RecordedEvent | undefined;
+    for (const row of rows) {
+      last = decode(row);
+      yield last;
+    }
+    if (last === undefined || rows.length < limit) return;
+    remaining -= rows.length;
+    moveAfter(last);
+  }
+}
+
+/**
  * A subscription's read after a position, for stores whose commits land in position order
  * (SQLite, PostgreSQL): bounded by the head read first, every position at or below it is
  * committed, so a short page means all of (lower, head] was seen. Everything up to `scanned`

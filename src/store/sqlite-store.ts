@@ -20,7 +20,7 @@ import type {
 } from './port.js';
 import { COLUMNS, decodeRow, type Row } from './sqlite-rows.js';
 import { isBusy, isSqliteError, messageOf } from './sqlite-errors.js';
-import { clampInt64, countOf, describeExpected, encodeBatch, MAX_INT64, scanningReader, subscriptionOver, type Encoded } from './shared.js';
+import { clampInt64, describeExpected, pages, encodeBatch, MAX_INT64, scanningReader, subscriptionOver, type Encoded } from './shared.js';
 
 /** Rows per read query: big reads stream page by page instead of loading the whole log. */
 const PAGE_SIZE = 500;
@@ -141,53 +141,32 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: revision, position };
   }
 
-  async *readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    this.assertOpen();
+  // Both reads are lazy, as generators are: nothing runs (not even the closed check, which
+  // every statement makes) until the first event is asked for.
+  readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
-    const statement = backwards
-      ? this.statement(
-          'streamBackwards',
-          `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-          true,
-        )
-      : this.statement(
-          'streamForwards',
-          `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
-          true,
-        );
     let from = clampInt64(options.fromRevision ?? (backwards ? MAX_INT64 : 0n));
-    let remaining = countOf(options.maxCount);
-    while (remaining > 0) {
-      const limit = Math.min(PAGE_SIZE, remaining);
-      const rows = this.query(statement, [streamName, from, limit]);
-      let last = from;
-      for (const row of rows) {
-        const event = decodeRow(row);
-        last = event.revision;
-        yield event;
-      }
-      if (rows.length < limit) return;
-      remaining -= rows.length;
-      from = backwards ? last - 1n : last + 1n;
-    }
+    const page = (limit: number) => this.query(this.streamStatement(backwards), [streamName, from, limit]);
+    return pages(options.maxCount, PAGE_SIZE, page, decodeRow, (last) => {
+      from = backwards ? last.revision - 1n : last.revision + 1n;
+    });
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    this.assertOpen();
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
     let lower = clampInt64(options.after ?? -1n); // exclusive
     let upper = clampInt64(options.before ?? MAX_INT64); // exclusive
-    let remaining = countOf(options.maxCount);
-    while (remaining > 0) {
-      const limit = Math.min(PAGE_SIZE, remaining);
-      const rows = this.allPage(backwards, lower, upper, options.streamPrefixes, limit);
-      for (const row of rows) yield decodeRow(row);
-      if (rows.length < limit) return;
-      remaining -= rows.length;
-      const last = rows[rows.length - 1]![0];
-      if (backwards) upper = last;
-      else lower = last;
-    }
+    const page = (limit: number) => this.allPage(backwards, lower, upper, options.streamPrefixes, limit);
+    return pages(options.maxCount, PAGE_SIZE, page, decodeRow, (last) => {
+      if (backwards) upper = last.position;
+      else lower = last.position;
+    });
+  }
+
+  private streamStatement(backwards: boolean): Database.Statement {
+    return backwards
+      ? this.statement('streamBackwards', `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`, true)
+      : this.statement('streamForwards', `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`, true);
   }
 
   /** One page of the global log with positions in (lower, upper), optionally filtered. */
