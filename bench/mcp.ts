@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { sized, type Benchmark, type Figure } from './support/figure.js';
 import { fmt, median, percentile } from './support/stats.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.cjs');
 
 /** Times `calls` calls of each tool, one after another, as an agent makes them. */
 async function latencies(client: Client, calls: number): Promise<Record<string, number[]>> {

@@ -7,7 +7,7 @@ import { monthOfWork } from './support/month.js';
 import { sized, type Benchmark, type Figure } from './support/figure.js';
 import { fmt, median } from './support/stats.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.cjs');
 const TIME = '/usr/bin/time';
 /** A read that has not answered by then is reported as this long, and missed. */
 const TIMEOUT_MS = 180_000;

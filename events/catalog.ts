@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InboxRead, InstanceJoined, InstanceLeft, InstanceSynced, RoleChanged } from './instance.js';
 import { ClaimReleased, ClaimRenewed, TaskAbandoned, TaskClaimed, TaskCompleted, TaskProposed } from './task.js';
 import { QuestionClosed, QuestionPosed } from './question.js';

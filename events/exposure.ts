@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InstanceId, PositionString } from './fields.js';
 
 /** What a reader without an identity is recorded as: not an instance id anyone can join with. */

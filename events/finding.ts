@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Embedding, Id, InstanceId, Tags, Topic, nonEmptyText } from './fields.js';
 
 /** A shared learning. An optional embedding is computed at write time so replay never calls a model. */

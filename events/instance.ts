@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InstanceId, PositionString, Role, text } from './fields.js';
 
 export const InstanceJoined = z.object({

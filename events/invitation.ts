@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, InstanceId, Role, Timestamp } from './fields.js';
 
 /** A SHA-256 digest in hex: what the log keeps of an invitation's code. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, InstanceId, Recipient, nonEmptyText } from './fields.js';
 
 /** The async message board: to one instance, a whole role ("role:builder") or everyone ("all"). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Author, Id, PositionString, Role, Timestamp } from './fields.js';
 
 /** The schema version every event is written with today. Older versions are upcast on read. */

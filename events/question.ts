@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, InstanceId, Tags, nonEmptyText, text } from './fields.js';
 
 /** A research question several roles work on (the Reflector's "distributed research engine"). */

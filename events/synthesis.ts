@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, InstanceId, Tags, nonEmptyText } from './fields.js';
 
 /** The Reflector's integration of several findings into one statement. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, InstanceId, Tags, Timestamp, nonEmptyText, text } from './fields.js';
 
 export const TaskProposed = z.object({

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Builds the CLI's fast path (see src/cli/launch.ts), after tsc: bundles dist/src/cli/program.js
+ * Builds the CLI's fast path (see src/cli/launch.cts), after tsc: bundles dist/src/cli/program.js
  * into one CommonJS file, warms V8's code cache by running the core commands on a scratch
- * log, and writes the manifest main.js looks for. On any failure it leaves no manifest, so
+ * log, and writes the manifest main.cjs looks for. On any failure it leaves no manifest, so
  * the CLI runs unbundled (slower, same behaviour), and says so loudly.
  *
  *   node scripts/bundle-cli.mjs            (run by `npm run build`)
@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,12 +20,15 @@ const cliDir = join(root, 'dist', 'src', 'cli');
 const MANIFEST = join(cliDir, 'cairn.bundle.json');
 
 /**
- * Left to Node's own loader: native addons, and packages only long-running commands use (they
- * run unbundled anyway, and bundling them would duplicate zod or hono between copies).
+ * Left to Node's own loader: packages only long-running commands use (they run unbundled
+ * anyway, and bundling them would duplicate zod or hono between copies). better-sqlite3's
+ * JavaScript is bundled (resolving and compiling it took ~3 ms a call) and loads its addon by
+ * the path src/store/sqlite.ts resolves (NATIVE_BINDING); only where the addon is not at that
+ * path is the package left to Node, whose `bindings` search then finds it.
  */
+const ADDON_AT_KNOWN_PATH = existsSync(join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
 const EXTERNAL = [
-  'better-sqlite3',
-  'bindings',
+  ...(ADDON_AT_KNOWN_PATH ? [] : ['better-sqlite3', 'bindings']),
   '@kurrent/*',
   '@grpc/*',
   '@modelcontextprotocol/*',
@@ -38,6 +41,14 @@ const EXTERNAL = [
   'pg-*',
   'fsevents',
 ];
+
+/**
+ * Node built-ins outside its start-up snapshot cost a compile on first require: child_process
+ * (which commander loads for a feature cairn does not use) and crypto alone were ~5 ms of a
+ * ~90 ms command. The bundle requires these on first use instead, through a proxy; a read
+ * that never makes an id or spawns a process never loads them.
+ */
+const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'fs/promises', 'stream/promises'];
 
 /** [expected exit code, ...args]: V8 caches what a run compiled, so warm it on what agents run. */
 const WARM = [
@@ -75,7 +86,7 @@ else await build();
 
 async function build() {
   const started = Date.now();
-  rmSync(MANIFEST, { force: true }); // until the new bundle is checked, main.js runs unbundled
+  rmSync(MANIFEST, { force: true }); // until the new bundle is checked, main.cjs runs unbundled
   try {
     const { build: esbuild } = await import('esbuild');
     const result = await esbuild({
@@ -91,9 +102,10 @@ async function build() {
       legalComments: 'none',
       write: false,
       logLevel: 'warning',
+      alias: { stopword: 'stopword/src/stopword.js' },
       plugins: [moduleUrls(), lazyCommandsUnbundled()],
     });
-    const code = result.outputFiles[0].contents;
+    const code = lazyBuiltins(result.outputFiles[0].text);
     const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
     const name = `cairn.${hash}.cjs`;
     for (const old of readdirSync(cliDir)) if (/^cairn\.[0-9a-f]+\.cjs(\.cache)?(\..*\.tmp)?$/.test(old)) rmSync(join(cliDir, old), { force: true });
@@ -125,9 +137,21 @@ async function build() {
   }
 }
 
+/** Rewrites the bundle's require() of LAZY_BUILTINS to a proxy that requires on first use. */
+function lazyBuiltins(code) {
+  const names = LAZY_BUILTINS.map((name) => name.replace('/', '\\/')).join('|');
+  const lazy = code.replace(new RegExp(`\\brequire\\("((?:node:)?(?:${names}))"\\)`, 'g'), '__lazyBuiltin("$1")');
+  const helper =
+    'var __lazyBuiltin=(id)=>{let m;const load=()=>m??=require(id);return new Proxy({},{' +
+    'get:(_,k)=>load()[k],set:(_,k,v)=>(load()[k]=v,true),has:(_,k)=>k in load(),ownKeys:()=>Reflect.ownKeys(load()),' +
+    'getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(load(),k);return d&&{...d,configurable:true}}})};\n';
+  const directive = /^(#![^\n]*\n)?("use strict";\n?)?/.exec(lazy)[0];
+  return directive + helper + lazy.slice(directive.length);
+}
+
 /**
  * esbuild turns import.meta into {} in CommonJS. Give each project module its own URL back,
- * relative to the bundle's directory, so `new URL('./main.js', import.meta.url)` still points
+ * relative to the bundle's directory, so `new URL('./main.cjs', import.meta.url)` still points
  * where it did before bundling, wherever the package is installed.
  */
 function moduleUrls() {
@@ -154,7 +178,7 @@ function moduleUrls() {
 /**
  * A dynamic import in a src/cli module is a heavy command's implementation, loaded in its
  * action (the pattern commands.ts asks for: servers, MCP). Those commands are not core, so
- * main.js runs them unbundled; leaving their code out keeps the bundle, and the compile every
+ * main.cjs runs them unbundled; leaving their code out keeps the bundle, and the compile every
  * call pays for it, small.
  */
 function lazyCommandsUnbundled() {
@@ -172,7 +196,7 @@ function lazyCommandsUnbundled() {
 
 /** In a child process: runs the warm-up commands through the bundle, then saves its code cache. */
 async function warm(file) {
-  const { loadBundle } = await import(pathToFileURL(join(cliDir, 'launch.js')).href);
+  const { loadBundle } = await import(pathToFileURL(join(cliDir, 'launch.cjs')).href);
   const bundle = loadBundle(file);
   if (!bundle) process.exit(1);
   const write = process.stdout.write.bind(process.stdout);
@@ -182,7 +206,7 @@ async function warm(file) {
     let output = '';
     process.stdout.write = (chunk) => ((output += chunk), true);
     try {
-      await bundle.main([process.execPath, join(cliDir, 'main.js'), ...args]);
+      await bundle.main([process.execPath, join(cliDir, 'main.cjs'), ...args]);
     } finally {
       process.stdout.write = write;
     }

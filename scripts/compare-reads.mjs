@@ -6,7 +6,7 @@
  *
  *   git worktree add /tmp/landed c0ed298 && cd /tmp/landed && ln -s "$OLDPWD/node_modules" node_modules \
  *     && npx tsc -p tsconfig.json && node scripts/bundle-cli.mjs && cd -
- *   node scripts/compare-reads.mjs /tmp/landed/dist/src/cli/main.js dist/src/cli/main.js
+ *   node scripts/compare-reads.mjs /tmp/landed/dist/src/cli/main.cjs dist/src/cli/main.cjs
  *
  * The log is built by the earlier CLI (300 findings), so both can read it.
  */
@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 
 const [before, after, rounds = '25'] = process.argv.slice(2).map((a, i) => (i < 2 ? resolve(a) : a));
 if (!before || !after) {
-  console.error('usage: node scripts/compare-reads.mjs BEFORE/dist/src/cli/main.js AFTER/dist/src/cli/main.js [ROUNDS]');
+  console.error('usage: node scripts/compare-reads.mjs BEFORE/dist/src/cli/main.cjs AFTER/dist/src/cli/main.cjs [ROUNDS]');
   process.exit(2);
 }
 const run = (cli, dir, args) => {

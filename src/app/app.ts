@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../runtime/random.js';
 import type { EventStore } from '../store/port.js';
 import { openStore } from '../store/open.js';
 import type { ProgressFactory } from '../runtime/progress.js';
@@ -46,7 +46,7 @@ export function appOver(
     },
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),
-    newEventId: randomUUID,
+    newEventId: randomUuid,
     close: async () => {
       reads?.close();
       await store.close();

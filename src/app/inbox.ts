@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { unjudgedLinks } from '../readstore/convergence-queries.js';
 import { inboxPage, instanceRow } from '../readstore/queries.js';
 import { pageRequest, Paging } from './page.js';

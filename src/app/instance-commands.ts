@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { streamName, text } from '../../events/index.js';
 import { handleCommand } from '../domain/handle.js';
 import { instanceDecider, type InstanceCommand } from '../domain/instance.js';

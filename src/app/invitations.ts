@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InstanceId, Role, streamName } from '../../events/index.js';
 import { handleCommand } from '../domain/handle.js';
 import { invitationDecider } from '../domain/invitation.js';

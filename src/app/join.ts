@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Role, text, streamName } from '../../events/index.js';
 import { handleCommand } from '../domain/handle.js';
 import { instanceDecider, loadInstance } from '../domain/instance.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, judgmentStream, nonEmptyText } from '../../events/index.js';
 import { linkBetweenIds, TableFacts } from '../readstore/convergence-queries.js';
 import { handleCommand } from '../domain/handle.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES, Id, type StoredEvent } from '../../events/index.js';
 import { toStored } from '../runtime/stored.js';
 import { LogPoint } from './point.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A point in the log's history, as an analyst names it: a global position ("1234") or a

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Tags, nonEmptyText, streamName, text } from '../../events/index.js';
 import { handleCommand } from '../domain/handle.js';
 import { questionDecider, type QuestionCommand } from '../domain/question.js';

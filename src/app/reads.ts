@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Tag, Topic } from '../../events/index.js';
 import { instanceActivity, roleActivity } from '../../projections/activity.js';
 import { activityOf } from '../readstore/activity.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Recipient, Role, Tags, Topic, nonEmptyText } from '../../events/index.js';
 import { record } from '../domain/record.js';
 import { matchesOf } from '../readstore/convergence-queries.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import { LogPoint } from './point.js';
 import { defineOperation } from './operation.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nonEmptyText } from '../../events/index.js';
 import { convergenceOptionsFromEnv, type ConvergenceOptions } from '../../projections/convergence.js';
 import type Database from 'better-sqlite3';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { unjudgedLinks } from '../readstore/convergence-queries.js';
 import { coordinatorSuggestions } from '../signals/suggestions.js';
 import { questionsPage, taskCounts, tasksPage } from '../readstore/queries.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { toStored } from '../runtime/stored.js';
 import { digestFor, type Digest } from './digest.js';
 import { runInstanceCommand } from './instance-commands.js';

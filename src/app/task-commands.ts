@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Tags, nonEmptyText, streamName, text, type StoredEvent } from '../../events/index.js';
 import { handleCommand } from '../domain/handle.js';
 import { DEFAULT_LEASE_MS, taskDecider, type TaskCommand, type TaskState } from '../domain/task.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, type StoredEvent } from '../../events/index.js';
 import { questionsProjection } from '../../projections/questions.js';
 import { taskView, tasksProjection } from '../../projections/tasks.js';

@@ -11,7 +11,7 @@ import { registerInvite } from './invite.js';
 import { registerMigrate } from './migrate.js';
 
 /**
- * The commands agents call many times a session. The fast-path bundle (launch.ts) serves
+ * The commands agents call many times a session. The fast-path bundle (launch.cts) serves
  * exactly these, and is checked on them when it is built.
  */
 export function registerCoreCommands(program: Command): void {
@@ -27,7 +27,7 @@ export function registerCoreCommands(program: Command): void {
  * import heavy implementations (HTTP server, MCP SDK, gRPC) inside the action:
  *   .action(async (...args) => (await import('./serve-run.js')).serve(...args))
  * Such lazily imported code is left out of the CLI's fast-path bundle, and these commands
- * run unbundled (see launch.ts); core commands must not import lazily from src/cli.
+ * run unbundled (see launch.cts); core commands must not import lazily from src/cli.
  */
 export function registerCommands(program: Command): void {
   registerCoreCommands(program);

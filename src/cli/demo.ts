@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { printLine } from './output.js';
 
-const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('./main.cjs', import.meta.url));
 
 /**
  * A short four-role session played through the real CLI, one process per command, exactly

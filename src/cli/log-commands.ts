@@ -16,6 +16,7 @@ import { recordExposure, shownStreams, type Shown } from '../app/exposure.js';
 import type { App } from '../app/app.js';
 import { identityOf, remoteOf, withApp, type GlobalOptions } from './context.js';
 import { clip, printJson, printLine } from './output.js';
+import { streamOut, writeErr, writeOut } from './std-streams.js';
 import { progressBar } from './progress.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
@@ -23,7 +24,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, ...val
 /** One event per line: NDJSON with --json, a readable line otherwise. */
 function printEvent(event: StoredEvent, json: boolean | undefined): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(toPlainJson(event))}\n`);
+    writeOut(`${JSON.stringify(toPlainJson(event))}\n`);
     return;
   }
   const d = event.data as Record<string, unknown>;
@@ -59,7 +60,7 @@ export function registerLogCommands(program: Command): void {
         await shown(app, globals, 'log', { streams: shownStreams(events) });
         for (const event of events) printEvent(event, globals.json);
         // On stderr: standard output stays one event per line.
-        if (next !== null && !options.follow) process.stderr.write(`… more events after these: --cursor ${next} (or a larger --limit)\n`);
+        if (next !== null && !options.follow) writeErr(`… more events after these: --cursor ${next} (or a larger --limit)\n`);
         if (!options.follow) return;
         const input = parsed.data;
         const after = events.length > 0 ? events[events.length - 1]!.position : await app.store.headPosition();
@@ -83,7 +84,7 @@ export function registerLogCommands(program: Command): void {
     .action(async (options: { out?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       await withApp(globals, async (app) => {
-        const out: NodeJS.WritableStream = options.out ? createWriteStream('', { fd: openForWriting(options.out) }) : process.stdout;
+        const out: NodeJS.WritableStream = options.out ? createWriteStream('', { fd: openForWriting(options.out) }) : streamOut();
         let count = 0;
         // A snapshot up to the head now: exactly what is recorded as shown.
         const head = await app.store.headPosition();

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { ValidationError } from '../errors.js';
 import { identityOf, storeUrlOf, type GlobalOptions } from './context.js';
+import { writeErr, writeOut } from './std-streams.js';
 
 /** `cairn mcp`: the coordination tools over the Model Context Protocol (stdio). The SDK loads only when run. */
 export function registerMcp(program: Command): void {
@@ -21,12 +22,12 @@ export function registerMcp(program: Command): void {
       if (!(MCP_CLIENTS as readonly string[]).includes(client)) throw new ValidationError([{ field: '--print-config', reason: `must be one of ${MCP_CLIENTS.join(', ')}` }]);
       const config = mcpConfig(client as (typeof MCP_CLIENTS)[number], {
         node: process.execPath,
-        // The entry point this process was started with (dist/src/cli/main.js, or the `cairn` link to it).
+        // The entry point this process was started with (dist/src/cli/main.cjs, or the `cairn` link to it).
         cli: resolve(process.argv[1]!),
         ...(remote ? { url: remote, token: process.env.CAIRN_TOKEN || undefined } : { store: storeUrlOf(globals) }),
         instance: identityOf(globals),
       });
-      process.stderr.write(`# for ${client}: put this in ${CONFIG_FILES[client as (typeof MCP_CLIENTS)[number]]}\n`);
-      process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+      writeErr(`# for ${client}: put this in ${CONFIG_FILES[client as (typeof MCP_CLIENTS)[number]]}\n`);
+      writeOut(`${JSON.stringify(config, null, 2)}\n`);
     });
 }

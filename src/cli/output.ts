@@ -1,12 +1,13 @@
 import { toPlainJson } from '../runtime/json.js';
+import { writeOut } from './std-streams.js';
 
 /** Writes one JSON document (bigints as decimal strings) on its own line. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(toPlainJson(value))}\n`);
+  writeOut(`${JSON.stringify(toPlainJson(value))}\n`);
 }
 
 export function printLine(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  writeOut(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 export { BORDERLESS, clip, table } from '../render/text.js';

@@ -3,14 +3,14 @@ import { ValidationError } from '../errors.js';
 import { toPlainJson } from '../runtime/json.js';
 import { errorCodeFor, exitCodeFor } from './exit-codes.js';
 import { registerCommands } from './commands.js';
+import { writeErr, writeOut } from './std-streams.js';
 
 /**
  * The cairn CLI: parses `argv` (as process.argv: node, script, args…), runs one command and
- * sets process.exitCode. Called by main.ts, either from the bundle (the fast path) or from
- * this compiled module directly; see main.ts.
+ * sets process.exitCode. Called by main.cts, either from the bundle (the fast path) or from
+ * this compiled module directly; see main.cts.
  */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  quietOnClosedPipe();
   const program = new Command('cairn')
     .description('An event-sourced coordination log for AI agents working on one body of work at once.')
     .option('--as <instance>', 'who you are (default: $CAIRN_INSTANCE)')
@@ -30,25 +30,17 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
 }
 
-/** A reader that stops reading (`cairn export | head`) ends the command quietly, as Unix tools do. */
-function quietOnClosedPipe(): void {
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
-  });
-}
-
 function report(program: Command, argv: string[], error: unknown): void {
   // `cairn` alone shows the help on stderr and throws "(outputHelp)": say what was missing instead.
   const usage = error instanceof CommanderError ? (error.code === 'commander.help' ? 'no command given' : error.message.replace(/^error: /, '')) : undefined;
   const message = usage ?? (error instanceof Error ? error.message : String(error));
   if (program.opts().json || argv.includes('--json')) {
     const issues = error instanceof ValidationError ? error.issues : undefined;
-    process.stdout.write(`${JSON.stringify(toPlainJson({ ok: false, error: { code: errorCodeFor(error), message, issues } }))}\n`);
+    writeOut(`${JSON.stringify(toPlainJson({ ok: false, error: { code: errorCodeFor(error), message, issues } }))}\n`);
   } else {
-    process.stderr.write(`cairn: ${message}\n`);
+    writeErr(`cairn: ${message}\n`);
     // After the message (commander's showHelpAfterError would print it before).
-    if (usage !== undefined) process.stderr.write('(run with --help for usage)\n');
-    if (exitCodeFor(error) === 70 && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (usage !== undefined) writeErr('(run with --help for usage)\n');
+    if (exitCodeFor(error) === 70 && error instanceof Error && error.stack) writeErr(`${error.stack}\n`);
   }
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../runtime/random.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CURRENT_SCHEMA_VERSION,
@@ -59,7 +59,7 @@ export interface HandleCommandResult<E extends CairnEvent, S> {
  * `maxAttempts` times, after which the last WrongExpectedRevisionError is thrown.
  */
 export async function handleCommand<C, E extends CairnEvent, S>(options: HandleCommandOptions<C, E, S>): Promise<HandleCommandResult<E, S>> {
-  const { store, streamName, decider, command, newEventId = randomUUID, maxAttempts = 10 } = options;
+  const { store, streamName, decider, command, newEventId = randomUuid, maxAttempts = 10 } = options;
   let guessNew = options.expectNew === true;
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = guessNew ? { state: decider.initialState(), revision: undefined } : await loadState(store, streamName, decider);
@@ -102,7 +102,7 @@ export async function appendFacts<E extends CairnEvent>(
   store: EventStore,
   facts: readonly E[],
   metadata: CommandMetadata,
-  newEventId: () => string = randomUUID,
+  newEventId: () => string = randomUuid,
 ): Promise<StoredEvent<E>[]> {
   if (facts.length === 0) return [];
   const stream = streamOf(facts[0]!);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What each tool returns as `structuredContent`, for MCP's `outputSchema`: the fields an

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MCP_WAIT_CAP_MS, boundWait } from '../app/bounded-wait.js';
 import type { Operation } from '../app/operation.js';
 import { OPERATIONS } from '../app/operations.js';

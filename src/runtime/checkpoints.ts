@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from './random.js';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeJson } from './json.js';
@@ -69,7 +69,7 @@ export class CheckpointStore {
   async save(checkpoint: Checkpoint): Promise<boolean> {
     const file = this.fileOf(checkpoint.name);
     if (!file) return false;
-    const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
+    const temporary = `${file}.${process.pid}.${randomUuid()}.tmp`;
     try {
       await mkdir(this.dir, { recursive: true });
       await writeFile(temporary, encodeJson(checkpoint));

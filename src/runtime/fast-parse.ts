@@ -257,45 +257,69 @@ function compile(schema: Schema): Validator | undefined {
 }
 
 const asSchema = (schema: z.ZodType): Schema => schema as unknown as Schema;
-const metadataOf = compile(asSchema(EventMetadata));
-const eventOf = compile(asSchema(CairnEventSchema));
 
 /**
- * The data validator of each event type, when every option of the union is exactly
- * `{ type: literal, data }` with unknown keys stripped (zod's answer is then `{ type, data }`):
- * it saves building and checking that wrapper for every event.
+ * The options of the event union by type, when every option is exactly `{ type: literal, data }`
+ * with unknown keys stripped (zod's answer is then `{ type, data }`): each event's data can
+ * then be checked alone, which saves building and checking that wrapper for every event.
+ * Undefined when the union has another shape, and whole events go through one validator.
  */
-const dataOf = (() => {
-  const def = defOf(asSchema(CairnEventSchema));
-  const byType = new Map<unknown, Validator>();
-  for (const option of def.options ?? []) {
+function dataSchemasByType(): Map<unknown, Schema> | undefined {
+  const byType = new Map<unknown, Schema>();
+  for (const option of defOf(asSchema(CairnEventSchema)).options ?? []) {
     const { shape, catchall, checks } = defOf(option);
     if (!shape || catchall !== undefined || checks?.length || Object.keys(shape).join() !== 'type,data') return undefined;
     const tag = defOf(shape.type!);
-    const validate = compile(shape.data!);
-    if (tag.type !== 'literal' || !validate) return undefined;
-    for (const value of tag.values ?? []) byType.set(value, validate);
+    if (tag.type !== 'literal') return undefined;
+    for (const value of tag.values ?? []) byType.set(value, shape.data!);
   }
   return byType;
-})();
+}
 
-/** Whether the compiler understood every schema (if not, everything goes through zod). */
-export const FAST_PARSE_COMPILED = metadataOf !== undefined && eventOf !== undefined;
+// Validators are compiled when first needed, each event type's on its first event: a CLI
+// call parses a handful of events of a few types, a replay millions of every type.
+let metadataValidator: Validator | undefined | null = null;
+let eventValidator: Validator | undefined | null = null;
+let dataSchemas: Map<unknown, Schema> | undefined | null = null;
+const dataValidators = new Map<unknown, Validator | undefined>();
+
+const metadataOf = (): Validator | undefined => (metadataValidator === null ? (metadataValidator = compile(asSchema(EventMetadata))) : metadataValidator);
+const eventOf = (): Validator | undefined => (eventValidator === null ? (eventValidator = compile(asSchema(CairnEventSchema))) : eventValidator);
+const schemasByType = (): Map<unknown, Schema> | undefined => (dataSchemas === null ? (dataSchemas = dataSchemasByType()) : dataSchemas);
+
+function dataOf(schemas: Map<unknown, Schema>, type: unknown): Validator | undefined {
+  let validate = dataValidators.get(type);
+  if (validate === undefined && !dataValidators.has(type)) {
+    const schema = schemas.get(type);
+    validate = schema && compile(schema);
+    dataValidators.set(type, validate);
+  }
+  return validate;
+}
+
+/** Whether the compiler understood every schema (if not, those events go through zod). */
+export function fastParseCompiled(): boolean {
+  const schemas = schemasByType();
+  return metadataOf() !== undefined && eventOf() !== undefined && (schemas === undefined || [...schemas.keys()].every((type) => dataOf(schemas, type) !== undefined));
+}
 
 /**
  * Exactly what `parseEvent(raw)` returns, when the event is valid and of the current schema
  * version; undefined when it is not sure, and the caller must use parseEvent.
  */
 export function fastParseEvent(raw: RawEvent, upcasters: UpcasterRegistry = defaultUpcasters): Envelope | undefined {
-  if (!metadataOf || !eventOf || upcasters !== defaultUpcasters) return undefined;
-  const metadata = metadataOf(raw.metadata) as Envelope['metadata'] | typeof UNSURE;
+  const validateMetadata = metadataOf();
+  if (!validateMetadata || upcasters !== defaultUpcasters) return undefined;
+  const metadata = validateMetadata(raw.metadata) as Envelope['metadata'] | typeof UNSURE;
   if (metadata === UNSURE || metadata.schemaVersion !== upcasters.currentVersion) return undefined;
-  if (dataOf) {
-    const validate = dataOf.get(raw.type);
+  const schemas = schemasByType();
+  if (schemas) {
+    const validate = dataOf(schemas, raw.type);
     const data = validate ? validate(raw.data) : UNSURE;
     return data === UNSURE ? undefined : ({ type: raw.type, data, metadata } as Envelope);
   }
-  const event = eventOf({ type: raw.type, data: raw.data }) as Omit<Envelope, 'metadata'> | typeof UNSURE;
+  const validateEvent = eventOf();
+  const event = validateEvent ? (validateEvent({ type: raw.type, data: raw.data }) as Omit<Envelope, 'metadata'> | typeof UNSURE) : UNSURE;
   if (event === UNSURE) return undefined;
   return { type: event.type, data: event.data, metadata } as Envelope;
 }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseOrThrow } from '../../events/index.js';
 import type { App } from '../app/app.js';
 import { HTTP_WAIT_CAP_MS, boundWait } from '../app/bounded-wait.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseOrThrow } from '../../events/index.js';
 import type { App } from '../app/app.js';
 import { replay } from '../app/replay.js';

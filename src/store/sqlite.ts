@@ -81,7 +81,6 @@ export function openSqliteStore(path: string, options: OpenSqliteOptions = {}): 
 }
 
 function prepareDatabase(db: Database.Database, path: string, create: boolean): void {
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Switching to WAL needs a moment alone with the file; when several processes create the
   // log at once the switch can report SQLITE_BUSY without waiting, so retry it briefly.
   withBusyRetrySync(() => {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect } from 'vitest';
 
 /** The compiled CLI: `npm test` builds first, so the tests run exactly what users run. */
-export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.cjs', import.meta.url));
 
 export interface RunOptions {
   cwd?: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 
-export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.cjs', import.meta.url));
 export const child = (name: string): string => fileURLToPath(new URL(`./children/${name}`, import.meta.url));
 
 /** A temporary directory removed after the file's tests. */

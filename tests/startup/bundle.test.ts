@@ -1,15 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleFor, MANIFEST, type BundleManifest } from '../../src/cli/launch.js';
+import type * as Launch from '../../src/cli/launch.cjs';
 
 const cliDir = fileURLToPath(new URL('../../dist/src/cli/', import.meta.url));
-const CLI = join(cliDir, 'main.js');
+// The launcher is CommonJS (.cts), which vitest does not transform: test the compiled one.
+const { bundleFor, MANIFEST } = createRequire(import.meta.url)(join(cliDir, 'launch.cjs')) as typeof Launch;
+type BundleManifest = Launch.BundleManifest;
+const CLI = join(cliDir, 'main.cjs');
 
-/** The CLI's fast path (src/cli/launch.ts, scripts/bundle-cli.mjs): the same CLI, started faster. */
+/** The CLI's fast path (src/cli/launch.cts, scripts/bundle-cli.mjs): the same CLI, started faster. */
 describe('the CLI bundle', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-bundle-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

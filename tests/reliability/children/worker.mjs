@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../dist/src/cli/main.cjs', import.meta.url));
 const [path, name, secondsText, seedText, poolText] = process.argv.slice(2);
 let seed = Number(seedText) >>> 0;
 const random = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);

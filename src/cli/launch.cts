@@ -1,8 +1,7 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+import vm = require('node:vm');
 
 /**
  * The fast path of the `cairn` executable. An agent calls the CLI dozens of times a session
@@ -18,7 +17,7 @@ import vm from 'node:vm';
  * The bundle is only an optimisation of the same code: whenever it is missing, older than
  * the compiled modules, fails to load, or the command is not one of the core commands it
  * was checked on (e.g. long-running servers, which may load packages that must not be
- * duplicated), main.ts runs the compiled modules instead. CAIRN_BUNDLE=0 forces that.
+ * duplicated), main.cts runs the compiled modules instead. CAIRN_BUNDLE=0 forces that.
  */
 
 export const MANIFEST = 'cairn.bundle.json';
@@ -36,7 +35,7 @@ export interface LoadedBundle {
   saveCache(force?: boolean): void;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = __dirname;
 
 // The wrapper must never change between the run that writes the cache and the runs that read it.
 const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;

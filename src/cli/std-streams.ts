@@ -1,0 +1,56 @@
+import { writeSync } from 'node:fs';
+
+/**
+ * Standard output and error. A command's answer (and its hints) are a few bounded writes, so
+ * they go straight to file descriptors 1 and 2: creating process.stdout or process.stderr
+ * (for a pipe that loads node:net) cost ~2 ms each of every call, and agents call the CLI
+ * dozens of times a session. Commands that stream (export, log --follow) take the stream from
+ * streamOut() instead. Either way a reader that stops reading (`cairn export | head`) ends the
+ * command quietly, as Unix tools do.
+ */
+
+let stream: NodeJS.WriteStream | undefined;
+
+/** Writes all of `text` to standard output before returning. */
+export function writeOut(text: string): void {
+  // Once the stream exists, keep to it so nothing overtakes what it still holds.
+  if (stream) stream.write(text);
+  else writeAll(1, text);
+}
+
+/** Writes all of `text` to standard error before returning. */
+export function writeErr(text: string): void {
+  writeAll(2, text);
+}
+
+/** process.stdout, for commands that stream; a closed pipe ends the command quietly. */
+export function streamOut(): NodeJS.WriteStream {
+  if (!stream) {
+    stream = process.stdout;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      endQuietly();
+    });
+  }
+  return stream;
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') endQuietly();
+      // A non-blocking descriptor inherited from the parent, and the reader is behind: wait.
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+function endQuietly(): never {
+  process.exit(process.exitCode ?? 0);
+}
