@@ -5,6 +5,7 @@ import { convergenceBenchmark } from './convergence.js';
 import { exposureBenchmark } from './exposure.js';
 import { jsonStoreBenchmark } from './json-store.js';
 import { mcpBenchmark } from './mcp.js';
+import { peerBenchmark } from './peer.js';
 import { postgresBenchmark } from './postgres.js';
 import { replayBenchmark } from './replay.js';
 import { scaleBenchmark } from './scale.js';
@@ -14,6 +15,7 @@ import { waitBenchmark } from './wait.js';
 /** Every benchmark, in the order `npm run bench` runs them. */
 export const BENCHMARKS: Benchmark[] = [
   appendBenchmark,
+  peerBenchmark,
   replayBenchmark,
   cliBenchmark,
   waitBenchmark,
