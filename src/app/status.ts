@@ -1,13 +1,15 @@
 import * as z from 'zod';
 import { unjudgedLinks } from '../readstore/convergence-queries.js';
 import { coordinatorSuggestions } from '../signals/suggestions.js';
+import { RELATED_THRESHOLD } from '../signals/advise.js';
+import { duplicateClaimPairs, relatedFindingPairs } from '../readstore/suggestion-candidates.js';
 import { questionsPage, taskCounts, tasksPage } from '../readstore/queries.js';
 import { defineOperation } from './operation.js';
-import { activeInstances, boardCounts, recentFindings, talkedPairs } from '../readstore/board.js';
+import { activeInstances, boardCounts, talkedPairs } from '../readstore/board.js';
 
-/** Suggestions compare the newest findings pairwise across instances: a window, never the log. */
-const RECENT_FINDINGS = 100;
-/** Live claims compared for near-duplicates: more than any team holds at once. */
+/** Suggestions read the newest links of the similarity index and the topics of the newest findings. */
+const RELATED = { links: 1_000, findings: 100 };
+/** Live claims looked at for near-duplicates: more than any team holds at once. */
 const CLAIMS_COMPARED = 200;
 
 /**
@@ -34,9 +36,9 @@ export const status = defineOperation({
       holds: claimed.items.filter((t) => t.owner === i.instanceId).map((t) => ({ taskId: t.taskId, title: t.title, leaseRemainingMs: t.leaseRemainingMs })),
     }));
     const suggestions = coordinatorSuggestions({
-      findings: recentFindings(db, RECENT_FINDINGS),
-      messages: talkedPairs(db).map(([from, to]) => ({ from, to })),
-      claims: claimed.items.map((t) => ({ taskId: t.taskId, title: t.title, description: t.description ?? undefined, tags: t.tags, owner: t.owner! })),
+      related: relatedFindingPairs(db, RELATED_THRESHOLD, RELATED),
+      duplicates: duplicateClaimPairs(db, claimed.items),
+      talked: talkedPairs(db),
     }).slice(0, input.limit);
     return {
       now: now.toISOString(),

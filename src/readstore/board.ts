@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { SuggestionFinding } from '../signals/suggestions.js';
 import { countKey, countOf } from './counters.js';
 
 /** What the coordinator's board reads besides tasks and questions: counts, who is active, what suggestions need. */
@@ -19,12 +18,6 @@ export function boardCounts(db: Database.Database) {
 export function activeInstances(db: Database.Database, limit: number): { instanceId: string; role: string; left: boolean; lastSeen: string }[] {
   const rows = db.prepare(`SELECT id, role, left_at, last_seen FROM instances WHERE joined = 1 ORDER BY last_position DESC LIMIT ?`).all(limit) as { id: string; role: string; left_at: string | null; last_seen: string }[];
   return rows.map((r) => ({ instanceId: r.id, role: r.role, left: r.left_at !== null, lastSeen: r.last_seen })).sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
-}
-
-/** The newest findings, oldest of them first. */
-export function recentFindings(db: Database.Database, limit: number): SuggestionFinding[] {
-  const rows = db.prepare(`SELECT id, by, summary, topic FROM findings WHERE kind = 'finding' ORDER BY position DESC LIMIT ?`).all(limit) as { id: string; by: string; summary: string; topic: string | null }[];
-  return rows.reverse().map((r) => ({ findingId: r.id, by: r.by, summary: r.summary, ...(r.topic === null ? {} : { topic: r.topic }) }));
 }
 
 /** Pairs of instances that have exchanged a message (directly or through a role they held). */
