@@ -80,6 +80,13 @@ export class ConvergenceTables {
       linksOf: prepare(`SELECT l.later, l.rank, l.earlier, l.echo FROM cluster_members m JOIN links l ON l.later = m.finding
         WHERE m.cluster = ? AND (l.status = 'confirmed' OR l.similar = 1 AND l.status != 'rejected') ORDER BY l.later, l.rank`),
       dropMembers: prepare(`DELETE FROM cluster_members WHERE cluster = ?`),
+      // The findings a finding is linked to by links that count, either way round.
+      linkedEarlier: prepare(`SELECT earlier FROM links WHERE later = ? AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')`).pluck(),
+      linkedLater: prepare(`SELECT later FROM links WHERE earlier = ? AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')`).pluck(),
+      independentLink: prepare(`SELECT 1 FROM links WHERE later = ? AND echo = 0 AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')
+        UNION ALL SELECT 1 FROM links WHERE earlier = ? AND echo = 0 AND (status = 'confirmed' OR similar = 1 AND status != 'rejected') LIMIT 1`).pluck(),
+      unmarkIndependent: prepare(`UPDATE cluster_members SET independent = 0 WHERE finding = ?`),
+      personDependent: prepare(`UPDATE cluster_people SET independent = independent - 1 WHERE cluster = ? AND what = ? AND name = ?`),
     };
   }
 
@@ -174,8 +181,7 @@ export class ConvergenceTables {
     const before = counts(link.status, similar);
     const after = counts(status, similar);
     if (!before && after) this.join(link);
-    // Its status no longer counts it: the cluster's other links are regrouped.
-    if (before && !after) this.split(this.member(link.later)!.cluster);
+    if (before && !after) this.unlink(link);
   }
 
   private judgmentStatus(earlier: string, later: string): JudgmentStatus {
@@ -252,7 +258,54 @@ export class ConvergenceTables {
     this.s.personIndependent.run(cluster, 'instance', instance);
   }
 
-  /** A link left the cluster: its remaining links are joined again from nothing. */
+  /**
+   * A link stopped counting. When its findings are still joined through the cluster's other
+   * links (as in a dense cluster they nearly always are), the cluster keeps its members and
+   * loses the link, and an end loses its independence if that was its last independent link;
+   * otherwise the cluster is regrouped.
+   */
+  private unlink(link: Pick<LinkRow, 'later' | 'earlier' | 'echo'>): void {
+    const cluster = this.member(link.later)!.cluster;
+    if (!this.connected(link.earlier, link.later)) return this.split(cluster);
+    this.gain(cluster, { links: -1, independent: link.echo === 0 ? -1 : 0 });
+    if (link.echo !== 0) return;
+    for (const finding of [link.earlier, link.later]) {
+      const member = this.member(finding)!;
+      if (!member.independent || this.s.independentLink.get(finding, finding) !== undefined) continue;
+      member.independent = false;
+      this.s.unmarkIndependent.run(finding);
+      const { instance, role } = this.person(finding);
+      this.s.personDependent.run(cluster, 'role', role);
+      this.s.personDependent.run(cluster, 'instance', instance);
+    }
+  }
+
+  /**
+   * Whether two findings are joined by links that count: a search from both ends at once,
+   * widening the smaller side, so it ends as soon as they meet or the smaller part is all
+   * seen. Past `budget` findings it gives up and says no, and the caller regroups (exact).
+   */
+  private connected(a: bigint, b: bigint, budget = 20_000): boolean {
+    const seen = [new Set([a]), new Set([b])] as const;
+    const frontier: [bigint[], bigint[]] = [[a], [b]];
+    while (frontier[0].length > 0 && frontier[1].length > 0) {
+      const side = frontier[0].length <= frontier[1].length ? 0 : 1;
+      const next: bigint[] = [];
+      for (const finding of frontier[side]) {
+        for (const linked of [...(this.s.linkedEarlier.all(finding) as bigint[]), ...(this.s.linkedLater.all(finding) as bigint[])]) {
+          if (seen[1 - side]!.has(linked)) return true;
+          if (seen[side].has(linked)) continue;
+          seen[side].add(linked);
+          next.push(linked);
+          if (seen[0].size + seen[1].size > budget) return false;
+        }
+      }
+      frontier[side] = next;
+    }
+    return false;
+  }
+
+  /** A link left the cluster and may have cut it in two: its remaining links are joined again from nothing. */
   private split(cluster: bigint): void {
     this.settle(cluster);
     const links = this.s.linksOf.all(cluster) as Pick<LinkRow, 'later' | 'rank' | 'earlier' | 'echo'>[];
