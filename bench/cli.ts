@@ -47,6 +47,7 @@ export const cliBenchmark: Benchmark = {
       { name: 'claim', args: (r) => ['claim', `t-cli-${r}`, '--as', 'ada'] },
       { name: 'find', args: (r) => ['find', `Retries ignore Retry-After, round ${r}`, '--topic', 'uploads', '--as', 'ada'] },
       { name: 'inbox', args: () => ['inbox', '--as', 'ada'] },
+      { name: 'hook', args: () => ['hook', '--as', 'ada'] },
       { name: 'log', args: () => ['log', '--limit', '20'] },
       { name: 'status, unbundled (before)', args: () => ['status'], env: { CAIRN_BUNDLE: '0' } },
     ];

@@ -4,6 +4,7 @@ import { OPERATION_COMMANDS } from './operation-commands.js';
 import { registerLogCommands } from './log-commands.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
+import { registerHook } from './hook.js';
 import { registerServe } from './serve.js';
 import { registerMcp } from './mcp.js';
 import { registerToken } from './token.js';
@@ -18,6 +19,7 @@ export function registerCoreCommands(program: Command): void {
   registerInit(program);
   for (const spec of OPERATION_COMMANDS) addOperation(program, spec);
   registerLogCommands(program);
+  registerHook(program);
   registerDemo(program);
 }
 

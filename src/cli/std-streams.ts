@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { fstatSync, readSync, writeSync } from 'node:fs';
 
 /**
  * Standard output and error. A command's answer (and its hints) are a few bounded writes, so
@@ -33,6 +33,33 @@ export function streamOut(): NodeJS.WriteStream {
     });
   }
   return stream;
+}
+
+/**
+ * All of standard input when it is a pipe, socket or file (what a program gives a child), read
+ * synchronously to its end; undefined for a terminal, which would wait for typing.
+ */
+export function readStdinIfGiven(): string | undefined {
+  const stat = fstatSync(0);
+  if (!stat.isFIFO() && !stat.isSocket() && !stat.isFile()) return undefined;
+  const chunks: Buffer[] = [];
+  const chunk = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      // A non-blocking descriptor whose writer has not written yet: wait.
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      continue;
+    }
+    if (read === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, read)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function writeAll(fd: number, text: string): void {

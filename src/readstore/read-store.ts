@@ -11,6 +11,14 @@ import { TableWriter } from './apply.js';
 import { CausalityQueries } from './causality.js';
 import { READ_STORE_SCHEMA, READ_STORE_VERSION } from './schema.js';
 
+/** What `cairn hook` last showed an instance (src/app/hook.ts): the position, when, and the leases it warned of. */
+export interface HookState {
+  upTo: bigint;
+  atMs: number;
+  /** Task id -> the lease end warned of: a renewed lease is warned of again. */
+  warned: Record<string, string>;
+}
+
 export interface Notes {
   health: { asOf: bigint; window: { from: string; to: string }; status: string; warnings: { name: string; explanation: string }[] };
 }
@@ -196,6 +204,15 @@ export class ReadStore {
   noted<K extends keyof Notes>(key: K): Notes[K] | undefined {
     const note = this.meta(`note:${key}`);
     return note === undefined ? undefined : (decodeJson(note) as Notes[K]);
+  }
+
+  hookState(instance: string): HookState | undefined {
+    const state = this.meta(`hook:${instance}`);
+    return state === undefined ? undefined : (decodeJson(state) as HookState);
+  }
+
+  setHookState(instance: string, state: HookState): void {
+    this.db.transaction(() => this.setMeta(`hook:${instance}`, encodeJson(state))).immediate();
   }
 
   close(): void {
