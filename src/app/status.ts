@@ -8,7 +8,7 @@ import { defineOperation } from './operation.js';
 import { activeInstances, boardCounts, talkedPairs } from '../readstore/board.js';
 
 /** Suggestions read the newest links of the similarity index and the topics of the newest findings. */
-const RELATED = { links: 1_000, findings: 100 };
+const RELATED = { links: 300, findings: 50 };
 /** Live claims looked at for near-duplicates: more than any team holds at once. */
 const CLAIMS_COMPARED = 200;
 

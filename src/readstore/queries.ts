@@ -29,6 +29,8 @@ const list = (v: unknown): string[] => JSON.parse(String(v)) as string[];
 class Where {
   readonly parts: string[] = [];
   readonly params: unknown[] = [];
+  /** Few rows match, through an index of their own: read those and sort them, rather than walk the key's order testing each. */
+  few = false;
   add(sql: string, ...params: unknown[]): this {
     this.parts.push(sql);
     this.params.push(...params);
@@ -54,8 +56,10 @@ function paged<T>(db: Database.Database, table: string, key: string, where: Wher
   const cursor = request.cursor === undefined ? '' : ` AND ${key} ${after} ?`;
   const cursorParams = request.cursor === undefined ? [] : [request.cursor];
   const limit = sqlLimit(request);
-  const select = (w: Where) => `SELECT * FROM (SELECT * FROM ${table} WHERE ${w.sql}${cursor} ORDER BY ${key} ${direction} LIMIT ?)`;
-  const sql = branches.length === 1 ? `SELECT * FROM ${table} WHERE ${branches[0]!.sql}${cursor} ORDER BY ${key} ${direction} LIMIT ?` : `${branches.map(select).join(' UNION ALL ')} ORDER BY ${key} ${direction} LIMIT ?`;
+  // `+key` keeps SQLite from walking the key's index for a branch whose own index finds its few rows.
+  const orderOf = (w: Where) => `${w.few ? '+' : ''}${key}`;
+  const select = (w: Where) => `SELECT * FROM (SELECT * FROM ${table} WHERE ${w.sql}${cursor} ORDER BY ${orderOf(w)} ${direction} LIMIT ?)`;
+  const sql = branches.length === 1 ? `SELECT * FROM ${table} WHERE ${branches[0]!.sql}${cursor} ORDER BY ${orderOf(branches[0]!)} ${direction} LIMIT ?` : `${branches.map(select).join(' UNION ALL ')} ORDER BY ${key} ${direction} LIMIT ?`;
   const params = [...branches.flatMap((w) => [...w.params, ...cursorParams, ...(branches.length === 1 ? [] : [limit])]), limit];
   const rows = db.prepare(sql).safeIntegers(true).all(...params) as Row[];
   const count = (extra: string, ...extraParams: unknown[]) =>
@@ -107,9 +111,10 @@ function taskRecord(row: Row): TaskRecord {
 export function taskWhere(filter: TaskFilter, now: Date): Where[] {
   const nowMs = now.getTime();
   const status = (value: string) => new Where().add('status = ?', value);
-  // `+lease_until_ms`: read claims newest first from the status index and test each lease,
-  // rather than sort every expired one by proposal to return a page of them.
-  const live = () => status('claimed').add(`+lease_until_ms > ${nowMs}`);
+  // Live claims are few (the leases running now): found by the lease index, then sorted. Stale
+  // ones can be most of a month's claims: `+lease_until_ms` reads them newest first from the
+  // status index and tests each lease, rather than sort every expired one to return a page.
+  const live = () => Object.assign(status('claimed').add('lease_until_ms > ?', nowMs), { few: true });
   const stale = () => status('claimed').add(`+lease_until_ms <= ${nowMs}`);
   let branches: Where[];
   if (filter.stale) branches = [stale()];
@@ -129,8 +134,9 @@ export function tasksPage(db: Database.Database, filter: TaskFilter, now: Date, 
 
 /** How many tasks a filter matches, from the counters and the (few) stale claims. */
 function taskTotal(db: Database.Database, filter: TaskFilter, now: Date): number | undefined {
-  if (filter.owner !== undefined || filter.stale) return undefined;
+  if (filter.owner !== undefined) return undefined;
   const counts = taskCounts(db, now);
+  if (filter.stale) return counts.stale;
   if (filter.status !== undefined) return counts[filter.status];
   return counts.open + counts.claimed + (filter.all ? counts.completed + counts.abandoned : 0);
 }

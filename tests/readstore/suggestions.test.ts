@@ -93,7 +93,7 @@ function pairwiseSuggestions(events: readonly StoredEvent[], now: Date) {
     for (const a of latest) for (const b of latest) {
       if (a.position <= b.position || a.by === b.by) continue;
       const key = `${a.id}:${b.id}`;
-      if (!related.has(key)) related.set(key, { later: a, earlier: b, score: links.get(key) ?? 0 });
+      if (!related.has(key)) related.set(key, { later: a, earlier: b, score: 0 });
     }
   }
   const ordered = [...related.values()].sort((x, y) => (x.later.position === y.later.position ? Number(y.earlier.position - x.earlier.position) : Number(y.later.position - x.later.position)));
