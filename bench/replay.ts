@@ -44,7 +44,7 @@ export const replayBenchmark: Benchmark = {
       ctx.log(`replay round ${round + 1}/${rounds}: raw read+parse ${fmt(raw)} ms, core ${fmt(best.core)} ms, all ${fmt(best.all)} ms`);
     }
 
-    const figure = (id: string, projections: Projection<unknown>[], ms: number): Figure => {
+    const figure = (id: string, projections: Projection<unknown>[], ms: number, target: number): Figure => {
       const value = (count / ms) * 1000;
       const baseline = (count / raw) * 1000;
       const ratio = value / baseline;
@@ -55,13 +55,14 @@ export const replayBenchmark: Benchmark = {
         unit: 'events/s',
         baseline: { name: 'raw read + JSON.parse loop', value: baseline, unit: 'events/s' },
         ratio,
-        target: '>= 0.5 of raw',
-        met: ratio >= 0.5,
+        target: `>= ${target} of raw`,
+        met: ratio >= target,
         command: 'npm run bench -- --only replay',
         details: { events: count, replayMs: ms, rawMs: raw, projections: projections.map((p) => p.name) },
       };
     };
-    return [figure('replay.all', all, best.all), figure('replay.core', core, best.core)];
+    // Issue 15's goals: every projection at half the raw loop's speed, the core ones at 0.8.
+    return [figure('replay.all', all, best.all, 0.5), figure('replay.core', core, best.core, 0.8)];
   },
 };
 
