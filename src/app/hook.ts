@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import * as z from 'zod';
 import type { StoredEvent } from '../../events/index.js';
 import { clip } from '../render/text.js';
 import { inboxPage, instanceRow } from '../readstore/queries.js';
@@ -8,9 +9,8 @@ import { taskText } from '../signals/compare.js';
 import { terms } from '../similarity/tokenize.js';
 import { requireIdentity } from './actor.js';
 import type { App } from './app.js';
-import { formatDuration } from './duration.js';
-import { recordExposure, shownStreams } from './exposure.js';
-import type { Caller } from './operation.js';
+import { Duration, formatDuration } from './duration.js';
+import { defineOperation, type Caller } from './operation.js';
 
 /**
  * `cairn hook`: what is new for an instance since the hook last ran, for an agent's hooks to
@@ -18,7 +18,8 @@ import type { Caller } from './operation.js';
  * messages to it, its role or all; its claims whose leases run out soon; tasks released or
  * lapsed near its topics; convergences and echoes with its findings; for a reflector, new
  * candidates to judge. Bounded, never repeated, silent when nothing is new, and recorded as a
- * read like any other. What it has shown is remembered in the tables (HookState).
+ * read like any other (its items carry what they quote). What it has shown is remembered in
+ * the tables (HookState), on the log's machine: over CAIRN_URL, the server's.
  */
 
 export interface HookItem {
@@ -37,7 +38,7 @@ export interface HookDigest {
   more: number;
 }
 
-export interface HookOptions {
+interface HookOptions {
   limit: number;
   /** Warn of the caller's leases running out within this. */
   leaseWarningMs: number;
@@ -46,7 +47,16 @@ export interface HookOptions {
 /** Events read per run at most: a hook runs every turn, so there are few; after a long absence the newest. */
 const SCAN = 5_000;
 
-export async function hookDigest(app: App, caller: Caller, options: HookOptions): Promise<HookDigest> {
+export const hook = defineOperation({
+  name: 'hook',
+  summary: 'What is new for you since you last asked: messages, your leases running out, tasks released near your topics, convergences with your findings; nothing twice',
+  input: z.strictObject({ limit: z.number().int().min(1).max(50).default(6), leaseWarning: Duration.default(5 * 60_000) }),
+  // It needs the caller's identity, and remembers what it showed them.
+  writes: true,
+  run: (app, input, caller) => hookDigest(app, caller, { limit: input.limit, leaseWarningMs: input.leaseWarning }),
+});
+
+async function hookDigest(app: App, caller: Caller, options: HookOptions): Promise<HookDigest> {
   const me = requireIdentity(caller);
   const tables = await app.tables();
   const { db } = tables;
@@ -72,7 +82,6 @@ export async function hookDigest(app: App, caller: Caller, options: HookOptions)
   ];
   const items = news.slice(0, options.limit);
   const more = news.length - items.length + Math.max(0, messages.page.total - messages.items.length);
-  await recordExposure(app, caller, 'hook', { streams: shownStreams(items) });
   tables.setHookState(me, { upTo, atMs: now.getTime(), warned });
   return { instanceId: me, upTo, items, more };
 }
@@ -170,12 +179,4 @@ function nearMyTopics(db: Database.Database, me: string, fresh: readonly StoredE
     if (topic !== undefined) items.push({ kind: 'task', text: `${task.owner}'s claim on ${task.id} "${clip(task.title, 80)}" ran out (near your topic "${topic}"): cairn claim ${task.id} if it is still wanted`, shows: { taskId: task.id, title: task.title } });
   }
   return items;
-}
-
-/** The digest as lines for a person or an agent's context; empty when nothing is new. */
-export function renderDigest(digest: HookDigest): string {
-  if (digest.items.length === 0) return '';
-  const lines = [`cairn: new for ${digest.instanceId} since the last look (log position ${digest.upTo}):`, ...digest.items.map((item) => `- ${item.text}`)];
-  if (digest.more > 0) lines.push(`… and ${digest.more} more: cairn inbox, cairn status`);
-  return lines.join('\n');
 }

@@ -13,11 +13,12 @@ import { replay } from './replay.js';
 import { log } from './log.js';
 import { advise, convergence, health } from './signals.js';
 import { judge } from './judge.js';
+import { hook } from './hook.js';
 
 /** Every operation, by name: what the HTTP API and the MCP server expose. */
 export const OPERATIONS: readonly Operation[] = [
   join, leave, propose, claim, renew, release, complete, abandon, tasks, ask, closeQuestion, questions,
-  find, findings, say, inbox, sync, synthesize, wait, status, activity, replay, log, convergence, judge, health, advise,
+  find, findings, say, inbox, sync, synthesize, wait, status, activity, replay, log, convergence, judge, health, advise, hook,
 ];
 
 export const operationNamed = (name: string): Operation | undefined => OPERATIONS.find((op) => op.name === name);

@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
 import { Duration } from '../app/duration.js';
-import { hookDigest, renderDigest } from '../app/hook.js';
-import { identityOf, remoteOf, storeUrlOf, withApp, type GlobalOptions } from './context.js';
+import { hook, type HookDigest } from '../app/hook.js';
+import { RENDERS } from '../render/operations.js';
+import { identityOf, remoteOf, runOperation, storeUrlOf, type GlobalOptions } from './context.js';
 import { printJson } from './output.js';
 import { readStdinIfGiven, writeOut } from './std-streams.js';
 
@@ -41,17 +42,16 @@ export function registerHook(program: Command): void {
       if (!lease.success) throw new ValidationError([{ field: '--lease-warning', reason: lease.error.issues[0]?.message ?? 'must be a duration' }]);
       const instanceId = identityOf(globals);
       if (!instanceId) throw new ValidationError([{ field: '--as', reason: 'is required: the hook digests what is new for one instance (pass --as ID or set CAIRN_INSTANCE)' }]);
-      if (remoteOf(globals)) throw new ValidationError([{ field: 'CAIRN_URL', reason: 'is not supported by cairn hook yet: it reads a local log (--store or CAIRN_STORE)' }]);
       if (options.printConfig) return writeOut(`${JSON.stringify(claudeSettings(globals, instanceId), null, 2)}\n`);
 
       const event = options.format === 'claude' ? (options.event ?? eventFromStdin() ?? 'UserPromptSubmit') : undefined;
       if (event !== undefined && ![...CONTEXT_EVENTS, ...STOP_EVENTS].includes(event)) {
         throw new ValidationError([{ field: options.event ? '--event' : 'hook_event_name', reason: `must be one of ${[...CONTEXT_EVENTS, ...STOP_EVENTS].join(', ')}` }]);
       }
-      const digest = await withApp(globals, (app) => hookDigest(app, { instanceId }, { limit, leaseWarningMs: lease.data }));
+      const digest = (await runOperation(globals, hook, { limit, leaseWarning: lease.data })) as HookDigest;
       if (globals.json) return printJson(digest);
-      const text = renderDigest(digest);
-      if (text === '') return; // silent: nothing new
+      if (digest.items.length === 0) return; // silent: nothing new
+      const text = RENDERS[hook.name]!(digest);
       writeOut(event === undefined ? `${text}\n` : `${JSON.stringify(claudeAnswer(event, text))}\n`);
     });
 }
@@ -74,11 +74,13 @@ function eventFromStdin(): string | undefined {
   }
 }
 
-/** The `hooks` section of .claude/settings.json: this command, for this instance and log, at each event. */
+/** The `hooks` section of .claude/settings.json: this command, for this instance and log (or server), at each event. */
 function claudeSettings(globals: GlobalOptions, instanceId: string): object {
   const quote = (word: string) => (/^[\w./:@=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
-  const url = storeUrlOf(globals);
-  const store = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : resolve(url);
-  const command = [process.execPath, resolve(process.argv[1]!), 'hook', '--format', 'claude', '--store', store, '--as', instanceId].map(quote).join(' ');
+  const remote = remoteOf(globals);
+  const url = remote ? undefined : storeUrlOf(globals);
+  // Against a server the command runs with the agent's environment (CAIRN_URL and its token), as the agent's own commands do.
+  const where = url === undefined ? [] : ['--store', /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : resolve(url)];
+  const command = [process.execPath, resolve(process.argv[1]!), 'hook', '--format', 'claude', ...where, '--as', instanceId].map(quote).join(' ');
   return { hooks: Object.fromEntries(CONFIGURED_EVENTS.map((event) => [event, [{ hooks: [{ type: 'command', command, timeout: 10 }] }]])) };
 }

@@ -47,4 +47,5 @@ export const OUTPUT_SCHEMAS: Record<string, z.ZodObject> = {
   judge: z.looseObject({ link: z.string(), verdict: z.enum(['same', 'different']), judgment: z.looseObject({ status: z.string(), judges: objects }), events }),
   health: z.looseObject({ position, window: z.looseObject({ from: z.string(), to: z.string() }), status: z.enum(['good', 'watch', 'warning']), signals: objects, matcher: z.record(z.string(), z.unknown()) }),
   advise: z.looseObject({ decision: z.string(), reasons: z.array(z.string()) }),
+  hook: z.looseObject({ instanceId: z.string(), upTo: position, items: z.array(z.looseObject({ kind: z.string(), text: z.string() })), more: z.number() }),
 };

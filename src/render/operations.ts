@@ -11,6 +11,7 @@ import { wait } from '../app/wait.js';
 import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
 import { judge } from '../app/judge.js';
+import { hook, type HookDigest } from '../app/hook.js';
 import { formatDuration } from '../app/duration.js';
 import type { PageInfo } from '../readstore/page.js';
 import { clip, table } from './text.js';
@@ -164,6 +165,10 @@ export const RENDERS: Record<string, (result: any) => string> = {
         : `matcher: precision ${r.matcher.precision!.toFixed(2)} against ${r.matcher.judged} judged candidates, ${r.matcher.missedBelowThreshold} judged the same below the threshold` +
           (r.matcher.suggestedThreshold === null ? '' : `; the judgments suggest CAIRN_CONVERGENCE_THRESHOLD=${r.matcher.suggestedThreshold}`),
     ].join('\n'),
+  [hook.name]: (r: HookDigest) =>
+    r.items.length === 0
+      ? `nothing new for ${r.instanceId} since the last look`
+      : lines([`cairn: new for ${r.instanceId} since the last look (log position ${r.upTo}):`], r.items.map((item) => `- ${item.text}`), r.more > 0 ? [`… and ${r.more} more: cairn inbox, cairn status`] : []),
   [advise.name]: (r: Awaited<ReturnType<typeof advise.run>>) =>
     [
       `${r.decision}${r.with && r.with.length > 0 ? ` with ${r.with.join(', ')}` : ''}${r.task ? ` on ${r.task}` : ''}`,

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { expectExit, workspace, type Workspace } from './run.js';
+import { testServer } from '../server/server.js';
+import { expectExit, tempDir, workspace, type Workspace } from './run.js';
 
 /** The JSON Claude Code reads from a hook's standard output, as its hooks reference documents it. */
 const ContextAnswer = z.strictObject({
@@ -138,5 +139,26 @@ describe("cairn hook for Claude Code's hooks", () => {
     expectExit(garbled, 2);
     expect(garbled.stderr).toContain('standard input');
     expect((await ws.events()).length).toBe(before);
+  });
+});
+
+describe('cairn hook against a server (CAIRN_URL)', () => {
+  it('is answered by the server, which remembers what it showed each instance', async () => {
+    const server = await testServer();
+    try {
+      const [adaHome, boHome] = [tempDir(), tempDir()];
+      expectExit(await server.remote(['join', '--role', 'explorer', '--as', 'ada'], { home: adaHome }), 0);
+      expectExit(await server.remote(['join', '--role', 'builder', '--as', 'bo'], { home: boHome }), 0);
+      expectExit(await server.remote(['say', 'the server says hello', '--to', 'ada', '--as', 'bo'], { home: boHome }), 0);
+      const news = await server.remote(['hook', '--as', 'ada'], { home: adaHome });
+      expectExit(news, 0);
+      expect(lines(news.stdout)).toEqual([expect.stringMatching(/^- message from bo: "the server says hello"/)]);
+      expect((await server.remote(['hook', '--as', 'ada'], { home: adaHome })).stdout).toBe('');
+      // Recorded on the server's log as ada's read.
+      const shown = await server.local(['log', '--json', '--type', 'ContentShown']);
+      expect(shown.lines<{ data: { instanceId: string; via: string } }>().map((e) => e.data)).toContainEqual(expect.objectContaining({ instanceId: 'ada', via: 'hook' }));
+    } finally {
+      await server.stop();
+    }
   });
 });

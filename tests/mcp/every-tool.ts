@@ -63,6 +63,10 @@ export async function everyTool({ ada, bo, cy }: { ada: Client; bo: Client; cy: 
   expect(ok(await call(bo, 'activity')).instances.map((i: { instanceId: string }) => i.instanceId)).toEqual(expect.arrayContaining(['ada', 'bo', 'cy']));
   expect(ok(await call(bo, 'log', { limit: 3 })).events).toHaveLength(3);
   expect(ok(await call(bo, 'replay', { at: String(found.position), projection: 'findings' })).views.findings.findings).toHaveLength(1);
+  // News since the last look: ada's first call shows bo's convergence with her finding; the second, nothing.
+  const news = ok(await call(ada, 'hook', { limit: 10 }));
+  expect(news.items.map((i: { kind: string }) => i.kind)).toContain('convergence');
+  expect(ok(await call(ada, 'hook')).items).toEqual([]);
   expect(ok(await call(cy, 'leave'))).toMatchObject({ instanceId: 'cy' });
   // The text a client shows first is what the CLI prints, before the JSON.
   expect(text(await call(ada, 'tasks', { all: true }))).toMatch(/task\s+status/);
