@@ -14,11 +14,12 @@ import { log } from './log.js';
 import { advise, convergence, health } from './signals.js';
 import { judge } from './judge.js';
 import { hook } from './hook.js';
+import { search } from './search.js';
 
 /** Every operation, by name: what the HTTP API and the MCP server expose. */
 export const OPERATIONS: readonly Operation[] = [
   join, leave, propose, claim, renew, release, complete, abandon, tasks, ask, closeQuestion, questions,
-  find, findings, say, inbox, sync, synthesize, wait, status, activity, replay, log, convergence, judge, health, advise, hook,
+  find, findings, say, inbox, sync, synthesize, wait, status, activity, replay, log, convergence, judge, health, advise, hook, search,
 ];
 
 export const operationNamed = (name: string): Operation | undefined => OPERATIONS.find((op) => op.name === name);

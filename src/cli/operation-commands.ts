@@ -11,6 +11,7 @@ import { wait } from '../app/wait.js';
 import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
 import { judge } from '../app/judge.js';
+import { search } from '../app/search.js';
 import { DEFAULT_LIMIT } from '../app/page.js';
 import type { CliSpec } from './bridge.js';
 
@@ -92,6 +93,20 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--since <point>', key: 'since', description: 'a log position or an ISO time' },
       { flags: '--all', key: 'all', description: 'every match, without a limit' },
       ...PAGING,
+    ],
+  },
+  {
+    op: search,
+    args: [{ key: 'query', label: 'query', rest: true }],
+    options: [
+      { flags: '--kind <kind>', key: 'kind', description: 'finding, synthesis, question, task or message' },
+      { flags: '--by <instance>', key: 'by', description: 'only this author' },
+      { flags: '--role <role>', key: 'role', description: 'only what was written under this role' },
+      { flags: '--topic <topic>', key: 'topic', description: 'only findings on this topic' },
+      { flags: '--since <point>', key: 'since', description: 'written at or after a log position or an ISO time' },
+      { flags: '--until <point>', key: 'until', description: 'written at or before a log position or an ISO time' },
+      { flags: '--limit <n>', key: 'limit', description: 'at most this many (default 20)', int: true },
+      { flags: '--cursor <cursor>', key: 'cursor', description: 'continue after the results shown (the `next` of an earlier page)' },
     ],
   },
   {

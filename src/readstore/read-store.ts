@@ -71,8 +71,9 @@ export class ReadStore {
   private rebuild(still: (store: ReadStore) => boolean = () => true): void {
     this.db.transaction(() => {
       if (!still(this)) return;
-      const tables = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-      for (const table of tables) this.db.exec(`DROP TABLE "${table}"`);
+      // Virtual tables first: dropping one drops its shadow tables, which the list also names.
+      const tables = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY sql LIKE 'CREATE VIRTUAL%' DESC`).pluck().all() as string[];
+      for (const table of tables) this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
       this.db.exec(READ_STORE_SCHEMA);
       this.setMeta('version', String(READ_STORE_VERSION));
       this.setMeta('watermark', '0');

@@ -12,6 +12,7 @@ import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
 import { judge } from '../app/judge.js';
 import { hook, type HookDigest } from '../app/hook.js';
+import { search } from '../app/search.js';
 import { formatDuration } from '../app/duration.js';
 import type { PageInfo } from '../readstore/page.js';
 import { clip, table } from './text.js';
@@ -169,6 +170,13 @@ export const RENDERS: Record<string, (result: any) => string> = {
     r.items.length === 0
       ? `nothing new for ${r.instanceId} since the last look`
       : lines([`cairn: new for ${r.instanceId} since the last look (log position ${r.upTo}):`], r.items.map((item) => `- ${item.text}`), r.more > 0 ? [`… and ${r.more} more: cairn inbox, cairn status`] : []),
+  [search.name]: (r: Awaited<ReturnType<typeof search.run>>) =>
+    r.results.length === 0
+      ? `nothing matches "${clip(r.query, 60)}"`
+      : lines(
+          [table(['kind', 'id', 'by', 'score', 'text'], r.results.map((x) => [String(x.kind), String(x.findingId ?? x.synthesisId ?? x.questionId ?? x.taskId ?? x.messageId), String(x.by), Number(x.score).toFixed(2), clip(String(x.summary ?? x.text ?? x.title ?? x.body), 70)]))],
+          r.page.next ? [`… ${r.page.remaining} more of ${r.page.total} (--cursor ${r.page.next})`] : [],
+        ),
   [advise.name]: (r: Awaited<ReturnType<typeof advise.run>>) =>
     [
       `${r.decision}${r.with && r.with.length > 0 ? ` with ${r.with.join(', ')}` : ''}${r.task ? ` on ${r.task}` : ''}`,

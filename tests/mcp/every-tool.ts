@@ -67,6 +67,8 @@ export async function everyTool({ ada, bo, cy }: { ada: Client; bo: Client; cy: 
   const news = ok(await call(ada, 'hook', { limit: 10 }));
   expect(news.items.map((i: { kind: string }) => i.kind)).toContain('convergence');
   expect(ok(await call(ada, 'hook')).items).toEqual([]);
+  const searched = ok(await call(bo, 'search', { query: 'retry-after header', kind: 'finding' }));
+  expect(searched.results.map((r: { findingId: string }) => r.findingId).sort()).toEqual([found.findingId, second.findingId].sort());
   expect(ok(await call(cy, 'leave'))).toMatchObject({ instanceId: 'cy' });
   // The text a client shows first is what the CLI prints, before the JSON.
   expect(text(await call(ada, 'tasks', { all: true }))).toMatch(/task\s+status/);

@@ -21,7 +21,7 @@ describe('the MCP Inspector talks to cairn mcp', () => {
       return JSON.parse(stdout) as Record<string, any>;
     };
     const { tools } = await inspector('--method', 'tools/list');
-    expect(tools).toHaveLength(28);
+    expect(tools).toHaveLength(29);
     expect(tools.map((t: { name: string }) => t.name)).toContain('close_question');
     const joined = await inspector('--method', 'tools/call', '--tool-name', 'join', '--tool-arg', 'role=explorer');
     expect(joined.isError).toBeFalsy();

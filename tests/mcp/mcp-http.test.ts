@@ -40,7 +40,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     const ada = await connect(server, adaToken);
     try {
       const { tools } = await ada.listTools();
-      expect(tools.length).toBe(28);
+      expect(tools.length).toBe(29);
       const found = await call(ada, 'find', { summary: 'Retries ignore the Retry-After header', topic: 'uploads', id: 'f-http' });
       expect(found.isError, text(found)).toBeFalsy();
       expect((found.structuredContent as { events: { metadata: { instanceId: string } }[] }).events[0]!.metadata.instanceId).toBe('ada');

@@ -9,7 +9,7 @@ import { call, everyTool, ok, text } from './every-tool.js';
 
 const TOOLS = [
   'join', 'leave', 'propose', 'claim', 'renew', 'release', 'complete', 'abandon', 'tasks', 'ask', 'close_question', 'questions', 'find', 'findings',
-  'say', 'inbox', 'sync', 'synthesize', 'wait', 'status', 'activity', 'replay', 'log', 'convergence', 'judge', 'health', 'advise', 'hook',
+  'say', 'inbox', 'sync', 'synthesize', 'wait', 'status', 'activity', 'replay', 'log', 'convergence', 'judge', 'health', 'advise', 'hook', 'search',
 ];
 
 /** The SDK's own client, talking to `cairn mcp` over stdio exactly as an agent's client would. */

@@ -116,9 +116,10 @@ describe('the tables equal a full replay of the folds', () => {
 
         // Row for row, the tables do not depend on where the catch-up batches began.
         const whole = tablesOver(events, []);
-        const tables = whole.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+        // Full-text search compares by what it holds: its shadow tables' layout follows the batches.
+        const tables = whole.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search\\_%' ESCAPE '\\'`).pluck().all() as string[];
         for (const table of tables) {
-          const rows = (d: Database.Database) => d.prepare(`SELECT * FROM "${table}"`).raw().all().map((r) => JSON.stringify(r)).sort();
+          const rows = (d: Database.Database) => d.prepare(`SELECT ${table === 'search' ? 'rowid, ' : ''}* FROM "${table}"`).raw().all().map((r) => JSON.stringify(r)).sort();
           expect(rows(db), table).toEqual(rows(whole));
         }
         expect(queries.everythingIsNew(undefined, head)).toBe(everythingIsNew(causality, undefined, head));

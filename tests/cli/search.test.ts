@@ -1,0 +1,142 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshLog, postgresServer } from '../support/postgres.js';
+import { cairn, expectExit, tempDir, workspace, type Workspace } from './run.js';
+
+/** What the instances wrote, with answers known in advance: only f-pool says "pool" three times. */
+const SESSION: [string, string[]][] = [
+  ['ada', ['join', '--role', 'explorer']],
+  ['bo', ['join', '--role', 'builder']],
+  ['rae', ['join', '--role', 'reflector']],
+  ['ada', ['find', 'The connection pool is exhausted: the pool runs dry and the pool waits', '--topic', 'pools', '--tag', 'db', '--id', 'f-pool']],
+  ['bo', ['find', 'Uploads retry immediately because the client ignores the Retry-After header', '--topic', 'uploads', '--id', 'f-retry']],
+  ['ada', ['find', 'Lease renewals race with claims when clocks drift', '--topic', 'leases', '--id', 'f-lease']],
+  ['bo', ['propose', 'Cap the connection pool at twenty and queue the rest', '--id', 't-pool', '--tag', 'db']],
+  ['rae', ['ask', 'Why does the pool run dry under load?', '--id', 'q-pool']],
+  ['bo', ['say', 'the pool size is set in config/db.yml', '--to', 'ada', '--id', 'm-pool']],
+  ['rae', ['synthesize', 'Exhaustion and immediate retries are one problem: retries hold the pool', '--integrates', 'f-pool,f-retry', '--id', 's-pool']],
+];
+
+interface Result {
+  kind: string;
+  by: string;
+  role: string;
+  position: string;
+  score: number;
+  findingId?: string;
+  synthesisId?: string;
+  questionId?: string;
+  taskId?: string;
+  messageId?: string;
+}
+interface Answer {
+  results: Result[];
+  page: { returned: number; total: number; remaining: number; next: string | null };
+}
+const idOf = (r: Result) => r.findingId ?? r.synthesisId ?? r.questionId ?? r.taskId ?? r.messageId;
+
+let ws: Workspace;
+const search = async (args: string[]): Promise<Answer> => {
+  const result = await ws.run(['search', ...args, '--json']);
+  expectExit(result, 0);
+  return result.json<Answer>();
+};
+
+beforeAll(async () => {
+  ws = await workspace();
+  for (const [as, args] of SESSION) expectExit(await ws.as(as, args), 0);
+});
+
+describe('cairn search', () => {
+  it('ranks the best match first: every word must appear, stemmed', async () => {
+    const pool = await search(['pool']);
+    expect(pool.results.map(idOf)[0]).toBe('f-pool');
+    expect(pool.results.map(idOf).sort()).toEqual(['f-pool', 'm-pool', 'q-pool', 's-pool', 't-pool']);
+    const scores = pool.results.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // Stemmed: "retries" finds "retry"; all words must appear.
+    expect((await search(['retries'])).results.map(idOf).sort()).toEqual(['f-retry', 's-pool']);
+    expect((await search(['connection', 'pool'])).results.map(idOf).sort()).toEqual(['f-pool', 't-pool']);
+    expect((await search(['Retry-After', 'header'])).results.map(idOf)).toEqual(['f-retry']);
+    expect((await search(['nothing', 'like', 'this'])).results).toEqual([]);
+  });
+
+  it('filters by kind, author, role, topic and time', async () => {
+    expect((await search(['pool', '--kind', 'task'])).results.map(idOf)).toEqual(['t-pool']);
+    expect((await search(['pool', '--by', 'bo'])).results.map(idOf).sort()).toEqual(['m-pool', 't-pool']);
+    expect((await search(['pool', '--role', 'reflector'])).results.map(idOf).sort()).toEqual(['q-pool', 's-pool']);
+    expect((await search(['pool', '--topic', 'Pools'])).results.map(idOf)).toEqual(['f-pool']);
+    const all = (await search(['pool'])).results;
+    const question = all.find((r) => idOf(r) === 'q-pool')!.position;
+    expect((await search(['pool', '--since', question])).results.map(idOf).sort()).toEqual(['m-pool', 'q-pool', 's-pool']);
+    expect((await search(['pool', '--until', question])).results.map(idOf).sort()).toEqual(['f-pool', 'q-pool', 't-pool']);
+  });
+
+  it('is bounded, and a cursor walks every match exactly once, in order', async () => {
+    const whole = (await search(['pool', '--limit', '200'])).results.map(idOf);
+    const walked: (string | undefined)[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Answer = await search(['pool', '--limit', '2', ...(cursor ? ['--cursor', cursor] : [])]);
+      expect(page.results.length).toBeLessThanOrEqual(2);
+      expect(page.page.total).toBe(5);
+      walked.push(...page.results.map(idOf));
+      cursor = page.page.next;
+    } while (cursor);
+    expect(walked).toEqual(whole);
+    // New matches after the first page do not shift the walk: pages answer as of its head.
+    const first = await search(['pool', '--limit', '2']);
+    expectExit(await ws.as('bo', ['find', 'pool pool pool pool', '--id', 'f-more']), 0);
+    const second = await search(['pool', '--limit', '2', '--cursor', first.page.next!]);
+    expect(second.results.map(idOf)).toEqual(whole.slice(2, 4));
+    // The text for people: a table, and how to go on.
+    const text = await ws.run(['search', 'pool', '--limit', '2']);
+    expect(text.stdout).toMatch(/^kind\s+id\s+by\s+score\s+text/);
+    expect(text.stdout).toMatch(/… \d+ more of \d+ \(--cursor \d+:2\)/);
+  });
+
+  it('records what it showed as a read by the searcher', async () => {
+    expectExit(await ws.as('rae', ['search', 'lease', 'renewals']), 0);
+    const shown = (await ws.events()).filter((e) => e.type === 'ContentShown' && e.data.via === 'search' && e.data.instanceId === 'rae');
+    expect(shown.flatMap((e) => e.data.streams)).toContain('finding-f-lease');
+  });
+
+  it('refuses bad queries with exit 2, naming the field, and appends nothing', async () => {
+    const before = (await ws.events()).length;
+    for (const [args, field] of [
+      [['search', '!!! ???'], 'query'],
+      [['search', 'pool', '--cursor', 'abc'], '--cursor'],
+      [['search', 'pool', '--limit', '0'], '--limit'],
+      [['search', 'pool', '--kind', 'blob'], '--kind'],
+      [['search', 'pool', '--since', 'yesterday'], '--since'],
+      [['search', 'x'.repeat(501)], 'query'],
+    ] as const) {
+      const result = await ws.as('bo', [...args]);
+      expectExit(result, 2);
+      expect(result.stderr).toContain(field);
+    }
+    expect((await ws.events()).length).toBe(before);
+  });
+});
+
+const server = await postgresServer('search on PostgreSQL');
+const live = 'url' in server ? server : undefined;
+
+describe.skipIf(!live)('cairn search on a PostgreSQL log', () => {
+  it('answers exactly as on SQLite, for the same log', async () => {
+    const file = join(tempDir(), 'session.ndjson');
+    const exported = await ws.run(['export']);
+    expectExit(exported, 0);
+    writeFileSync(file, exported.stdout);
+    const env = { CAIRN_STORE: freshLog(live!, 'search'), XDG_CACHE_HOME: tempDir('cairn-pg-cache-') };
+    expectExit(await cairn(['init'], { env }), 0);
+    expectExit(await cairn(['import', file], { env }), 0);
+    for (const args of [['pool'], ['pool', '--kind', 'finding'], ['retries'], ['pool', '--by', 'bo'], ['pool', '--limit', '2']]) {
+      const onPostgres = await cairn(['search', ...args, '--json'], { env });
+      expectExit(onPostgres, 0);
+      const strip = (a: Answer) => ({ ids: a.results.map(idOf), scores: a.results.map((r) => r.score.toFixed(9)), total: a.page.total });
+      expect(strip(onPostgres.json<Answer>()), args.join(' ')).toEqual(strip(await search(args)));
+    }
+  });
+});
