@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import * as z from 'zod';
 import type { StoredEvent } from '../../events/index.js';
-import { clip } from '../render/text.js';
 import { inboxPage, instanceRow } from '../readstore/queries.js';
 import type { HookState } from '../readstore/read-store.js';
 import { toStored } from '../runtime/stored.js';
@@ -9,7 +8,7 @@ import { taskText } from '../signals/compare.js';
 import { terms } from '../similarity/tokenize.js';
 import { requireIdentity } from './actor.js';
 import type { App } from './app.js';
-import { Duration, formatDuration } from './duration.js';
+import { Duration } from './duration.js';
 import { defineOperation, type Caller } from './operation.js';
 
 /**
@@ -22,12 +21,13 @@ import { defineOperation, type Caller } from './operation.js';
  * the tables (HookState), on the log's machine: over CAIRN_URL, the server's.
  */
 
-export interface HookItem {
-  kind: 'lease' | 'message' | 'convergence' | 'task' | 'unjudged';
-  text: string;
-  /** The content it quotes, so the read is recorded (exposure.ts finds it by shape). */
-  shows?: Record<string, string>;
-}
+/** One piece of news, as facts: src/render words it. Each carries the content it quotes, so the read is recorded (exposure.ts finds it by shape). */
+export type HookItem =
+  | { kind: 'lease'; taskId: string; title: string; leaseUntil: string; remainingMs: number }
+  | { kind: 'message'; messageId: string; from: string; to: string; body: string }
+  | { kind: 'convergence'; yours: string; theirs: { findingId: string; by: string; summary: string }; echo: boolean; similarity: number }
+  | { kind: 'task'; taskId: string; title: string; how: 'released' | 'lapsed'; by: string; topic: string }
+  | { kind: 'unjudged'; count: number };
 
 export interface HookDigest {
   instanceId: string;
@@ -72,11 +72,7 @@ async function hookDigest(app: App, caller: Caller, options: HookOptions): Promi
   const messages = inboxPage(db, me, row?.role, since > (row?.inboxCursor ?? 0n) ? since : row?.inboxCursor ?? 0n, { limit: options.limit, cursor: undefined });
   const news: HookItem[] = [
     ...leases,
-    ...messages.items.map((m): HookItem => ({
-      kind: 'message',
-      text: `message from ${m.from}${m.to === me ? '' : ` to ${m.to}`}: "${clip(m.body, 160)}" (${m.messageId}; reply: cairn say … --to ${m.from} --reply-to ${m.messageId})`,
-      shows: { messageId: m.messageId, body: m.body },
-    })),
+    ...messages.items.map((m): HookItem => ({ kind: 'message', messageId: m.messageId, from: m.from, to: m.to, body: m.body })),
     ...withMyFindings(db, me, fresh, row?.role === 'reflector'),
     ...nearMyTopics(db, me, fresh, { fromMs: state.atMs, toMs: now.getTime() }),
   ];
@@ -111,14 +107,7 @@ function leaseWarnings(db: Database.Database, me: string, now: Date, withinMs: n
   for (const task of rows) {
     warned[task.id] = task.lease_until;
     if (before[task.id] === task.lease_until) continue;
-    const left = task.lease_until_ms - now.getTime();
-    items.push({
-      kind: 'lease',
-      text:
-        left > 0
-          ? `your claim on ${task.id} "${clip(task.title, 80)}" runs out in ${formatDuration(left)}: cairn renew ${task.id}, or cairn release ${task.id}`
-          : `your claim on ${task.id} "${clip(task.title, 80)}" ran out ${formatDuration(-left)} ago: anyone may take it now; cairn renew ${task.id} if you still work on it`,
-    });
+    items.push({ kind: 'lease', taskId: task.id, title: task.title, leaseUntil: task.lease_until, remainingMs: task.lease_until_ms - now.getTime() });
   }
   return items;
 }
@@ -141,15 +130,10 @@ function withMyFindings(db: Database.Database, me: string, fresh: readonly Store
       const mine = link.later_by === me ? 'later' : link.earlier_by === me ? 'earlier' : undefined;
       if (mine === undefined || link.later_by === link.earlier_by) continue;
       const [yours, theirs] = mine === 'later' ? [link.later_id, { id: link.earlier_id, by: link.earlier_by, summary: link.earlier_summary }] : [link.earlier_id, { id: link.later_id, by: link.later_by, summary: link.later_summary }];
-      const how = link.echo === 1 ? 'an echo (one had read the other), not independent' : 'reached independently';
-      items.push({
-        kind: 'convergence',
-        text: `${theirs.by}'s ${theirs.id} ("${clip(theirs.summary, 120)}") and your ${yours} say the same: ${how} (similarity ${link.lexical.toFixed(2)}; cairn convergence)`,
-        shows: { findingId: theirs.id, summary: theirs.summary },
-      });
+      items.push({ kind: 'convergence', yours, theirs: { findingId: theirs.id, by: theirs.by, summary: theirs.summary }, echo: link.echo === 1, similarity: link.lexical });
     }
   }
-  if (reflector && unjudged > 0) items.push({ kind: 'unjudged', text: `${unjudged} new candidate convergence${unjudged === 1 ? ' awaits' : 's await'} a judgment: cairn convergence, then cairn judge` });
+  if (reflector && unjudged > 0) items.push({ kind: 'unjudged', count: unjudged });
   return items;
 }
 
@@ -168,7 +152,7 @@ function nearMyTopics(db: Database.Database, me: string, fresh: readonly StoredE
     const task = taskRow.get(event.data.taskId) as TaskRow | undefined;
     const topic = task && task.status === 'open' && task.owner === null ? near(task) : undefined;
     if (task && topic !== undefined) {
-      items.push({ kind: 'task', text: `${task.id} "${clip(task.title, 80)}" was released by ${event.data.owner} (near your topic "${topic}"): cairn claim ${task.id}`, shows: { taskId: task.id, title: task.title } });
+      items.push({ kind: 'task', taskId: task.id, title: task.title, how: 'released', by: event.data.owner, topic });
     }
   }
   const stale = db
@@ -176,7 +160,7 @@ function nearMyTopics(db: Database.Database, me: string, fresh: readonly StoredE
     .all(lapsed.fromMs, lapsed.toMs, me) as TaskRow[];
   for (const task of stale) {
     const topic = near(task);
-    if (topic !== undefined) items.push({ kind: 'task', text: `${task.owner}'s claim on ${task.id} "${clip(task.title, 80)}" ran out (near your topic "${topic}"): cairn claim ${task.id} if it is still wanted`, shows: { taskId: task.id, title: task.title } });
+    if (topic !== undefined) items.push({ kind: 'task', taskId: task.id, title: task.title, how: 'lapsed', by: task.owner!, topic });
   }
   return items;
 }

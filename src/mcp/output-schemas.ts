@@ -48,5 +48,5 @@ export const OUTPUT_SCHEMAS: Record<string, z.ZodObject> = {
   health: z.looseObject({ position, window: z.looseObject({ from: z.string(), to: z.string() }), status: z.enum(['good', 'watch', 'warning']), signals: objects, matcher: z.record(z.string(), z.unknown()) }),
   advise: z.looseObject({ decision: z.string(), reasons: z.array(z.string()) }),
   search: z.looseObject({ query: z.string(), position, results: z.array(z.looseObject({ kind: z.string(), by: z.string(), score: z.number(), position })), page }),
-  hook: z.looseObject({ instanceId: z.string(), upTo: position, items: z.array(z.looseObject({ kind: z.string(), text: z.string() })), more: z.number() }),
+  hook: z.looseObject({ instanceId: z.string(), upTo: position, items: z.array(z.looseObject({ kind: z.enum(['lease', 'message', 'convergence', 'task', 'unjudged']) })), more: z.number() }),
 };
