@@ -105,6 +105,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--topic <topic>', key: 'topic', description: 'only findings on this topic' },
       { flags: '--since <point>', key: 'since', description: 'written at or after a log position or an ISO time' },
       { flags: '--until <point>', key: 'until', description: 'written at or before a log position or an ISO time' },
+      { flags: '--by-meaning', key: 'meaning', description: 're-rank the best 100 matches by meaning (needs CAIRN_EMBEDDINGS)' },
       { flags: '--limit <n>', key: 'limit', description: 'at most this many (default 20)', int: true },
       { flags: '--cursor <cursor>', key: 'cursor', description: 'continue after the results shown (the `next` of an earlier page)' },
     ],

@@ -31,7 +31,7 @@ export const TOOL_DESCRIPTIONS: Record<string, string> = {
   activity: 'What each instance and each role has been doing: last seen, claims held, counts of events by kind, topics worked on. Visibility, not control.',
   replay: 'Any read model as it was at a past log position or time (at): what the board, tasks, findings or health looked like then. For reviews and post-mortems.',
   log: 'The raw events of the log after a position (since), 30 at a time with a cursor: what happened, in order, with who and when. Rarely needed: the other tools summarise it.',
-  search: 'Search what the instances wrote (findings, syntheses, questions, tasks, messages) by its words: "what do we already know about the connection pool?". Every word must appear (stemmed); best matches first, 20 at a time with a cursor; kind, by, role, topic, since and until narrow it. Reading the results records what you were shown, as any read does.',
+  search: 'Search what the instances wrote (findings, syntheses, questions, tasks, messages) by its words: "what do we already know about the connection pool?". Every word must appear (stemmed); best matches first, 20 at a time with a cursor; kind, by, role, topic, since and until narrow it; meaning: true re-ranks the best matches by embeddings when the server has a provider. Reading the results records what you were shown, as any read does.',
   hook: 'What is new for you since you last called this: messages to you, your role or all; your claims whose leases run out soon (leaseWarning); tasks released near your topics; convergences and echoes with your findings; for a reflector, new candidates to judge. A few items and the count of the rest, never the same item twice: call it between steps instead of polling inbox and status.',
 };
 

@@ -78,3 +78,14 @@ export function searchPage(db: Database.Database, match: string, filter: SearchF
   const remaining = Math.max(0, total - page.offset - hits.length);
   return { hits, page: { returned: hits.length, total, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
 }
+
+/** The stored embeddings of these findings (the similarity index keeps them quantised), by id. */
+export function findingEmbeddings(db: Database.Database, ids: readonly string[]): Map<string, { model: string; q: string }> {
+  const get = db.prepare(`SELECT model, q FROM sim_docs WHERE id = ? AND q IS NOT NULL`);
+  const found = new Map<string, { model: string; q: string }>();
+  for (const id of ids) {
+    const row = get.get(id) as { model: string; q: string } | undefined;
+    if (row) found.set(id, row);
+  }
+  return found;
+}

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshLog, postgresServer } from '../support/postgres.js';
@@ -137,6 +139,43 @@ describe.skipIf(!live)('cairn search on a PostgreSQL log', () => {
       expectExit(onPostgres, 0);
       const strip = (a: Answer) => ({ ids: a.results.map(idOf), scores: a.results.map((r) => r.score.toFixed(9)), total: a.page.total });
       expect(strip(onPostgres.json<Answer>()), args.join(' ')).toEqual(strip(await search(args)));
+    }
+  });
+});
+
+describe('cairn search --by-meaning', () => {
+  it('re-ranks the best matches by their embeddings, with a provider configured; without one it says what is missing', async () => {
+    // A local embedding provider speaking Ollama's protocol: a dimension per sense of "pool".
+    const DATABASE = /\b(pool|connections?|database)\b/g;
+    const WATER = /\b(water|swimmers|warm)\b/g;
+    const provider = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        const text = String((JSON.parse(raw) as { prompt: string }).prompt).toLowerCase();
+        const embedding = [(text.match(DATABASE) ?? []).length, (text.match(WATER) ?? []).length, 0.01];
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ embedding }));
+      });
+    });
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = { CAIRN_EMBEDDINGS: `ollama:http://127.0.0.1:${(provider.address() as AddressInfo).port}/senses` };
+      const meant = await workspace();
+      expectExit(await meant.as('ada', ['join', '--role', 'explorer']), 0);
+      expectExit(await meant.as('ada', ['find', 'The pool pool was warm water for the swimmers', '--id', 'f-swim'], { env }), 0);
+      expectExit(await meant.as('ada', ['find', 'The connection pool ran out of database connections', '--id', 'f-db'], { env }), 0);
+      const ids = (r: { stdout: string }) => (JSON.parse(r.stdout) as Answer).results.map(idOf);
+      // By words, the pool that says "pool" twice comes first; by meaning, the database's.
+      expect(ids(await meant.run(['search', 'pool', '--json']))).toEqual(['f-swim', 'f-db']);
+      const byMeaning = await meant.run(['search', 'pool', '--by-meaning', '--json'], { env });
+      expectExit(byMeaning, 0);
+      expect(ids(byMeaning)).toEqual(['f-db', 'f-swim']);
+      expect((JSON.parse(byMeaning.stdout) as { results: { meaning: number }[] }).results[0]!.meaning).toBeGreaterThan(0.99);
+      const without = await meant.run(['search', 'pool', '--by-meaning']);
+      expectExit(without, 2);
+      expect(without.stderr).toContain('CAIRN_EMBEDDINGS');
+    } finally {
+      await new Promise<void>((resolve) => provider.close(() => resolve()));
     }
   });
 });
