@@ -10,8 +10,9 @@ import { storeUrlOf, type GlobalOptions } from './context.js';
 import { seedDemo } from './demo-seed.js';
 import { printJson, printLine } from './output.js';
 import { serveSecurity, type SecurityOptions } from './serve-policy.js';
+import { webhookOptions, type WebhookFlags } from './serve-webhooks.js';
 
-export interface ServeOptions extends SecurityOptions {
+export interface ServeOptions extends SecurityOptions, WebhookFlags {
   port?: string;
   host?: string;
   demo?: boolean;
@@ -45,12 +46,14 @@ export async function serve(options: ServeOptions, globals: GlobalOptions): Prom
   const port = portOf(options.port);
   const host = options.host ?? DEFAULT_HOST;
   const security = serveSecurity(host, options);
+  const webhooks = webhookOptions(options);
   const { url, create } = storeFor(options, globals);
   const { store, cacheDir, describe } = await openStore(url, { create });
   const app = appOver(store, { cacheDir, describe });
   try {
     const seeded = options.demo && (await store.headPosition()) === 0n ? await seedDemo(store) : 0;
-    const server = await startServer({ app, tokens: TokenStore.forCacheDir(cacheDir), host, port, policy: security.policy, tls: security.tls, maxConnections: security.maxConnections });
+    const log = (line: string) => process.stderr.write(`cairn: ${line}\n`);
+    const server = await startServer({ app, tokens: TokenStore.forCacheDir(cacheDir), host, port, policy: security.policy, tls: security.tls, maxConnections: security.maxConnections, ...(webhooks ? { webhooks: { ...webhooks, log } } : {}) });
     const secret = security.generatedSecret;
     if (globals.json) printJson({ url: server.url, store: describe, seeded, ...(secret ? { joinSecret: secret } : {}), readAuth: security.policy.readAuth });
     else {
@@ -63,6 +66,7 @@ export async function serve(options: ServeOptions, globals: GlobalOptions): Prom
           `  events     ${server.url}/api/events`,
           `agents elsewhere: CAIRN_URL=${server.url}${security.policy.joinSecretSha256 ? ' CAIRN_JOIN_SECRET=…' : ''} cairn join --as ID --role ROLE`,
           ...(secret ? [`join secret, generated for this run and shown only now: ${secret}`, '  (set CAIRN_JOIN_SECRET or --join-secret-file to keep one across restarts)'] : []),
+          ...(webhooks ? [`webhooks    ${webhooks.kinds.join(', ')} to ${webhooks.urls.join(', ')}, signed (X-Cairn-Signature)`] : []),
           ...(security.policy.readAuth ? ['reads need a token: an instance\'s, or a reader\'s from `cairn token --reader NAME` (the dashboard asks for one)'] : []),
         ].join('\n'),
       );

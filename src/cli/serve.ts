@@ -20,5 +20,8 @@ export function registerServe(program: Command): void {
     .option('--tls-key <file>', 'the private key (PEM) of --tls-cert')
     .option('--public-url <url>', 'the https:// address of a TLS proxy in front of this server (docs/deploy.md)')
     .option('--insecure', 'allow plain HTTP on a non-loopback address, on a network you trust')
+    .option('--webhook <url>', 'POST a signed JSON here when chosen things happen (repeat for several URLs)', (url: string, previous: string[] = []) => [...previous, url])
+    .option('--webhook-events <kinds>', 'what to POST: message (to a role or all), convergence, health (comma-separated; default all three)')
+    .option('--webhook-secret-file <file>', 'file holding the secret deliveries are signed with (else CAIRN_WEBHOOK_SECRET)')
     .action(async (options: ServeOptions, command: Command) => (await import('./serve-run.js')).serve(options, command.optsWithGlobals<GlobalOptions>()));
 }

@@ -8,6 +8,7 @@ import { isLoopback } from './host-guard.js';
 import { buildServerApp } from './app.js';
 import type { AccessPolicy } from './policy.js';
 import type { TokenStore } from './tokens.js';
+import { startWebhooks, type WebhookOptions } from './webhooks.js';
 
 export const DEFAULT_PORT = 4747;
 /** Loopback unless told otherwise: the dashboard and reads need no token. */
@@ -34,6 +35,8 @@ export interface StartOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Connections at once; more are closed as they arrive. An event stream holds one for as long as it runs. */
   maxConnections?: number;
+  /** POST chosen news to these URLs (webhooks.ts). */
+  webhooks?: WebhookOptions;
 }
 
 /** Enough for a team of agents, each with an event stream and a few requests in flight. */
@@ -61,6 +64,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.once('error', onError);
     server.once('listening', onListening);
   });
+  const webhooks = options.webhooks ? startWebhooks(options.app, { log: options.log, ...options.webhooks }) : undefined;
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
@@ -68,6 +72,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     openStreams: () => live.size,
     async close() {
+      await webhooks?.stop();
       for (const stream of live) stream.abort();
       await closeMcp();
       await new Promise<void>((resolve) => {

@@ -24,7 +24,7 @@ export interface TestServer extends RunningServer {
 }
 
 /** What a test may set of the server's safety: who joins, who reads, limits, TLS. */
-export type ServerOptions = Partial<Pick<StartOptions, 'policy' | 'maxConnections' | 'tls'>>;
+export type ServerOptions = Partial<Pick<StartOptions, 'policy' | 'maxConnections' | 'tls' | 'webhooks'>>;
 
 export async function testServer(options: ServerOptions = {}): Promise<TestServer> {
   const dir = tempDir('cairn-server-');
