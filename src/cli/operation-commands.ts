@@ -18,6 +18,7 @@ import type { CliSpec } from './bridge.js';
 const TAGS = { flags: '--tag <tag>', key: 'tags', description: 'a tag (repeat or comma-separate)', list: true };
 const ID = (what: string) => ({ flags: '--id <id>', key: 'id', description: `choose the ${what} id instead of a generated one` });
 const ANSWERS = { flags: '--question <question>', key: 'question', description: 'the question it answers' };
+const BY = { flags: '--by <instance>', key: 'by', description: 'only this author' };
 const LEASE = { flags: '--lease <duration>', key: 'lease', description: 'lease length, e.g. 30m, 2h (default 15m)' };
 const PAGING = [
   { flags: '--limit <n>', key: 'limit', description: `at most this many (default ${DEFAULT_LIMIT})`, int: true },
@@ -89,7 +90,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--topic <topic>', key: 'topic', description: 'only this topic' },
       { flags: '--tag <tag>', key: 'tag', description: 'only this tag' },
       { flags: '--question <question>', key: 'question', description: 'only findings on this question' },
-      { flags: '--by <instance>', key: 'by', description: 'only this author' },
+      BY,
       { flags: '--since <point>', key: 'since', description: 'a log position or an ISO time' },
       { flags: '--all', key: 'all', description: 'every match, without a limit' },
       ...PAGING,
@@ -100,7 +101,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     args: [{ key: 'query', label: 'query', rest: true }],
     options: [
       { flags: '--kind <kind>', key: 'kind', description: 'finding, synthesis, question, task or message' },
-      { flags: '--by <instance>', key: 'by', description: 'only this author' },
+      BY,
       { flags: '--role <role>', key: 'role', description: 'only what was written under this role' },
       { flags: '--topic <topic>', key: 'topic', description: 'only findings on this topic' },
       { flags: '--since <point>', key: 'since', description: 'written at or after a log position or an ISO time' },
