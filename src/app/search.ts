@@ -1,7 +1,12 @@
 import * as z from 'zod';
 import { Id, Role, Topic } from '../../events/index.js';
 import type Database from 'better-sqlite3';
-import { findingEmbeddings, matchExpression, searchPage, type SearchFilter, type SearchHit, type SearchKind } from '../readstore/search.js';
+import { findingEmbeddings, rankedPage, tablesSearchIndex, type SearchHit } from '../readstore/search.js';
+import { searchDocOf, searchWords } from '../readstore/search-docs.js';
+import { toStored } from '../runtime/stored.js';
+import type { SearchFilter, SearchIndex, SearchKind, StoreSearchIndex } from '../store/search-port.js';
+import { topicKey } from '../../projections/shared.js';
+import type { App } from './app.js';
 import { ValidationError } from '../errors.js';
 import { embeddingProviderFromEnv } from '../similarity/embedding.js';
 import { cosineQ, dequantize, quantize } from '../similarity/vector.js';
@@ -12,25 +17,28 @@ const KINDS = ['finding', 'synthesis', 'question', 'task', 'message'] as const s
 const DEFAULT_RESULTS = 20;
 /** Re-ranked by meaning: the best lexical matches this many deep, so a page costs one query embedding and a few cosines. */
 const RERANKED = 100;
+/** Events read per transaction when a store's own index catches up. */
+const CATCH_UP_BATCH = 2_000;
 
 /** A search page continues from the head the first page was answered at, after the results already shown. */
 const SearchCursor = z.string().regex(/^\d{1,20}:\d{1,9}$/, { message: 'must be a cursor returned as `next` by an earlier search' });
 
 /** A hit as the entity it is, so that what a search shows is recorded like any read (exposure.ts finds it by shape). */
 function asEntity(hit: SearchHit & { meaning?: number | undefined }): Record<string, unknown> {
+  const id = hit.ref;
   const { meaning } = hit;
-  const common = { kind: hit.kind, by: hit.by, role: hit.role, at: hit.at, position: hit.position, score: hit.score, ...(meaning === undefined ? {} : { meaning }), ...(hit.topic === null ? {} : { topic: hit.topic }) };
+  const common = { kind: hit.kind, by: hit.author, role: hit.role, at: hit.at, position: hit.position, score: hit.score, ...(meaning === undefined ? {} : { meaning }), ...(hit.topic === null ? {} : { topic: hit.topic }) };
   switch (hit.kind) {
     case 'finding':
-      return { findingId: hit.id, summary: hit.text, ...common };
+      return { findingId: id, summary: hit.text, ...common };
     case 'synthesis':
-      return { synthesisId: hit.id, summary: hit.text, ...common };
+      return { synthesisId: id, summary: hit.text, ...common };
     case 'question':
-      return { questionId: hit.id, text: hit.text, ...common };
+      return { questionId: id, text: hit.text, ...common };
     case 'task':
-      return { taskId: hit.id, title: hit.text, ...common };
+      return { taskId: id, title: hit.text, ...common };
     case 'message':
-      return { messageId: hit.id, body: hit.text, ...common };
+      return { messageId: id, body: hit.text, ...common };
   }
 }
 
@@ -52,17 +60,14 @@ export const search = defineOperation({
   }),
   writes: false,
   async run(app, input) {
-    const match = matchExpression(input.query);
-    if (match === undefined) throw new ValidationError([{ field: 'query', reason: 'must contain at least one word (letters or digits)' }]);
-    const tables = await app.tables();
-    const [asOf, offset] = input.cursor === undefined ? [tables.watermark(), 0] : [BigInt(input.cursor.split(':')[0]!), Number(input.cursor.split(':')[1])];
+    const words = searchWords(input.query);
+    if (words.length === 0) throw new ValidationError([{ field: 'query', reason: 'must contain at least one word (letters or digits)' }]);
+    const { index, head } = await searchIndexOf(app);
+    const [asOf, offset] = input.cursor === undefined ? [head, 0] : [BigInt(input.cursor.split(':')[0]!), Number(input.cursor.split(':')[1])];
     const bound = (point: LogPoint | undefined) => (point === undefined ? undefined : 'position' in point ? { position: point.position } : { ms: point.time.getTime() });
-    const filter = { kind: input.kind, by: input.by, role: input.role, topic: input.topic, since: bound(input.since), until: bound(input.until) };
-    if (input.meaning) {
-      const { hits, page } = await byMeaning(tables.db, input.query, match, filter, asOf, { limit: input.limit, offset });
-      return { query: input.query, position: asOf, results: hits.map(asEntity), page };
-    }
-    const { hits, page } = searchPage(tables.db, match, filter, asOf, { limit: input.limit, offset });
+    const filter = { kind: input.kind, by: input.by, role: input.role, topic: input.topic && topicKey(input.topic), since: bound(input.since), until: bound(input.until) };
+    const paging = { limit: input.limit, offset };
+    const { hits, page } = input.meaning ? await byMeaning(app, index, input.query, words, filter, asOf, paging) : await rankedPage(index, words, filter, asOf, paging);
     return { query: input.query, position: asOf, results: hits.map(asEntity), page };
   },
 });
@@ -72,14 +77,15 @@ export const search = defineOperation({
  * embedding (of the same model) is closest to the query's first, then the rest in lexical
  * order. Only findings carry embeddings (computed when recorded, with CAIRN_EMBEDDINGS).
  */
-async function byMeaning(db: Database.Database, query: string, match: string, filter: SearchFilter, asOf: bigint, page: { limit: number; offset: number }) {
+async function byMeaning(app: App, index: SearchIndex, query: string, words: readonly string[], filter: SearchFilter, asOf: bigint, page: { limit: number; offset: number }) {
   const provider = embeddingProviderFromEnv(process.env);
   if (!provider) throw new ValidationError([{ field: 'meaning', reason: 'needs an embedding provider: set CAIRN_EMBEDDINGS (see docs/convergence.md)' }]);
-  const candidates = searchPage(db, match, filter, asOf, { limit: RERANKED, offset: 0 }).hits;
+  const candidates = (await rankedPage(index, words, filter, asOf, { limit: RERANKED, offset: 0 })).hits;
   const wanted = dequantize(quantize(await provider.embed(query)));
-  const stored = findingEmbeddings(db, candidates.filter((h) => h.kind === 'finding').map((h) => h.id));
+  const db: Database.Database = (await app.tables()).db;
+  const stored = findingEmbeddings(db, candidates.filter((h) => h.kind === 'finding').map((h) => h.ref));
   const meaningOf = (hit: SearchHit): number | undefined => {
-    const vector = hit.kind === 'finding' ? stored.get(hit.id) : undefined;
+    const vector = hit.kind === 'finding' ? stored.get(hit.ref) : undefined;
     return vector && vector.model === provider.model ? cosineQ(wanted, dequantize(vector.q)) : undefined;
   };
   const ranked = candidates
@@ -89,4 +95,36 @@ async function byMeaning(db: Database.Database, query: string, match: string, fi
   const hits = ranked.slice(page.offset, page.offset + page.limit);
   const remaining = Math.max(0, ranked.length - page.offset - hits.length);
   return { hits, page: { returned: hits.length, total: ranked.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
+}
+
+/**
+ * The index to search and the head it answers at: the store's own (PostgreSQL), first caught
+ * up with the log, or the tables' (caught up on read as every read is).
+ */
+async function searchIndexOf(app: App): Promise<{ index: SearchIndex; head: bigint }> {
+  const own = await app.store.searchIndex?.();
+  if (!own) {
+    const tables = await app.tables();
+    return { index: tablesSearchIndex(tables.db), head: tables.watermark() };
+  }
+  const head = await app.store.headPosition();
+  await catchUp(app, own, head);
+  return { index: own, head };
+}
+
+/** Indexes what the log gained since the store's index last moved, in batches. */
+async function catchUp(app: App, index: StoreSearchIndex, head: bigint): Promise<void> {
+  for (let from = await index.indexedUpTo(); from < head; ) {
+    const docs = [];
+    let last = from;
+    for await (const recorded of app.store.readAll({ after: from, maxCount: CATCH_UP_BATCH })) {
+      if (recorded.position > head) break;
+      last = recorded.position;
+      const doc = searchDocOf(toStored(recorded));
+      if (doc) docs.push(doc);
+    }
+    if (last === from) return;
+    await index.add(docs, last);
+    from = last;
+  }
 }

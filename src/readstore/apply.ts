@@ -5,6 +5,7 @@ import { CausalityTables } from './causality.js';
 import { ActivityTables } from './activity.js';
 import { ConvergenceTables } from './convergence.js';
 import { HealthTables } from './health.js';
+import { searchDocOf } from './search-docs.js';
 import { countKey, Counters } from './counters.js';
 import { taskText } from '../signals/compare.js';
 import { termSet } from '../similarity/tfidf.js';
@@ -59,7 +60,7 @@ export class TableWriter {
         ON CONFLICT (topic_key, instance) DO UPDATE SET findings = findings + 1, last_position = excluded.last_position`),
       message: prepare(`INSERT OR IGNORE INTO messages (position, id, sender, recipient, body, reply_to, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       talked: prepare(`INSERT OR IGNORE INTO talked (a, b) VALUES (?, ?)`),
-      searchable: prepare(`INSERT INTO search (rowid, text, extra, kind, ref, author, role, topic, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      searchable: prepare(`INSERT INTO search (rowid, words, text, kind, ref, author, role, topic, at_ms, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       ofRole: prepare(`SELECT id FROM instances WHERE role = ? AND id != ?`).pluck(),
       ask: prepare(`INSERT OR IGNORE INTO questions (id, text, tags, asked_by, asked_at, position, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`),
       close: prepare(`UPDATE questions SET status = 'closed', closed_by = ?, closed_at = ?, resolution = ? WHERE id = ?`),
@@ -108,6 +109,15 @@ export class TableWriter {
       (delta > 0 ? this.s.addTerm : this.s.dropTerm).run(term, row.proposed_position);
       this.s.df.run(term, delta);
     }
+  }
+
+  /** The event's document in the full-text index (search-docs.ts), once, when its entity is new. */
+  private searchable(event: StoredEvent): void {
+    const doc = searchDocOf(event);
+    if (!doc) return;
+    this.s.searchable.run(doc.position, doc.words, doc.text, doc.kind, doc.ref, doc.author, doc.role, doc.topic, doc.atMs, doc.length);
+    this.counters.bump(countKey.searchDocs());
+    this.counters.bump(countKey.searchWords(), doc.length);
   }
 
   private countFinding(kind: 'finding' | 'synthesis', by: string, questionId: string | undefined, topic: string | null): void {
@@ -174,7 +184,7 @@ export class TableWriter {
         for (const tag of data.tags) s.taskTag.run(topicKey(tag), data.taskId);
         this.counters.bump(countKey.tasks('open'));
         this.indexTerms(data.taskId, 1);
-        s.searchable.run(position, data.title, [data.description ?? '', ...data.tags].join('\n'), 'task', data.taskId, data.proposedBy, role, null, Date.parse(at));
+        this.searchable(event);
         break;
       }
       case 'TaskClaimed': {
@@ -213,7 +223,7 @@ export class TableWriter {
         this.countFinding('finding', data.by, data.questionId, key);
         for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
         if (key !== null) s.topicWork.run(key, data.by, position, data.topic!.trim());
-        s.searchable.run(position, data.summary, [data.topic ?? '', ...data.tags].join('\n'), 'finding', data.findingId, data.by, role, key, Date.parse(at));
+        this.searchable(event);
         break;
       }
       case 'SynthesisPublished': {
@@ -223,14 +233,14 @@ export class TableWriter {
         if (inserted.changes === 0) break;
         this.countFinding('synthesis', data.by, data.questionId, null);
         for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
-        s.searchable.run(position, data.summary, data.tags.join('\n'), 'synthesis', data.synthesisId, data.by, role, null, Date.parse(at));
+        this.searchable(event);
         break;
       }
       case 'MessagePosted': {
         const { data } = event;
         if (s.message.run(position, data.messageId, data.from, data.to, data.body, data.replyTo ?? null, at).changes > 0) {
           this.counters.bump(countKey.messages());
-          s.searchable.run(position, data.body, '', 'message', data.messageId, data.from, role, null, Date.parse(at));
+          this.searchable(event);
         }
         if (data.to === 'all') break;
         if (data.to.startsWith('role:')) this.flushSeen();
@@ -242,7 +252,7 @@ export class TableWriter {
         const { data } = event;
         if (s.ask.run(data.questionId, data.text, JSON.stringify(data.tags), data.askedBy, at, position).changes > 0) {
           this.counters.bump(countKey.questions('open'));
-          s.searchable.run(position, data.text, data.tags.join('\n'), 'question', data.questionId, data.askedBy, role, null, Date.parse(at));
+          this.searchable(event);
         }
         break;
       }

@@ -12,6 +12,9 @@ export const countKey = {
   tasks: (status: string) => `tasks:${status}`,
   questions: (status: string) => `questions:${status}`,
   messages: () => 'messages',
+  /** Searchable documents, and their words in all. */
+  searchDocs: () => 'search:docs',
+  searchWords: () => 'search:words',
 } as const;
 
 export class Counters {

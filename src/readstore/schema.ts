@@ -6,7 +6,7 @@
  *
  * Positions are stored as SQLite integers (64-bit): every store's positions fit.
  */
-export const READ_STORE_VERSION = 5;
+export const READ_STORE_VERSION = 6;
 
 export const READ_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -135,12 +135,11 @@ CREATE INDEX IF NOT EXISTS health_records_by_time ON health_records (at_ms);
 CREATE TABLE IF NOT EXISTS health_roles (instance TEXT PRIMARY KEY, role TEXT NOT NULL) WITHOUT ROWID;
 
 -- Full-text search (cairn search): findings, syntheses, questions, tasks and messages, one row
--- each keyed by log position: the text (a summary, title, question or message body) and what
--- else describes it (topic, tags, a task's description), stemmed (Porter) and ranked by BM25;
--- the unindexed columns filter the matches.
+-- each keyed by log position, indexed by cairn's own words (search-docs.ts: stemmed, lower-case,
+-- space-separated), so every store's index holds the same words; cairn ranks the matches.
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-  text, extra, kind UNINDEXED, ref UNINDEXED, author UNINDEXED, role UNINDEXED, topic UNINDEXED, at_ms UNINDEXED,
-  tokenize = 'porter unicode61 remove_diacritics 2'
+  words, text UNINDEXED, kind UNINDEXED, ref UNINDEXED, author UNINDEXED, role UNINDEXED, topic UNINDEXED, at_ms UNINDEXED, length UNINDEXED,
+  tokenize = 'unicode61 remove_diacritics 0'
 );
 
 -- Activity (projections/activity.ts): each instance's and each role's record, as JSON.

@@ -1,82 +1,88 @@
 import type Database from 'better-sqlite3';
-import { topicKey } from '../../projections/shared.js';
+import type { SearchDoc, SearchFilter, SearchIndex } from '../store/search-port.js';
 import type { PageInfo } from './page.js';
+import { countKey, countOf } from './counters.js';
 
 /**
- * Full-text search over the `search` table (SQLite FTS5, kept by the fold in apply.ts):
- * every word of the query must appear (stemmed, so "retries" finds "retry"), the best BM25
- * first, then the newest. Filters narrow the matches; a page is at most `limit` of them.
+ * Full-text search, ranked by cairn: an index (FTS5 here, PostgreSQL's own for a PostgreSQL
+ * log) finds the documents that hold every word of the query; BM25 over the words as
+ * search-docs.ts cuts them ranks them, best first, then newest. The same documents and words
+ * give the same answer whichever index found them.
  */
 
-export type SearchKind = 'finding' | 'synthesis' | 'question' | 'task' | 'message';
-
-export interface SearchFilter {
-  kind?: SearchKind | undefined;
-  by?: string | undefined;
-  role?: string | undefined;
-  topic?: string | undefined;
-  /** Only what was written at or after this time (ms) or position. */
-  since?: { position: bigint } | { ms: number } | undefined;
-  until?: { position: bigint } | { ms: number } | undefined;
-}
-
-export interface SearchHit {
-  kind: SearchKind;
-  id: string;
-  by: string;
-  role: string;
-  topic: string | null;
+export interface SearchHit extends Omit<SearchDoc, 'words' | 'length' | 'atMs'> {
   at: string;
-  position: bigint;
-  /** A finding's or synthesis's summary, a question's text, a task's title, a message's body. */
-  text: string;
-  /** BM25, higher is better. */
+  /** BM25: higher is better. */
   score: number;
 }
 
-/** Where a page starts: the head it was answered at (later additions do not shift it) and how many came before. */
-export interface SearchCursor {
-  asOf: bigint;
-  offset: number;
-}
+const K1 = 1.2;
+const B = 0.75;
 
-/** The words of a query, each quoted for FTS5 so no character of it is taken as query syntax. */
-export function matchExpression(query: string): string | undefined {
-  const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length === 0 ? undefined : words.map((w) => `"${w}"`).join(' ');
-}
-
-export function searchPage(db: Database.Database, match: string, filter: SearchFilter, asOf: bigint, page: { limit: number; offset: number }): { hits: SearchHit[]; page: PageInfo } {
-  const where = ['search MATCH ?', 'rowid <= ?'];
-  const params: unknown[] = [match, asOf];
-  if (filter.kind) where.push('kind = ?'), params.push(filter.kind);
-  if (filter.by) where.push('author = ?'), params.push(filter.by);
-  if (filter.role) where.push('role = ?'), params.push(filter.role);
-  if (filter.topic) where.push('topic = ?'), params.push(topicKey(filter.topic));
-  for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
-    if (bound === undefined) continue;
-    if ('position' in bound) where.push(`rowid ${op} ?`), params.push(bound.position);
-    else where.push(`at_ms ${op} ?`), params.push(bound.ms);
+export async function rankedPage(index: SearchIndex, words: readonly string[], filter: SearchFilter, asOf: bigint, page: { limit: number; offset: number }): Promise<{ hits: SearchHit[]; page: PageInfo }> {
+  const distinct = [...new Set(words)];
+  const matches = await index.matches(distinct, filter, asOf);
+  const corpus = await index.corpus(asOf);
+  const averageLength = corpus.docs === 0 ? 1 : corpus.words / corpus.docs;
+  const weights = new Map<string, number>();
+  for (const word of distinct) {
+    const df = await index.frequency(word, asOf);
+    weights.set(word, Math.log(1 + (corpus.docs - df + 0.5) / (df + 0.5)));
   }
-  const sql = where.join(' AND ');
-  const rows = db
-    .prepare(`SELECT rowid AS position, kind, ref, author, role, topic, at_ms, text, bm25(search) AS rank FROM search WHERE ${sql} ORDER BY rank, rowid DESC LIMIT ? OFFSET ?`)
-    .safeIntegers(true)
-    .all(...params, page.limit, page.offset) as { position: bigint; kind: SearchKind; ref: string; author: string; role: string; topic: string | null; at_ms: bigint; text: string; rank: number }[];
-  const total = Number(db.prepare(`SELECT count(*) FROM search WHERE ${sql}`).pluck().get(...params));
-  const hits = rows.map((r): SearchHit => ({
-    kind: r.kind,
-    id: r.ref,
-    by: r.author,
-    role: r.role,
-    topic: r.topic,
-    at: new Date(Number(r.at_ms)).toISOString(),
-    position: r.position,
-    text: r.text,
-    score: -r.rank,
+  const scored = matches.map((doc) => {
+    const counts = new Map<string, number>();
+    for (const word of doc.words.split(' ')) if (weights.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    let score = 0;
+    for (const [word, tf] of counts) score += weights.get(word)! * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * doc.length) / averageLength)));
+    return { doc, score };
+  });
+  scored.sort((a, b) => b.score - a.score || (a.doc.position > b.doc.position ? -1 : 1));
+  const shown = scored.slice(page.offset, page.offset + page.limit);
+  const hits = shown.map(({ doc, score }): SearchHit => ({
+    position: doc.position,
+    kind: doc.kind,
+    ref: doc.ref,
+    author: doc.author,
+    role: doc.role,
+    topic: doc.topic,
+    text: doc.text,
+    at: new Date(doc.atMs).toISOString(),
+    score,
   }));
-  const remaining = Math.max(0, total - page.offset - hits.length);
-  return { hits, page: { returned: hits.length, total, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
+  const remaining = Math.max(0, scored.length - page.offset - hits.length);
+  return { hits, page: { returned: hits.length, total: scored.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
+}
+
+/** The index in the tables: an FTS5 table over cairn's words. */
+export function tablesSearchIndex(db: Database.Database): SearchIndex {
+  type Row = { position: bigint; words: string; text: string; kind: SearchDoc['kind']; ref: string; author: string; role: string; topic: string | null; at_ms: bigint; length: bigint };
+  const toDoc = (r: Row): SearchDoc => ({ position: r.position, kind: r.kind, ref: r.ref, author: r.author, role: r.role, topic: r.topic, atMs: Number(r.at_ms), text: r.text, words: r.words, length: Number(r.length) });
+  const match = (words: readonly string[]) => words.map((w) => `"${w}"`).join(' ');
+  return {
+    async corpus(asOf) {
+      // The counters are the whole index; what came after asOf is a short range of rowids.
+      const after = db.prepare(`SELECT count(*) AS docs, total(length) AS words FROM search WHERE rowid > ?`).get(asOf) as { docs: number; words: number };
+      return { docs: countOf(db, countKey.searchDocs()) - after.docs, words: countOf(db, countKey.searchWords()) - after.words };
+    },
+    async frequency(word, asOf) {
+      return Number(db.prepare(`SELECT count(*) FROM search WHERE search MATCH ? AND rowid <= ?`).pluck().get(match([word]), asOf));
+    },
+    async matches(words, filter, asOf) {
+      const where = ['search MATCH ?', 'rowid <= ?'];
+      const params: unknown[] = [match(words), asOf];
+      if (filter.kind) where.push('kind = ?'), params.push(filter.kind);
+      if (filter.by) where.push('author = ?'), params.push(filter.by);
+      if (filter.role) where.push('role = ?'), params.push(filter.role);
+      if (filter.topic) where.push('topic = ?'), params.push(filter.topic);
+      for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
+        if (bound === undefined) continue;
+        if ('position' in bound) where.push(`rowid ${op} ?`), params.push(bound.position);
+        else where.push(`at_ms ${op} ?`), params.push(bound.ms);
+      }
+      const rows = db.prepare(`SELECT rowid AS position, words, text, kind, ref, author, role, topic, at_ms, length FROM search WHERE ${where.join(' AND ')}`).safeIntegers(true).all(...params) as Row[];
+      return rows.map(toDoc);
+    },
+  };
 }
 
 /** The stored embeddings of these findings (the similarity index keeps them quantised), by id. */

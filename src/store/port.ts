@@ -4,6 +4,7 @@
  *
  * Positions and revisions are bigints: KurrentDB commit positions do not fit a double.
  */
+import type { StoreSearchIndex } from './search-port.js';
 
 /** An event to append. `id` makes appends idempotent: the same id twice is stored once. */
 export interface EventToAppend {
@@ -110,6 +111,11 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): Subscription;
   /** Position of the last event in the log, or 0n when it is empty. */
   headPosition(): Promise<bigint>;
+  /**
+   * A full-text index the store keeps itself (PostgreSQL's), when it has one; searches use the
+   * tables' otherwise. Optional.
+   */
+  searchIndex?(): Promise<StoreSearchIndex>;
   close(): Promise<void>;
 }
 

@@ -16,7 +16,9 @@ import type {
 import { appendPlanned, eventColumns, resultOf, type AppendRow } from './postgres-batch.js';
 import { PostgresListener } from './postgres-listener.js';
 import { channelOf, CREATE_LOCK_SQL, createLogSql, LOCK_TIMEOUT, markCreatedSql, SCHEMA_VERSION, tableOf } from './postgres-schema.js';
+import { postgresSearchIndex, searchSchemaSql } from './postgres-search.js';
 import { parsePostgresUrl, type PostgresLocation } from './postgres-url.js';
+import type { StoreSearchIndex } from './search-port.js';
 import { clampInt64, describeExpected, encodeBatch, MAX_INT64, pages, scanningReader, subscriptionOver, type Encoded } from './shared.js';
 
 /** Rows per read query: a round trip per page, so larger than SQLite's. */
@@ -81,6 +83,24 @@ export class PostgresEventStore implements EventStore {
     private readonly listener: PostgresListener,
   ) {
     this.table = tableOf(location.schema);
+  }
+
+  private search: Promise<StoreSearchIndex> | undefined;
+
+  /** PostgreSQL's own full-text index of the log (postgres-search.ts), made on first use. */
+  searchIndex(): Promise<StoreSearchIndex> {
+    this.search ??= this.transaction('cannot make the search index', async (client) => {
+      // Under the creation lock: CREATE … IF NOT EXISTS alone races with itself.
+      await client.query(CREATE_LOCK_SQL);
+      await client.query(searchSchemaSql(this.location.schema));
+    }).then(
+      () => postgresSearchIndex(this.pool, this.location.schema),
+      (error: unknown) => {
+        this.search = undefined;
+        throw error instanceof StoreUnavailableError ? error : this.unavailable('cannot make the search index', error);
+      },
+    );
+    return this.search;
   }
 
   /** Where this log lives, for messages (no password). */

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freshLog, postgresServer } from '../support/postgres.js';
+import { freshLog, postgresServer, schemaOf, sql } from '../support/postgres.js';
 import { cairn, expectExit, tempDir, workspace, type Workspace } from './run.js';
 
 /** What the instances wrote, with answers known in advance: only f-pool says "pool" three times. */
@@ -126,7 +126,7 @@ const server = await postgresServer('search on PostgreSQL');
 const live = 'url' in server ? server : undefined;
 
 describe.skipIf(!live)('cairn search on a PostgreSQL log', () => {
-  it('answers exactly as on SQLite, for the same log', async () => {
+  it("uses PostgreSQL's own full-text index, and answers exactly as on SQLite for the same log", async () => {
     const file = join(tempDir(), 'session.ndjson');
     const exported = await ws.run(['export']);
     expectExit(exported, 0);
@@ -140,6 +140,17 @@ describe.skipIf(!live)('cairn search on a PostgreSQL log', () => {
       const strip = (a: Answer) => ({ ids: a.results.map(idOf), scores: a.results.map((r) => r.score.toFixed(9)), total: a.page.total });
       expect(strip(onPostgres.json<Answer>()), args.join(' ')).toEqual(strip(await search(args)));
     }
+    // The index is PostgreSQL's, in the log's schema, caught up with the whole log.
+    const schema = schemaOf(env.CAIRN_STORE);
+    const [indexed] = await sql<{ docs: string; mark: string; head: string }>(
+      live!,
+      `SELECT (SELECT count(*) FROM "${schema}".search)::text AS docs, (SELECT value FROM "${schema}".log_info WHERE key = 'search_indexed_up_to') AS mark, (SELECT max(position) FROM "${schema}".events)::text AS head`,
+    );
+    const content = ['FindingRecorded', 'SynthesisPublished', 'QuestionPosed', 'TaskProposed', 'MessagePosted'];
+    expect(Number(indexed!.docs)).toBe(exported.stdout.trim().split('\n').filter((line) => content.includes((JSON.parse(line) as { type: string }).type)).length);
+    expect(indexed!.mark).toBe(indexed!.head);
+    const [plan] = await sql<{ plan: string }>(live!, `SELECT count(*)::text AS plan FROM "${schema}".search WHERE terms @@ to_tsquery('simple', 'pool')`);
+    expect(Number(plan!.plan)).toBe((await search(['pool'])).page.total);
   });
 });
 

@@ -1,0 +1,40 @@
+import { stemmer } from 'stemmer';
+import type { StoredEvent } from '../../events/index.js';
+import { topicKey } from '../../projections/shared.js';
+import type { SearchDoc } from '../store/search-port.js';
+
+/**
+ * The searchable documents of the log and their words, the same for every index: letters
+ * and digits, accents dropped, lower-cased, Porter-stemmed ("retries" and "retry" are one
+ * word). A query is cut into words the same way.
+ */
+
+export function searchWords(text: string): string[] {
+  const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.map((word) => stemmer(word));
+}
+
+/** The document an event adds to search, if it adds one. */
+export function searchDocOf(event: StoredEvent): SearchDoc | undefined {
+  const base = { position: event.position, role: event.metadata.role, atMs: Date.parse(event.metadata.at) };
+  const doc = (kind: SearchDoc['kind'], ref: string, author: string, text: string, extra: readonly string[], topic: string | null = null): SearchDoc => {
+    const words = searchWords([text, ...extra].join('\n'));
+    return { ...base, kind, ref, author, topic, text, words: words.join(' '), length: words.length };
+  };
+  switch (event.type) {
+    case 'FindingRecorded': {
+      const d = event.data;
+      return doc('finding', d.findingId, d.by, d.summary, [d.topic ?? '', ...d.tags], d.topic === undefined ? null : topicKey(d.topic));
+    }
+    case 'SynthesisPublished':
+      return doc('synthesis', event.data.synthesisId, event.data.by, event.data.summary, event.data.tags);
+    case 'QuestionPosed':
+      return doc('question', event.data.questionId, event.data.askedBy, event.data.text, event.data.tags);
+    case 'TaskProposed':
+      return doc('task', event.data.taskId, event.data.proposedBy, event.data.title, [event.data.description ?? '', ...event.data.tags]);
+    case 'MessagePosted':
+      return doc('message', event.data.messageId, event.data.from, event.data.body, []);
+    default:
+      return undefined;
+  }
+}
