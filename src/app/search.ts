@@ -67,8 +67,9 @@ export const search = defineOperation({
     const bound = (point: LogPoint | undefined) => (point === undefined ? undefined : 'position' in point ? { position: point.position } : { ms: point.time.getTime() });
     const filter = { kind: input.kind, by: input.by, role: input.role, topic: input.topic && topicKey(input.topic), since: bound(input.since), until: bound(input.until) };
     const paging = { limit: input.limit, offset };
-    const { hits, page } = input.meaning ? await byMeaning(app, index, input.query, words, filter, asOf, paging) : await rankedPage(index, words, filter, asOf, paging);
-    return { query: input.query, position: asOf, results: hits.map(asEntity), page };
+    const { hits, page, matched } = input.meaning ? await byMeaning(app, index, input.query, words, filter, asOf, paging) : await rankedPage(index, words, filter, asOf, paging);
+    // Over RANKED_AT_MOST matches, the newest of them are ranked and walked: `matched` says how many there were.
+    return { query: input.query, position: asOf, results: hits.map(asEntity), matched, page };
   },
 });
 
@@ -80,7 +81,7 @@ export const search = defineOperation({
 async function byMeaning(app: App, index: SearchIndex, query: string, words: readonly string[], filter: SearchFilter, asOf: bigint, page: { limit: number; offset: number }) {
   const provider = embeddingProviderFromEnv(process.env);
   if (!provider) throw new ValidationError([{ field: 'meaning', reason: 'needs an embedding provider: set CAIRN_EMBEDDINGS (see docs/convergence.md)' }]);
-  const candidates = (await rankedPage(index, words, filter, asOf, { limit: RERANKED, offset: 0 })).hits;
+  const { hits: candidates, matched } = await rankedPage(index, words, filter, asOf, { limit: RERANKED, offset: 0 });
   const wanted = dequantize(quantize(await provider.embed(query)));
   const db: Database.Database = (await app.tables()).db;
   const stored = findingEmbeddings(db, candidates.filter((h) => h.kind === 'finding').map((h) => h.ref));
@@ -94,7 +95,7 @@ async function byMeaning(app: App, index: SearchIndex, query: string, words: rea
     .map(({ hit }) => hit);
   const hits = ranked.slice(page.offset, page.offset + page.limit);
   const remaining = Math.max(0, ranked.length - page.offset - hits.length);
-  return { hits, page: { returned: hits.length, total: ranked.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
+  return { hits, matched, page: { returned: hits.length, total: ranked.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
 }
 
 /**

@@ -47,6 +47,6 @@ export const OUTPUT_SCHEMAS: Record<string, z.ZodObject> = {
   judge: z.looseObject({ link: z.string(), verdict: z.enum(['same', 'different']), judgment: z.looseObject({ status: z.string(), judges: objects }), events }),
   health: z.looseObject({ position, window: z.looseObject({ from: z.string(), to: z.string() }), status: z.enum(['good', 'watch', 'warning']), signals: objects, matcher: z.record(z.string(), z.unknown()) }),
   advise: z.looseObject({ decision: z.string(), reasons: z.array(z.string()) }),
-  search: z.looseObject({ query: z.string(), position, results: z.array(z.looseObject({ kind: z.string(), by: z.string(), score: z.number(), position })), page }),
+  search: z.looseObject({ query: z.string(), position, matched: z.number(), results: z.array(z.looseObject({ kind: z.string(), by: z.string(), score: z.number(), position })), page }),
   hook: z.looseObject({ instanceId: z.string(), upTo: position, items: z.array(z.looseObject({ kind: z.enum(['lease', 'message', 'convergence', 'task', 'unjudged']) })), more: z.number() }),
 };

@@ -1,17 +1,18 @@
 import { stemmer } from 'stemmer';
 import type { StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
+import { isStopWord } from '../similarity/tokenize.js';
 import type { SearchDoc } from '../store/search-port.js';
 
 /**
  * The searchable documents of the log and their words, the same for every index: letters
- * and digits, accents dropped, lower-cased, Porter-stemmed ("retries" and "retry" are one
- * word). A query is cut into words the same way.
+ * and digits, accents dropped, lower-cased, stop words ("the", "and"…) left out, Porter-
+ * stemmed ("retries" and "retry" are one word). A query is cut into words the same way.
  */
 
 export function searchWords(text: string): string[] {
   const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.map((word) => stemmer(word));
+  return words.filter((word) => !isStopWord(word)).map((word) => stemmer(word));
 }
 
 /** The document an event adds to search, if it adds one. */

@@ -18,10 +18,21 @@ export interface SearchHit extends Omit<SearchDoc, 'words' | 'length' | 'atMs'> 
 
 const K1 = 1.2;
 const B = 0.75;
+/** Matches ranked at most: the newest this many, so a word in every other document costs a bounded read. */
+export const RANKED_AT_MOST = 10_000;
 
-export async function rankedPage(index: SearchIndex, words: readonly string[], filter: SearchFilter, asOf: bigint, page: { limit: number; offset: number }): Promise<{ hits: SearchHit[]; page: PageInfo }> {
+/** A page of the ranked matches, and how many matched in all (more than were ranked when over RANKED_AT_MOST). */
+export async function rankedPage(
+  index: SearchIndex,
+  words: readonly string[],
+  filter: SearchFilter,
+  asOf: bigint,
+  page: { limit: number; offset: number },
+  rankedAtMost = RANKED_AT_MOST,
+): Promise<{ hits: SearchHit[]; page: PageInfo; matched: number }> {
   const distinct = [...new Set(words)];
-  const matches = await index.matches(distinct, filter, asOf);
+  const matches = await index.matches(distinct, filter, asOf, rankedAtMost);
+  const matched = matches.length < rankedAtMost ? matches.length : await index.count(distinct, filter, asOf);
   const corpus = await index.corpus(asOf);
   const averageLength = corpus.docs === 0 ? 1 : corpus.words / corpus.docs;
   const weights = new Map<string, number>();
@@ -50,7 +61,7 @@ export async function rankedPage(index: SearchIndex, words: readonly string[], f
     score,
   }));
   const remaining = Math.max(0, scored.length - page.offset - hits.length);
-  return { hits, page: { returned: hits.length, total: scored.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
+  return { hits, matched, page: { returned: hits.length, total: scored.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
 }
 
 /** The index in the tables: an FTS5 table over cairn's words. */
@@ -67,22 +78,30 @@ export function tablesSearchIndex(db: Database.Database): SearchIndex {
     async frequency(word, asOf) {
       return Number(db.prepare(`SELECT count(*) FROM search WHERE search MATCH ? AND rowid <= ?`).pluck().get(match([word]), asOf));
     },
-    async matches(words, filter, asOf) {
-      const where = ['search MATCH ?', 'rowid <= ?'];
-      const params: unknown[] = [match(words), asOf];
-      if (filter.kind) where.push('kind = ?'), params.push(filter.kind);
-      if (filter.by) where.push('author = ?'), params.push(filter.by);
-      if (filter.role) where.push('role = ?'), params.push(filter.role);
-      if (filter.topic) where.push('topic = ?'), params.push(filter.topic);
-      for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
-        if (bound === undefined) continue;
-        if ('position' in bound) where.push(`rowid ${op} ?`), params.push(bound.position);
-        else where.push(`at_ms ${op} ?`), params.push(bound.ms);
-      }
-      const rows = db.prepare(`SELECT rowid AS position, words, text, kind, ref, author, role, topic, at_ms, length FROM search WHERE ${where.join(' AND ')}`).safeIntegers(true).all(...params) as Row[];
+    async matches(words, filter, asOf, limit) {
+      const { where, params } = conditions(words, filter, asOf);
+      const rows = db.prepare(`SELECT rowid AS position, words, text, kind, ref, author, role, topic, at_ms, length FROM search WHERE ${where} ORDER BY rowid DESC LIMIT ?`).safeIntegers(true).all(...params, limit) as Row[];
       return rows.map(toDoc);
     },
+    async count(words, filter, asOf) {
+      const { where, params } = conditions(words, filter, asOf);
+      return Number(db.prepare(`SELECT count(*) FROM search WHERE ${where}`).pluck().get(...params));
+    },
   };
+  function conditions(words: readonly string[], filter: SearchFilter, asOf: bigint): { where: string; params: unknown[] } {
+    const where = ['search MATCH ?', 'rowid <= ?'];
+    const params: unknown[] = [match(words), asOf];
+    if (filter.kind) where.push('kind = ?'), params.push(filter.kind);
+    if (filter.by) where.push('author = ?'), params.push(filter.by);
+    if (filter.role) where.push('role = ?'), params.push(filter.role);
+    if (filter.topic) where.push('topic = ?'), params.push(filter.topic);
+    for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
+      if (bound === undefined) continue;
+      if ('position' in bound) where.push(`rowid ${op} ?`), params.push(bound.position);
+      else where.push(`at_ms ${op} ?`), params.push(bound.ms);
+    }
+    return { where: where.join(' AND '), params };
+  }
 }
 
 /** The stored embeddings of these findings (the similarity index keeps them quantised), by id. */

@@ -11,6 +11,9 @@ import { eng } from 'stopword';
 const EXTRA_STOP = ['its', 'so', 'when', 'will', 'may', 'does', 'doesn', 'don', 'just', 'not', 'no', 'nor', 'without', 'via', 'per', 'etc', 'yet', 'whether', 'upon', 'onto', 'us', 'isn', 'aren', 'wasn', 'won', 'shall', 'ever', 'even', 'every', 'again', 'else', 'one', 'ones'];
 const STOP: ReadonlySet<string> = new Set([...eng, ...EXTRA_STOP]);
 
+/** A word too common to tell texts apart (lower-case, unstemmed). */
+export const isStopWord = (word: string): boolean => STOP.has(word);
+
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
 /** British and American spellings meet (behaviour/behavior, synchronise/synchronize). */

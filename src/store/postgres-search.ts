@@ -27,10 +27,29 @@ INSERT INTO ${s}.log_info (key, value) VALUES ('${MARK}', '0') ON CONFLICT (key)
 // int8 columns arrive as bigints (the pool's parser), counts too.
 type Row = { position: bigint; kind: SearchDoc['kind']; ref: string; author: string; role: string; topic: string | null; at_ms: bigint; text: string; words: string; length: number };
 
+/** The WHERE clause of a search, with its parameters ($1…). */
+function conditions(words: readonly string[], filter: SearchFilter, asOf: bigint): { where: string; params: unknown[] } {
+  // Each word is letters and digits only (search-docs.ts), so it can stand in a tsquery as it is.
+  const where = [`terms @@ to_tsquery('simple', $1)`, 'position <= $2'];
+  const params: unknown[] = [words.join(' & '), String(asOf)];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.kind) add('kind = ?', filter.kind);
+  if (filter.by) add('author = ?', filter.by);
+  if (filter.role) add('role = ?', filter.role);
+  if (filter.topic) add('topic = ?', filter.topic);
+  for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
+    if (bound === undefined) continue;
+    if ('position' in bound) add(`position ${op} ?`, String(bound.position));
+    else add(`at_ms ${op} ?`, bound.ms);
+  }
+  return { where: where.join(' AND '), params };
+}
+
 export function postgresSearchIndex(pool: pg.Pool, schema: string): StoreSearchIndex {
   const s = `"${schema}"`;
-  // Each word is letters and digits only (search-docs.ts), so it can stand in a tsquery as it is.
-  const query = (words: readonly string[]) => words.join(' & ');
   return {
     async indexedUpTo() {
       const { rows } = await pool.query<{ value: string }>(`SELECT value FROM ${s}.log_info WHERE key = $1`, [MARK]);
@@ -66,24 +85,15 @@ export function postgresSearchIndex(pool: pg.Pool, schema: string): StoreSearchI
       const { rows } = await pool.query<{ n: bigint }>(`SELECT count(*) AS n FROM ${s}.search WHERE terms @@ to_tsquery('simple', $1) AND position <= $2`, [word, String(asOf)]);
       return Number(rows[0]!.n);
     },
-    async matches(words, filter: SearchFilter, asOf) {
-      const where = [`terms @@ to_tsquery('simple', $1)`, 'position <= $2'];
-      const params: unknown[] = [query(words), String(asOf)];
-      const add = (sql: string, value: unknown) => {
-        params.push(value);
-        where.push(sql.replace('?', `$${params.length}`));
-      };
-      if (filter.kind) add('kind = ?', filter.kind);
-      if (filter.by) add('author = ?', filter.by);
-      if (filter.role) add('role = ?', filter.role);
-      if (filter.topic) add('topic = ?', filter.topic);
-      for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
-        if (bound === undefined) continue;
-        if ('position' in bound) add(`position ${op} ?`, String(bound.position));
-        else add(`at_ms ${op} ?`, bound.ms);
-      }
-      const { rows } = await pool.query<Row>(`SELECT position, kind, ref, author, role, topic, at_ms, text, words, length FROM ${s}.search WHERE ${where.join(' AND ')}`, params);
+    async matches(words, filter, asOf, limit) {
+      const { where, params } = conditions(words, filter, asOf);
+      const { rows } = await pool.query<Row>(`SELECT position, kind, ref, author, role, topic, at_ms, text, words, length FROM ${s}.search WHERE ${where} ORDER BY position DESC LIMIT ${Math.floor(limit)}`, params);
       return rows.map((r) => ({ position: r.position, kind: r.kind, ref: r.ref, author: r.author, role: r.role, topic: r.topic, atMs: Number(r.at_ms), text: r.text, words: r.words, length: r.length }));
+    },
+    async count(words, filter, asOf) {
+      const { where, params } = conditions(words, filter, asOf);
+      const { rows } = await pool.query<{ n: bigint }>(`SELECT count(*) AS n FROM ${s}.search WHERE ${where}`, params);
+      return Number(rows[0]!.n);
     },
   };
 }

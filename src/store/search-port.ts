@@ -39,8 +39,10 @@ export interface SearchIndex {
   corpus(asOf: bigint): Promise<{ docs: number; words: number }>;
   /** How many documents at or before `asOf` hold the word. */
   frequency(word: string, asOf: bigint): Promise<number>;
-  /** Every document at or before `asOf` holding all the words, as the filter narrows them. */
-  matches(words: readonly string[], filter: SearchFilter, asOf: bigint): Promise<SearchDoc[]>;
+  /** The newest `limit` documents at or before `asOf` holding all the words, as the filter narrows them, newest first. */
+  matches(words: readonly string[], filter: SearchFilter, asOf: bigint, limit: number): Promise<SearchDoc[]>;
+  /** How many documents `matches` would find without a limit. */
+  count(words: readonly string[], filter: SearchFilter, asOf: bigint): Promise<number>;
 }
 
 /** An index the store keeps itself, caught up by whoever searches (PostgreSQL). */
