@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { Id, Role, Topic } from '../../events/index.js';
 import type Database from 'better-sqlite3';
 import { findingEmbeddings, rankedPage, tablesSearchIndex, type SearchHit } from '../readstore/search.js';
-import { searchDocOf, searchWords } from '../readstore/search-docs.js';
+import { SEARCH_WORDS_VERSION, searchDocOf, searchWords } from '../readstore/search-docs.js';
 import { toStored } from '../runtime/stored.js';
 import type { SearchFilter, SearchIndex, SearchKind, StoreSearchIndex } from '../store/search-port.js';
 import { topicKey } from '../../projections/shared.js';
@@ -103,7 +103,7 @@ async function byMeaning(app: App, index: SearchIndex, query: string, words: rea
  * up with the log, or the tables' (caught up on read as every read is).
  */
 async function searchIndexOf(app: App): Promise<{ index: SearchIndex; head: bigint }> {
-  const own = await app.store.searchIndex?.();
+  const own = await app.store.searchIndex?.(SEARCH_WORDS_VERSION);
   if (!own) {
     const tables = await app.tables();
     return { index: tablesSearchIndex(tables.db), head: tables.watermark() };

@@ -10,6 +10,12 @@ import type { SearchDoc } from '../store/search-port.js';
  * stemmed ("retries" and "retry" are one word). A query is cut into words the same way.
  */
 
+/**
+ * Bump when searchWords or searchDocOf changes what is indexed: PostgreSQL's index is then
+ * rebuilt (postgres-search.ts), and so are the tables (bump READ_STORE_VERSION with it).
+ */
+export const SEARCH_WORDS_VERSION = 1;
+
 export function searchWords(text: string): string[] {
   const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.filter((word) => !isStopWord(word)).map((word) => stemmer(word));

@@ -113,9 +113,10 @@ export interface EventStore {
   headPosition(): Promise<bigint>;
   /**
    * A full-text index the store keeps itself (PostgreSQL's), when it has one; searches use the
-   * tables' otherwise. Optional.
+   * tables' otherwise. `wordsVersion` names how documents are cut into words: an index of
+   * another version is emptied and rebuilt. Optional.
    */
-  searchIndex?(): Promise<StoreSearchIndex>;
+  searchIndex?(wordsVersion: number): Promise<StoreSearchIndex>;
   close(): Promise<void>;
 }
 

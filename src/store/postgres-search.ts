@@ -11,8 +11,10 @@ import type { SearchDoc, SearchFilter, StoreSearchIndex } from './search-port.js
  */
 
 const MARK = 'search_indexed_up_to';
+const VERSION = 'search_words_version';
 
-export function searchSchemaSql(schema: string): string {
+/** Makes the index if missing, and empties it when it holds another version of cairn's words (`version`). */
+export function searchSchemaSql(schema: string, version: number): string {
   const s = `"${schema}"`;
   return `
 CREATE TABLE IF NOT EXISTS ${s}.search (
@@ -21,7 +23,15 @@ CREATE TABLE IF NOT EXISTS ${s}.search (
   terms tsvector GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED
 );
 CREATE INDEX IF NOT EXISTS search_terms ON ${s}.search USING gin (terms);
-INSERT INTO ${s}.log_info (key, value) VALUES ('${MARK}', '0') ON CONFLICT (key) DO NOTHING;`;
+INSERT INTO ${s}.log_info (key, value) VALUES ('${MARK}', '0') ON CONFLICT (key) DO NOTHING;
+INSERT INTO ${s}.log_info (key, value) VALUES ('${VERSION}', '${version}') ON CONFLICT (key) DO NOTHING;
+DO $$ BEGIN
+  IF (SELECT value FROM ${s}.log_info WHERE key = '${VERSION}') <> '${version}' THEN
+    TRUNCATE ${s}.search;
+    UPDATE ${s}.log_info SET value = '0' WHERE key = '${MARK}';
+    UPDATE ${s}.log_info SET value = '${version}' WHERE key = '${VERSION}';
+  END IF;
+END $$;`;
 }
 
 // int8 columns arrive as bigints (the pool's parser), counts too.

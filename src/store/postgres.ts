@@ -87,12 +87,12 @@ export class PostgresEventStore implements EventStore {
 
   private search: Promise<StoreSearchIndex> | undefined;
 
-  /** PostgreSQL's own full-text index of the log (postgres-search.ts), made on first use. */
-  searchIndex(): Promise<StoreSearchIndex> {
+  /** PostgreSQL's own full-text index of the log (postgres-search.ts), made on first use; emptied when it holds another version of the words. */
+  searchIndex(wordsVersion: number): Promise<StoreSearchIndex> {
     this.search ??= this.transaction('cannot make the search index', async (client) => {
       // Under the creation lock: CREATE … IF NOT EXISTS alone races with itself.
       await client.query(CREATE_LOCK_SQL);
-      await client.query(searchSchemaSql(this.location.schema));
+      await client.query(searchSchemaSql(this.location.schema, wordsVersion));
     }).then(
       () => postgresSearchIndex(this.pool, this.location.schema),
       (error: unknown) => {

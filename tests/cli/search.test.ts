@@ -151,6 +151,12 @@ describe.skipIf(!live)('cairn search on a PostgreSQL log', () => {
     expect(indexed!.mark).toBe(indexed!.head);
     const [plan] = await sql<{ plan: string }>(live!, `SELECT count(*)::text AS plan FROM "${schema}".search WHERE terms @@ to_tsquery('simple', 'pool')`);
     expect(Number(plan!.plan)).toBe((await search(['pool'])).page.total);
+    // An index of other words (an older cairn's) is emptied and rebuilt by the next search.
+    await sql(live!, `UPDATE "${schema}".log_info SET value = '0' WHERE key = 'search_words_version'; DELETE FROM "${schema}".search WHERE position % 2 = 0`);
+    const again = await cairn(['search', 'pool', '--json'], { env });
+    expect(again.json<Answer>().results.map(idOf)).toEqual((await search(['pool'])).results.map(idOf));
+    const [rebuilt] = await sql<{ docs: string }>(live!, `SELECT count(*)::text AS docs FROM "${schema}".search`);
+    expect(rebuilt!.docs).toBe(indexed!.docs);
   });
 });
 
