@@ -196,7 +196,7 @@ export const RENDERS: Record<string, (result: any) => string> = {
       : lines(
           [table(['kind', 'id', 'by', 'score', 'text'], r.results.map((x) => [String(x.kind), String(x.findingId ?? x.synthesisId ?? x.questionId ?? x.taskId ?? x.messageId), String(x.by), Number(x.score).toFixed(2), clip(String(x.summary ?? x.text ?? x.title ?? x.body), 70)]))],
           r.page.next ? [`… ${r.page.remaining} more of ${r.page.total} (--cursor ${r.page.next})`] : [],
-          r.matched > r.page.total ? [`(${r.matched} match: the newest ${r.page.total} are ranked; narrow with more words, --kind, --by, --topic or --since)`] : [],
+          r.matched > r.page.total ? [`(${r.matched} matched; the newest ${r.page.total} are ranked: narrow with more words, --kind, --by, --topic or --since)`] : [],
         ),
   [advise.name]: (r: Awaited<ReturnType<typeof advise.run>>) =>
     [
