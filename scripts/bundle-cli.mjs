@@ -83,60 +83,85 @@ const WARM = [
   [2, 'claim', 'no such task!', '--as', 'ada'],
 ];
 
-if (process.argv[2] === '--warm') await warm(process.argv[3]);
+/** The hook's bundle serves `hook` alone, warmed on a scratch log that the compiled CLI sets up first (HOOK_SETUP). */
+const HOOK_SETUP = [
+  ['init'],
+  ['join', '--role', 'explorer', '--as', 'ada'],
+  ['join', '--role', 'builder', '--as', 'bo'],
+  ['find', 'Retries ignore the Retry-After header', '--topic', 'uploads', '--as', 'ada'],
+  ['find', 'The client retries at once and ignores Retry-After', '--topic', 'uploads', '--as', 'bo'],
+  ['propose', 'Map the retry paths', '--tag', 'uploads', '--id', 't-warm', '--as', 'bo'],
+  ['claim', 't-warm', '--lease', '2m', '--as', 'ada'],
+  ['say', 'Retry-After is ignored', '--to', 'role:explorer', '--as', 'bo'],
+];
+const WARM_HOOK = [
+  [0, 'hook', '--as', 'ada'],
+  [0, 'hook', '--as', 'bo', '--format', 'claude', '--event', 'UserPromptSubmit'],
+  [0, 'hook', '--as', 'ada', '--json'],
+  [2, 'hook', '--as', 'ada', '--format', 'xml'],
+];
+
+if (process.argv[2] === '--warm') await warm(process.argv[3], JSON.parse(process.argv[4]));
 else await build();
 
 async function build() {
   const started = Date.now();
-  rmSync(MANIFEST, { force: true }); // until the new bundle is checked, main.cjs runs unbundled
+  rmSync(MANIFEST, { force: true }); // until the new bundles are checked, main.cjs runs unbundled
   try {
-    const { build: esbuild } = await import('esbuild');
-    const result = await esbuild({
-      entryPoints: [join(cliDir, 'program.js')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: EXTERNAL,
-      // Whitespace and syntax only: stack traces of internal errors keep their names.
-      minifyWhitespace: true,
-      minifySyntax: true,
-      legalComments: 'none',
-      write: false,
-      logLevel: 'warning',
-      alias: { stopword: 'stopword/src/stopword.js' },
-      plugins: [moduleUrls(), lazyCommandsUnbundled()],
-    });
-    const code = lazyBuiltins(result.outputFiles[0].text);
-    const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
-    const name = `cairn.${hash}.cjs`;
-    for (const old of readdirSync(cliDir)) if (/^cairn\.[0-9a-f]+\.cjs(\.cache)?(\..*\.tmp)?$/.test(old)) rmSync(join(cliDir, old), { force: true });
-    const file = join(cliDir, name);
-    writeFileSync(file, code);
-
-    const scratch = mkdtempSync(join(tmpdir(), 'cairn-warm-'));
-    try {
-      const warmed = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm', file], {
-        cwd: scratch,
-        env: { ...process.env, CAIRN_STORE: join(scratch, 'log.db'), CAIRN_INSTANCE: '' },
-        encoding: 'utf8',
-      });
-      if (warmed.status !== 0) throw new Error(`the bundle failed on the core commands:\n${warmed.stderr}${warmed.stdout}`);
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
+    for (const old of readdirSync(cliDir)) if (/^cairn(-hook)?\.[0-9a-f]+\.cjs(\.cache)?(\..*\.tmp)?$/.test(old)) rmSync(join(cliDir, old), { force: true });
+    const bundle = await bundleOf('program.js', 'cairn', WARM);
+    // `cairn hook` runs every turn of every agent: it has a bundle of its own, with nothing of the other commands.
+    const hook = await bundleOf('hook-program.js', 'cairn-hook', WARM_HOOK, HOOK_SETUP);
 
     const { Command } = await import('commander');
     const { registerCoreCommands } = await import(pathToFileURL(join(cliDir, 'commands.js')).href);
     const program = new Command('cairn');
     registerCoreCommands(program);
     const commands = [...program.commands.map((c) => c.name()), 'help'];
-    writeFileSync(MANIFEST, `${JSON.stringify({ bundle: name, commands }, null, 2)}\n`);
-    console.log(`bundled the CLI into dist/src/cli/${name} (${(code.length / 1024).toFixed(0)} KiB, code cache warmed) in ${Date.now() - started} ms`);
+    writeFileSync(MANIFEST, `${JSON.stringify({ bundle: bundle.name, commands, hook: hook.name }, null, 2)}\n`);
+    console.log(`bundled the CLI into dist/src/cli/${bundle.name} (${bundle.kib} KiB) and ${hook.name} (${hook.kib} KiB), code caches warmed, in ${Date.now() - started} ms`);
   } catch (error) {
     // The CLI still works unbundled; make the lost start-up time impossible to miss.
     console.error(`\nWARNING: the CLI fast path was not built; cairn will run unbundled (slower):\n${error?.stack ?? error}\n`);
   }
+}
+
+/** Bundles one entry point into dist/src/cli/PREFIX.<hash>.cjs and warms its code cache on `warmUp`, after `setup` (run by the compiled CLI). */
+async function bundleOf(entry, prefix, warmUp, setup = []) {
+  const { build: esbuild } = await import('esbuild');
+  const result = await esbuild({
+    entryPoints: [join(cliDir, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: EXTERNAL,
+    // Whitespace and syntax only: stack traces of internal errors keep their names.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    write: false,
+    logLevel: 'warning',
+    alias: { stopword: 'stopword/src/stopword.js' },
+    plugins: [moduleUrls(), lazyCommandsUnbundled()],
+  });
+  const code = lazyBuiltins(result.outputFiles[0].text);
+  const name = `${prefix}.${createHash('sha256').update(code).digest('hex').slice(0, 12)}.cjs`;
+  const file = join(cliDir, name);
+  writeFileSync(file, code);
+  const scratch = mkdtempSync(join(tmpdir(), 'cairn-warm-'));
+  try {
+    const env = { ...process.env, CAIRN_STORE: join(scratch, 'log.db'), CAIRN_INSTANCE: '' };
+    for (const args of setup) {
+      const done = spawnSync(process.execPath, [join(cliDir, 'main.cjs'), ...args], { cwd: scratch, env: { ...env, CAIRN_BUNDLE: '0' }, encoding: 'utf8' });
+      if (done.status !== 0) throw new Error(`cairn ${args.join(' ')} failed while preparing ${name}'s warm-up:\n${done.stderr}`);
+    }
+    const warmed = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm', file, JSON.stringify(warmUp)], { cwd: scratch, env, encoding: 'utf8' });
+    if (warmed.status !== 0) throw new Error(`${name} failed on the commands it serves:\n${warmed.stderr}${warmed.stdout}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { name, kib: (code.length / 1024).toFixed(0) };
 }
 
 /** Rewrites the bundle's require() of LAZY_BUILTINS to a proxy that requires on first use. */
@@ -197,13 +222,13 @@ function lazyCommandsUnbundled() {
 }
 
 /** In a child process: runs the warm-up commands through the bundle, then saves its code cache. */
-async function warm(file) {
+async function warm(file, warmUp) {
   const { loadBundle } = await import(pathToFileURL(join(cliDir, 'launch.cjs')).href);
   const bundle = loadBundle(file);
   if (!bundle) process.exit(1);
   const write = process.stdout.write.bind(process.stdout);
   const failures = [];
-  for (const [expected, ...args] of WARM) {
+  for (const [expected, ...args] of warmUp) {
     process.exitCode = 0;
     let output = '';
     process.stdout.write = (chunk) => ((output += chunk), true);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
 import { Duration } from '../app/duration.js';
 import { hook, type HookDigest } from '../app/hook.js';
-import { RENDERS } from '../render/operations.js';
+import { renderHook } from '../render/hook.js';
 import { identityOf, remoteOf, runOperation, storeUrlOf, type GlobalOptions } from './context.js';
 import { printJson } from './output.js';
 import { readStdinIfGiven, writeOut } from './std-streams.js';
@@ -51,7 +51,7 @@ export function registerHook(program: Command): void {
       const digest = (await runOperation(globals, hook, { limit, leaseWarning: lease.data })) as HookDigest;
       if (globals.json) return printJson(digest);
       if (digest.items.length === 0) return; // silent: nothing new
-      const text = RENDERS[hook.name]!(digest);
+      const text = renderHook(digest);
       writeOut(event === undefined ? `${text}\n` : `${JSON.stringify(claudeAnswer(event, text))}\n`);
     });
 }

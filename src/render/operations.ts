@@ -11,7 +11,8 @@ import { wait } from '../app/wait.js';
 import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
 import { judge } from '../app/judge.js';
-import { hook, type HookDigest, type HookItem } from '../app/hook.js';
+import { hook } from '../app/hook.js';
+import { renderHook } from './hook.js';
 import { search } from '../app/search.js';
 import { formatDuration } from '../app/duration.js';
 import type { PageInfo } from '../readstore/page.js';
@@ -20,26 +21,6 @@ import { clip, table } from './text.js';
 const lease = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '' : ms > 0 ? formatDuration(ms) : 'expired');
 const taskLine = (verb: string) => (r: TaskCommandResult) =>
   `${verb} ${r.taskId}${r.owner ? ` (owner ${r.owner}${r.leaseUntil ? ` until ${r.leaseUntil}` : ''})` : ''}${r.events.length === 0 ? ' (nothing changed)' : ''}`;
-/** One piece of `cairn hook` news, with the command that acts on it. */
-function hookLine(item: HookItem, me: string): string {
-  switch (item.kind) {
-    case 'lease':
-      return item.remainingMs > 0
-        ? `your claim on ${item.taskId} "${clip(item.title, 80)}" runs out in ${formatDuration(item.remainingMs)}: cairn renew ${item.taskId}, or cairn release ${item.taskId}`
-        : `your claim on ${item.taskId} "${clip(item.title, 80)}" ran out ${formatDuration(-item.remainingMs)} ago: anyone may take it now; cairn renew ${item.taskId} if you still work on it`;
-    case 'message':
-      return `message from ${item.from}${item.to === me ? '' : ` to ${item.to}`}: "${clip(item.body, 160)}" (${item.messageId}; reply: cairn say … --to ${item.from} --reply-to ${item.messageId})`;
-    case 'convergence':
-      return `${item.theirs.by}'s ${item.theirs.findingId} ("${clip(item.theirs.summary, 120)}") and your ${item.yours} say the same: ${item.echo ? 'an echo (one had read the other), not independent' : 'reached independently'} (similarity ${item.similarity.toFixed(2)}; cairn convergence)`;
-    case 'task':
-      return item.how === 'released'
-        ? `${item.taskId} "${clip(item.title, 80)}" was released by ${item.by} (near your topic "${item.topic}"): cairn claim ${item.taskId}`
-        : `${item.by}'s claim on ${item.taskId} "${clip(item.title, 80)}" ran out (near your topic "${item.topic}"): cairn claim ${item.taskId} if it is still wanted`;
-    case 'unjudged':
-      return `${item.count} new candidate convergence${item.count === 1 ? ' awaits' : 's await'} a judgment: cairn convergence, then cairn judge`;
-  }
-}
-
 /** The line under a page that is not the last: how many more, and how to see them. */
 const more = (page: PageInfo, what: string): string[] => (page.remaining > 0 ? [`… ${page.remaining} more ${what} of ${page.total} (--cursor ${page.next}, or --all)`] : []);
 const lines = (...parts: string[][]): string => parts.flat().join('\n');
@@ -186,10 +167,7 @@ export const RENDERS: Record<string, (result: any) => string> = {
         : `matcher: precision ${r.matcher.precision!.toFixed(2)} against ${r.matcher.judged} judged candidates, ${r.matcher.missedBelowThreshold} judged the same below the threshold` +
           (r.matcher.suggestedThreshold === null ? '' : `; the judgments suggest CAIRN_CONVERGENCE_THRESHOLD=${r.matcher.suggestedThreshold}`),
     ].join('\n'),
-  [hook.name]: (r: HookDigest) =>
-    r.items.length === 0
-      ? `nothing new for ${r.instanceId} since the last look`
-      : lines([`cairn: new for ${r.instanceId} since the last look (log position ${r.upTo}):`], r.items.map((item) => `- ${hookLine(item, r.instanceId)}`), r.more > 0 ? [`… and ${r.more} more: cairn inbox, cairn status`] : []),
+  [hook.name]: renderHook,
   [search.name]: (r: Awaited<ReturnType<typeof search.run>>) =>
     r.results.length === 0
       ? `nothing matches "${clip(r.query, 60)}"`

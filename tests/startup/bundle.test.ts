@@ -37,6 +37,9 @@ describe('the CLI bundle', () => {
     expect(bundleFor(['status', '--store=esdb://db:2113'], env, cliDir)).toBeUndefined();
     expect(bundleFor(['status'], { CAIRN_STORE: 'kurrentdb://localhost:2113' }, cliDir)).toBeUndefined();
     expect(bundleFor(['status', '--store', 'file:///tmp/x.db'], env, cliDir)).toBeDefined();
+    // The hook, run every turn, has a bundle of its own.
+    expect(bundleFor(['hook', '--as', 'ada'], env, cliDir)).toMatch(/cairn-hook\.[0-9a-f]+\.cjs$/);
+    expect(existsSync(`${bundleFor(['hook'], env, cliDir)!}.cache`)).toBe(true);
   });
 
   it('is not used when it is older than the compiled modules (a tsc run without the bundler)', () => {
@@ -56,7 +59,7 @@ describe('the CLI bundle', () => {
     expect(run('1', 'init').status).toBe(0);
     expect(run('1', 'join', '--role', 'builder', '--as', 'ada').status).toBe(0);
     expect(run('0', 'propose', 'Map the retry paths', '--id', 't-1', '--as', 'ada').status).toBe(0);
-    for (const args of [['--help'], ['log', '--json', '--type', 'InstanceJoined,TaskProposed'], ['claim', 'bad id!', '--as', 'ada'], ['claim', 't-9', '--as', 'ada', '--json'], ['nonsense']]) {
+    for (const args of [['--help'], ['log', '--json', '--type', 'InstanceJoined,TaskProposed'], ['claim', 'bad id!', '--as', 'ada'], ['claim', 't-9', '--as', 'ada', '--json'], ['nonsense'], ['hook', '--help'], ['hook', '--as', 'ada', '--format', 'xml'], ['hook', '--json']]) {
       const fast = run('1', ...args);
       const plain = run('0', ...args);
       expect({ args, code: fast.status, stdout: fast.stdout, stderr: fast.stderr }).toEqual({ args, code: plain.status, stdout: plain.stdout, stderr: plain.stderr });
