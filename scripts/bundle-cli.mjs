@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -83,23 +83,38 @@ const WARM = [
   [2, 'claim', 'no such task!', '--as', 'ada'],
 ];
 
-/** The hook's bundle serves `hook` alone, warmed on a scratch log that the compiled CLI sets up first (HOOK_SETUP). */
-const HOOK_SETUP = [
+/** The scratch log the one-command bundles are warmed on, set up by the compiled CLI. */
+const OWN_SETUP = [
   ['init'],
   ['join', '--role', 'explorer', '--as', 'ada'],
   ['join', '--role', 'builder', '--as', 'bo'],
   ['find', 'Retries ignore the Retry-After header', '--topic', 'uploads', '--as', 'ada'],
   ['find', 'The client retries at once and ignores Retry-After', '--topic', 'uploads', '--as', 'bo'],
   ['propose', 'Map the retry paths', '--tag', 'uploads', '--id', 't-warm', '--as', 'bo'],
+  ['propose', 'Map the upload paths', '--id', 't-warm-2', '--as', 'bo'],
   ['claim', 't-warm', '--lease', '2m', '--as', 'ada'],
   ['say', 'Retry-After is ignored', '--to', 'role:explorer', '--as', 'bo'],
 ];
-const WARM_HOOK = [
-  [0, 'hook', '--as', 'ada'],
-  [0, 'hook', '--as', 'bo', '--format', 'claude', '--event', 'UserPromptSubmit'],
-  [0, 'hook', '--as', 'ada', '--json'],
-  [2, 'hook', '--as', 'ada', '--format', 'xml'],
-];
+
+/** A spec of bridge.ts, added alone: what the bundle of one operation command registers. */
+const operation = (name) => ({ imports: `import { addOperation } from './bridge.js';\nimport { ${name}Command } from './specs/${name}.js';`, call: `addOperation(program, ${name}Command);` });
+
+/** The commands with a bundle of their own: how each registers, and [exit code, ...args] to warm it on. */
+const OWN_BUNDLES = {
+  hook: {
+    register: { imports: `import { registerHook } from './hook.js';`, call: 'registerHook(program);' },
+    warm: [[0, 'hook', '--as', 'ada'], [0, 'hook', '--as', 'bo', '--format', 'claude', '--event', 'UserPromptSubmit'], [0, 'hook', '--as', 'ada', '--json'], [2, 'hook', '--as', 'ada', '--format', 'xml']],
+  },
+  status: { register: operation('status'), warm: [[0, 'status'], [0, 'status', '--json'], [2, 'status', '--limit', 'x']] },
+  tasks: { register: operation('tasks'), warm: [[0, 'tasks'], [0, 'tasks', '--json', '--all'], [2, 'tasks', '--status', 'lost']] },
+  inbox: { register: operation('inbox'), warm: [[0, 'inbox', '--as', 'ada'], [0, 'inbox', '--as', 'ada', '--json', '--mark-read']] },
+  claim: { register: operation('claim'), warm: [[0, 'claim', 't-warm-2', '--as', 'bo'], [1, 'claim', 't-warm', '--as', 'bo'], [0, 'claim', 't-warm-2', '--as', 'bo', '--json'], [2, 'claim', 'bad id!', '--as', 'bo']] },
+  find: { register: operation('find'), warm: [[0, 'find', 'Retries wait for the Retry-After header now', '--topic', 'uploads', '--as', 'bo'], [0, 'find', 'Backoff doubles', '--as', 'ada', '--json'], [2, 'find', '--as', 'ada']] },
+  log: {
+    register: { imports: `import { registerLogCommands } from './log-commands.js';`, call: 'registerLogCommands(program);' },
+    warm: [[0, 'log', '--limit', '5'], [0, 'log', '--json', '--limit', '5'], [2, 'log', '--limit', 'x']],
+  },
+};
 
 if (process.argv[2] === '--warm') await warm(process.argv[3], JSON.parse(process.argv[4]));
 else await build();
@@ -108,29 +123,55 @@ async function build() {
   const started = Date.now();
   rmSync(MANIFEST, { force: true }); // until the new bundles are checked, main.cjs runs unbundled
   try {
-    for (const old of readdirSync(cliDir)) if (/^cairn(-hook)?\.[0-9a-f]+\.cjs(\.cache)?(\..*\.tmp)?$/.test(old)) rmSync(join(cliDir, old), { force: true });
-    const bundle = await bundleOf('program.js', 'cairn', WARM);
-    // `cairn hook` runs every turn of every agent: it has a bundle of its own, with nothing of the other commands.
-    const hook = await bundleOf('hook-program.js', 'cairn-hook', WARM_HOOK, HOOK_SETUP);
+    for (const old of readdirSync(cliDir)) if (/^cairn(-[a-z]+)?\.[0-9a-f]+\.cjs(\.cache)?(\..*\.tmp)?$/.test(old)) rmSync(join(cliDir, old), { force: true });
+    const bundle = await bundleOf({ entry: 'program.js' }, 'cairn', WARM);
+    // The commands agents run most, each in a bundle of its own that loads nothing of the other commands.
+    const bundles = {};
+    const template = preparedLog(OWN_SETUP);
+    try {
+      for (const [command, { register, warm }] of Object.entries(OWN_BUNDLES)) bundles[command] = (await bundleOf({ register }, `cairn-${command}`, warm, template)).name;
+    } finally {
+      rmSync(template, { recursive: true, force: true });
+    }
 
     const { Command } = await import('commander');
     const { registerCoreCommands } = await import(pathToFileURL(join(cliDir, 'commands.js')).href);
     const program = new Command('cairn');
     registerCoreCommands(program);
     const commands = [...program.commands.map((c) => c.name()), 'help'];
-    writeFileSync(MANIFEST, `${JSON.stringify({ bundle: bundle.name, commands, hook: hook.name }, null, 2)}\n`);
-    console.log(`bundled the CLI into dist/src/cli/${bundle.name} (${bundle.kib} KiB) and ${hook.name} (${hook.kib} KiB), code caches warmed, in ${Date.now() - started} ms`);
+    writeFileSync(MANIFEST, `${JSON.stringify({ bundle: bundle.name, commands, bundles }, null, 2)}\n`);
+    console.log(`bundled the CLI into dist/src/cli/${bundle.name} (${bundle.kib} KiB) and ${Object.keys(bundles).length} bundles of one command each, code caches warmed, in ${Date.now() - started} ms`);
   } catch (error) {
     // The CLI still works unbundled; make the lost start-up time impossible to miss.
     console.error(`\nWARNING: the CLI fast path was not built; cairn will run unbundled (slower):\n${error?.stack ?? error}\n`);
   }
 }
 
-/** Bundles one entry point into dist/src/cli/PREFIX.<hash>.cjs and warms its code cache on `warmUp`, after `setup` (run by the compiled CLI). */
-async function bundleOf(entry, prefix, warmUp, setup = []) {
+/** A scratch directory whose log.db the compiled CLI has run `setup` on: the one-command bundles warm up on copies. */
+function preparedLog(setup) {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-warm-log-'));
+  const env = { ...process.env, CAIRN_STORE: join(dir, 'log.db'), CAIRN_INSTANCE: '', CAIRN_BUNDLE: '0' };
+  for (const args of setup) {
+    const done = spawnSync(process.execPath, [join(cliDir, 'main.cjs'), ...args], { cwd: dir, env, encoding: 'utf8' });
+    if (done.status !== 0) throw new Error(`cairn ${args.join(' ')} failed while preparing the warm-up log:\n${done.stderr}`);
+  }
+  return dir;
+}
+
+/**
+ * Bundles an entry point (a module of dist/src/cli, or a program of the commands `register`
+ * adds) into dist/src/cli/PREFIX.<hash>.cjs, and warms its code cache on `warmUp`, on a copy
+ * of `template` (a prepared log) when given.
+ */
+async function bundleOf({ entry, register }, prefix, warmUp, template) {
   const { build: esbuild } = await import('esbuild');
+  const program = register && {
+    contents: `import { runProgram } from './run-program.js';\n${register.imports}\nexport const main = (argv) => runProgram((program) => { ${register.call} }, argv);\n`,
+    resolveDir: cliDir,
+    sourcefile: `${prefix}-program.js`,
+  };
   const result = await esbuild({
-    entryPoints: [join(cliDir, entry)],
+    ...(program ? { stdin: program } : { entryPoints: [join(cliDir, entry)] }),
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -151,11 +192,8 @@ async function bundleOf(entry, prefix, warmUp, setup = []) {
   writeFileSync(file, code);
   const scratch = mkdtempSync(join(tmpdir(), 'cairn-warm-'));
   try {
+    if (template) cpSync(template, scratch, { recursive: true });
     const env = { ...process.env, CAIRN_STORE: join(scratch, 'log.db'), CAIRN_INSTANCE: '' };
-    for (const args of setup) {
-      const done = spawnSync(process.execPath, [join(cliDir, 'main.cjs'), ...args], { cwd: scratch, env: { ...env, CAIRN_BUNDLE: '0' }, encoding: 'utf8' });
-      if (done.status !== 0) throw new Error(`cairn ${args.join(' ')} failed while preparing ${name}'s warm-up:\n${done.stderr}`);
-    }
     const warmed = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm', file, JSON.stringify(warmUp)], { cwd: scratch, env, encoding: 'utf8' });
     if (warmed.status !== 0) throw new Error(`${name} failed on the commands it serves:\n${warmed.stderr}${warmed.stdout}`);
   } finally {

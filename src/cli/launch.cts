@@ -27,8 +27,8 @@ export interface BundleManifest {
   bundle: string;
   /** Commands the bundle serves; anything else runs unbundled. */
   commands: string[];
-  /** `cairn hook`'s own bundle, beside this module: it loads nothing of the other commands. */
-  hook?: string;
+  /** Bundles of one command each (hook, status, tasks…), beside this module: they load nothing of the other commands. */
+  bundles?: Record<string, string>;
 }
 
 export interface LoadedBundle {
@@ -71,7 +71,8 @@ export function bundleFor(args: string[], env: NodeJS.ProcessEnv = process.env, 
   if (command !== undefined && !manifest.commands.includes(command)) return undefined;
   // A remote store loads its adapter by a path the bundle cannot know: run unbundled.
   if (store && /^[a-z][a-z0-9+.-]*:\/\//i.test(store.trim()) && !/^file:/i.test(store.trim())) return undefined;
-  return join(dir, command === 'hook' && manifest.hook ? manifest.hook : manifest.bundle);
+  const own = command === undefined ? undefined : manifest.bundles?.[command];
+  return join(dir, own ?? manifest.bundle);
 }
 
 /** Loads a bundle with its code cache; undefined (after saying why) when it cannot be loaded. */

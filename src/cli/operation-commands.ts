@@ -1,29 +1,22 @@
 import { join } from '../app/join.js';
 import { leave } from '../app/instance-commands.js';
-import { abandon, claim, complete, propose, release, renew } from '../app/task-commands.js';
+import { abandon, complete, propose, release, renew } from '../app/task-commands.js';
 import { ask, closeQuestion } from '../app/questions.js';
-import { find, say, synthesize } from '../app/record-commands.js';
-import { activity, findings, questions, tasks } from '../app/reads.js';
-import { inbox } from '../app/inbox.js';
+import { say, synthesize } from '../app/record-commands.js';
+import { activity, findings, questions } from '../app/reads.js';
 import { sync } from '../app/sync.js';
-import { status } from '../app/status.js';
 import { wait } from '../app/wait.js';
 import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
 import { judge } from '../app/judge.js';
 import { search } from '../app/search.js';
-import { DEFAULT_LIMIT } from '../app/page.js';
 import type { CliSpec } from './bridge.js';
-
-const TAGS = { flags: '--tag <tag>', key: 'tags', description: 'a tag (repeat or comma-separate)', list: true };
-const ID = (what: string) => ({ flags: '--id <id>', key: 'id', description: `choose the ${what} id instead of a generated one` });
-const ANSWERS = { flags: '--question <question>', key: 'question', description: 'the question it answers' };
-const BY = { flags: '--by <instance>', key: 'by', description: 'only this author' };
-const LEASE = { flags: '--lease <duration>', key: 'lease', description: 'lease length, e.g. 30m, 2h (default 15m)' };
-const PAGING = [
-  { flags: '--limit <n>', key: 'limit', description: `at most this many (default ${DEFAULT_LIMIT})`, int: true },
-  { flags: '--cursor <cursor>', key: 'cursor', description: 'continue after the last one shown (the `next` of an earlier page)' },
-];
+import { ANSWERS, BY, ID, LEASE, PAGING, TAGS } from './specs/options.js';
+import { claimCommand } from './specs/claim.js';
+import { tasksCommand } from './specs/tasks.js';
+import { findCommand } from './specs/find.js';
+import { inboxCommand } from './specs/inbox.js';
+import { statusCommand } from './specs/status.js';
 
 /** The operations as subcommands: arguments and flags map onto each operation's input. */
 export const OPERATION_COMMANDS: CliSpec<any>[] = [
@@ -40,7 +33,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     args: [{ key: 'title', label: 'title', rest: true }],
     options: [{ flags: '--description <text>', key: 'description', description: 'details' }, TAGS, ID('task')],
   },
-  { op: claim, args: [{ key: 'task', label: 'task' }], options: [LEASE] },
+  claimCommand,
   { op: renew, args: [{ key: 'task', label: 'task' }], options: [LEASE] },
   { op: release, args: [{ key: 'task', label: 'task' }], options: [{ flags: '--reason <text>', key: 'reason', description: 'why' }] },
   {
@@ -50,15 +43,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     options: [{ flags: '--outcome <text>', key: 'outcome', description: 'what came of it' }],
   },
   { op: abandon, args: [{ key: 'task', label: 'task' }], options: [{ flags: '--reason <text>', key: 'reason', description: 'why' }] },
-  {
-    op: tasks,
-    options: [
-      { flags: '--status <status>', key: 'status', description: 'open, claimed, completed or abandoned' },
-      { flags: '--all', key: 'all', description: 'every task, completed and abandoned too, without a limit' },
-      { flags: '--owner <instance>', key: 'owner', description: 'only tasks this instance holds' },
-      ...PAGING,
-    ],
-  },
+  tasksCommand,
   {
     op: ask,
     args: [{ key: 'text', label: 'question', rest: true }],
@@ -73,17 +58,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     op: questions,
     options: [{ flags: '--status <status>', key: 'status', description: 'open or closed' }, { flags: '--all', key: 'all', description: 'every question, without a limit' }, ...PAGING],
   },
-  {
-    op: find,
-    args: [{ key: 'summary', label: 'summary', rest: true }],
-    options: [
-      { flags: '--topic <topic>', key: 'topic', description: 'what it is about' },
-      TAGS,
-      { flags: '--cites <finding>', key: 'cites', description: 'a finding this builds on (repeat or comma-separate)', list: true },
-      ANSWERS,
-      ID('finding'),
-    ],
-  },
+  findCommand,
   {
     op: findings,
     options: [
@@ -120,14 +95,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       ID('message'),
     ],
   },
-  {
-    op: inbox,
-    options: [
-      { flags: '--all', key: 'all', description: 'every message, read ones too, newest first, without a limit' },
-      { flags: '--mark-read', key: 'markRead', description: 'advance your read cursor past the messages shown' },
-      ...PAGING,
-    ],
-  },
+  inboxCommand,
   { op: sync },
   {
     op: synthesize,
@@ -150,10 +118,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
       { flags: '--timeout <duration>', key: 'timeout', description: 'give up after this long (exit 124; default 60s)' },
     ],
   },
-  {
-    op: status,
-    options: [{ flags: '--limit <n>', key: 'limit', description: 'items per list (default 10)', int: true }],
-  },
+  statusCommand,
   { op: activity },
   {
     op: convergence,

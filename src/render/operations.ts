@@ -1,19 +1,19 @@
-import { join } from '../app/join.js';
-import { leave } from '../app/instance-commands.js';
-import { abandon, claim, complete, propose, release, renew, type TaskCommandResult } from '../app/task-commands.js';
-import { ask, closeQuestion } from '../app/questions.js';
-import { find, say, synthesize } from '../app/record-commands.js';
-import { activity, findings, questions, tasks } from '../app/reads.js';
-import { inbox } from '../app/inbox.js';
-import { sync } from '../app/sync.js';
-import { status } from '../app/status.js';
-import { wait } from '../app/wait.js';
-import { replay } from '../app/replay.js';
-import { advise, convergence, health } from '../app/signals.js';
-import { judge } from '../app/judge.js';
-import { hook } from '../app/hook.js';
+import type { join } from '../app/join.js';
+import type { leave } from '../app/instance-commands.js';
+import type { abandon, claim, complete, propose, release, renew, TaskCommandResult } from '../app/task-commands.js';
+import type { ask, closeQuestion } from '../app/questions.js';
+import type { find, say, synthesize } from '../app/record-commands.js';
+import type { activity, findings, questions, tasks } from '../app/reads.js';
+import type { inbox } from '../app/inbox.js';
+import type { sync } from '../app/sync.js';
+import type { status } from '../app/status.js';
+import type { wait } from '../app/wait.js';
+import type { replay } from '../app/replay.js';
+import type { advise, convergence, health } from '../app/signals.js';
+import type { judge } from '../app/judge.js';
+import type { hook } from '../app/hook.js';
 import { renderHook } from './hook.js';
-import { search } from '../app/search.js';
+import type { search } from '../app/search.js';
 import { formatDuration } from '../app/duration.js';
 import type { PageInfo } from '../readstore/page.js';
 import { clip, table } from './text.js';
@@ -30,21 +30,21 @@ const lines = (...parts: string[][]): string => parts.flat().join('\n');
  * beside the structured result. Keyed by operation name.
  */
 export const RENDERS: Record<string, (result: any) => string> = {
-  [join.name]: (r: Awaited<ReturnType<typeof join.run>> & { token?: string }) =>
+  'join': (r: Awaited<ReturnType<typeof join.run>> & { token?: string }) =>
     (r.changed ? `${r.instanceId} joined as ${r.role}` : `${r.instanceId} is already ${r.role}`) +
     (r.token ? `\ntoken: ${r.token}\n(saved for --as ${r.instanceId} with this CAIRN_URL; elsewhere set CAIRN_TOKEN=${r.token})` : ''),
-  [leave.name]: (r: { instanceId: string }) => `${r.instanceId} left`,
-  [propose.name]: (r: Awaited<ReturnType<typeof propose.run>>) =>
+  'leave': (r: { instanceId: string }) => `${r.instanceId} left`,
+  'propose': (r: Awaited<ReturnType<typeof propose.run>>) =>
     [
       `proposed ${r.taskId}`,
       ...r.nearDuplicates.map((d) => `  warning: close to ${d.status} task ${d.taskId}${d.owner ? ` (held by ${d.owner})` : ''}, score ${d.score.toFixed(2)}: ${clip(d.title)}`),
     ].join('\n'),
-  [claim.name]: taskLine('claimed'),
-  [renew.name]: taskLine('renewed'),
-  [release.name]: taskLine('released'),
-  [complete.name]: taskLine('completed'),
-  [abandon.name]: taskLine('abandoned'),
-  [tasks.name]: (r: Awaited<ReturnType<typeof tasks.run>>) =>
+  'claim': taskLine('claimed'),
+  'renew': taskLine('renewed'),
+  'release': taskLine('released'),
+  'complete': taskLine('completed'),
+  'abandon': taskLine('abandoned'),
+  'tasks': (r: Awaited<ReturnType<typeof tasks.run>>) =>
     r.tasks.length === 0
       ? 'no tasks'
       : lines(
@@ -54,20 +54,20 @@ export const RENDERS: Record<string, (result: any) => string> = {
           )],
           more(r.page, 'tasks'),
         ),
-  [ask.name]: (r: { questionId: string }) => `asked ${r.questionId}`,
-  [closeQuestion.name]: (r: { questionId: string }) => `closed ${r.questionId}`,
-  [questions.name]: (r: Awaited<ReturnType<typeof questions.run>>) =>
+  'ask': (r: { questionId: string }) => `asked ${r.questionId}`,
+  'close-question': (r: { questionId: string }) => `closed ${r.questionId}`,
+  'questions': (r: Awaited<ReturnType<typeof questions.run>>) =>
     r.questions.length === 0
       ? 'no questions'
       : lines([table(['question', 'status', 'findings', 'text'], r.questions.map((q) => [q.questionId, q.status, q.findings.length, clip(q.text)]))], more(r.page, 'questions')),
-  [find.name]: (r: Awaited<ReturnType<typeof find.run>>) =>
+  'find': (r: Awaited<ReturnType<typeof find.run>>) =>
     [
       `recorded ${r.findingId}`,
       ...r.converges.map((m) => `  converges with ${m.other.findingId} by ${m.other.instanceId} (${m.other.role}), score ${m.score.toFixed(2)}${m.contrasts.length > 0 ? ` (look twice: ${m.contrasts.join(', ')} differ)` : ''}: ${m.reason}`),
       ...r.echoes.map((m) => `  echoes ${m.other.findingId} by ${m.other.instanceId}: ${m.reason}`),
       ...r.warnings.map((w) => `  warning: ${w}`),
     ].join('\n'),
-  [findings.name]: (r: Awaited<ReturnType<typeof findings.run>>) =>
+  'findings': (r: Awaited<ReturnType<typeof findings.run>>) =>
     r.findings.length === 0 && r.syntheses.length === 0
       ? 'no findings'
       : lines(
@@ -75,8 +75,8 @@ export const RENDERS: Record<string, (result: any) => string> = {
           r.syntheses.length === 0 ? [] : [table(['synthesis', 'by', 'integrates', 'summary'], r.syntheses.map((x) => [x.synthesisId, x.by, clip(x.integrates.join(', '), 30), clip(x.summary)]))],
           more(r.page, 'findings and syntheses'),
         ),
-  [say.name]: (r: { messageId: string; to: string }) => `sent ${r.messageId} to ${r.to}`,
-  [inbox.name]: (r: Awaited<ReturnType<typeof inbox.run>>) =>
+  'say': (r: { messageId: string; to: string }) => `sent ${r.messageId} to ${r.to}`,
+  'inbox': (r: Awaited<ReturnType<typeof inbox.run>>) =>
     [
       r.messages.length === 0
         ? 'no unread messages'
@@ -86,7 +86,7 @@ export const RENDERS: Record<string, (result: any) => string> = {
         ? [`reminder: ${r.reminders.unjudged.total} candidate convergences await a judgment, e.g. ${r.reminders.unjudged.links.map((l) => `${l.earlier}~${l.later}`).join(', ')} (\`cairn judge LINK --same|--different --reason TEXT\`)`]
         : []),
     ].join('\n'),
-  [sync.name]: (d: Awaited<ReturnType<typeof sync.run>>) => {
+  'sync': (d: Awaited<ReturnType<typeof sync.run>>) => {
     const lines = [`synced ${d.from} -> ${d.upTo}`];
     for (const j of d.joined) lines.push(`  joined   ${j.instanceId} as ${j.role}`);
     for (const t of d.tasks) lines.push(`  task     ${t.taskId} ${t.change} by ${t.by}${t.title ? `: ${clip(t.title)}` : ''}`);
@@ -97,9 +97,9 @@ export const RENDERS: Record<string, (result: any) => string> = {
     if (lines.length === 1) lines.push('  nothing new from others');
     return lines.join('\n');
     },
-  [synthesize.name]: (r: { synthesisId: string }) => `published ${r.synthesisId}`,
-  [wait.name]: (r: Awaited<ReturnType<typeof wait.run>>) => `${r.matched}${r.already ? ' (already)' : ` after ${r.waitedMs} ms`}${r.event ? ` at ${r.event.position}: ${r.event.type}` : ''}`,
-  [status.name]: (r: Awaited<ReturnType<typeof status.run>>) => {
+  'synthesize': (r: { synthesisId: string }) => `published ${r.synthesisId}`,
+  'wait': (r: Awaited<ReturnType<typeof wait.run>>) => `${r.matched}${r.already ? ' (already)' : ` after ${r.waitedMs} ms`}${r.event ? ` at ${r.event.position}: ${r.event.type}` : ''}`,
+  'status': (r: Awaited<ReturnType<typeof status.run>>) => {
     const c = r.counts;
     const sections = [
       `status at ${r.now} (log position ${r.position})\n` +
@@ -126,12 +126,12 @@ export const RENDERS: Record<string, (result: any) => string> = {
     }
     return sections.join('\n\n');
     },
-  [activity.name]: (r: Awaited<ReturnType<typeof activity.run>>) =>
+  'activity': (r: Awaited<ReturnType<typeof activity.run>>) =>
     table(
       ['instance', 'role', 'last seen', 'claims', 'topics'],
       r.instances.map((i) => [i.instanceId, i.role, i.lastSeen ?? '', i.claims.join(', '), clip(Object.keys(i.topics).join(', '), 40)]),
     ),
-  [convergence.name]: (r: Awaited<ReturnType<typeof convergence.run>>) => {
+  'convergence': (r: Awaited<ReturnType<typeof convergence.run>>) => {
     const judged = (l: (typeof r.rejected)[number]) => (l.kind === 'convergence' ? ` [${l.judgment.status}${l.judgment.judges.length ? `: ${l.judgment.judges.map((j) => `${j.by} ${j.verdict}`).join(', ')}` : ''}]` : '');
     const contrasts = (l: (typeof r.rejected)[number]) => (l.contrasts.length > 0 ? ` (look twice: ${l.contrasts.join(', ')} differ)` : '');
     const linkLine = (l: (typeof r.rejected)[number]) => `    ${l.earlier}~${l.later} ${l.score.toFixed(2)}${judged(l)}${contrasts(l)}: ${l.reason}`;
@@ -153,9 +153,9 @@ export const RENDERS: Record<string, (result: any) => string> = {
     if (r.rejected.length > 0) parts.push(`rejected by judges:\n${r.rejected.map(linkLine).join('\n')}`);
     return parts.join('\n\n');
     },
-  [judge.name]: (r: Awaited<ReturnType<typeof judge.run>>) =>
+  'judge': (r: Awaited<ReturnType<typeof judge.run>>) =>
     `judged ${r.link} ${r.verdict}${r.events.length === 0 ? ' (nothing changed)' : ''}: now ${r.judgment.status} (${r.judgment.judges.map((j) => `${j.by} ${j.verdict}`).join(', ')})`,
-  [health.name]: (r: Awaited<ReturnType<typeof health.run>>) =>
+  'health': (r: Awaited<ReturnType<typeof health.run>>) =>
     [
       `health ${r.status} over ${r.window.from} .. ${r.window.to}`,
       table(
@@ -167,8 +167,8 @@ export const RENDERS: Record<string, (result: any) => string> = {
         : `matcher: precision ${r.matcher.precision!.toFixed(2)} against ${r.matcher.judged} judged candidates, ${r.matcher.missedBelowThreshold} judged the same below the threshold` +
           (r.matcher.suggestedThreshold === null ? '' : `; the judgments suggest CAIRN_CONVERGENCE_THRESHOLD=${r.matcher.suggestedThreshold}`),
     ].join('\n'),
-  [hook.name]: renderHook,
-  [search.name]: (r: Awaited<ReturnType<typeof search.run>>) =>
+  'hook': renderHook,
+  'search': (r: Awaited<ReturnType<typeof search.run>>) =>
     r.results.length === 0
       ? `nothing matches "${clip(r.query, 60)}"`
       : lines(
@@ -176,12 +176,12 @@ export const RENDERS: Record<string, (result: any) => string> = {
           r.page.next ? [`… ${r.page.remaining} more of ${r.page.total} (--cursor ${r.page.next})`] : [],
           r.matched > r.page.total ? [`(${r.matched} matched; the newest ${r.page.total} are ranked: narrow with more words, --kind, --by, --topic or --since)`] : [],
         ),
-  [advise.name]: (r: Awaited<ReturnType<typeof advise.run>>) =>
+  'advise': (r: Awaited<ReturnType<typeof advise.run>>) =>
     [
       `${r.decision}${r.with && r.with.length > 0 ? ` with ${r.with.join(', ')}` : ''}${r.task ? ` on ${r.task}` : ''}`,
       ...r.reasons.map((reason) => `  - ${reason}`),
       ...r.related.tasks.map((t) => `  related task ${t.taskId} (${t.status}${t.owner ? `, ${t.owner}` : ''}) ${t.score.toFixed(2)}: ${clip(t.title)}`),
       ...r.related.findings.map((f) => `  related finding ${f.findingId} by ${f.by} ${f.score.toFixed(2)}: ${clip(f.summary)}`),
     ].join('\n'),
-  [replay.name]: (r: Awaited<ReturnType<typeof replay.run>>) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2),
+  'replay': (r: Awaited<ReturnType<typeof replay.run>>) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2),
 };

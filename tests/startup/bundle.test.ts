@@ -27,7 +27,7 @@ describe('the CLI bundle', () => {
 
   it('serves core commands, and leaves other commands, remote stores and CAIRN_BUNDLE=0 to the compiled modules', () => {
     const env = {};
-    expect(bundleFor(['status'], env, cliDir)).toMatch(/cairn\.[0-9a-f]+\.cjs$/);
+    expect(bundleFor(['questions'], env, cliDir)).toMatch(/cairn\.[0-9a-f]+\.cjs$/);
     expect(bundleFor(['--as', 'serve', 'claim', 't-1'], env, cliDir)).toBeDefined();
     expect(bundleFor([], env, cliDir)).toBeDefined();
     expect(bundleFor(['serve'], env, cliDir)).toBeUndefined();
@@ -37,9 +37,12 @@ describe('the CLI bundle', () => {
     expect(bundleFor(['status', '--store=esdb://db:2113'], env, cliDir)).toBeUndefined();
     expect(bundleFor(['status'], { CAIRN_STORE: 'kurrentdb://localhost:2113' }, cliDir)).toBeUndefined();
     expect(bundleFor(['status', '--store', 'file:///tmp/x.db'], env, cliDir)).toBeDefined();
-    // The hook, run every turn, has a bundle of its own.
-    expect(bundleFor(['hook', '--as', 'ada'], env, cliDir)).toMatch(/cairn-hook\.[0-9a-f]+\.cjs$/);
-    expect(existsSync(`${bundleFor(['hook'], env, cliDir)!}.cache`)).toBe(true);
+    // The commands agents run most have a bundle each, with its code cache; the rest share one.
+    for (const command of ['hook', 'status', 'tasks', 'inbox', 'claim', 'find', 'log']) {
+      expect(bundleFor([command, '--as', 'ada'], env, cliDir)).toMatch(new RegExp(`cairn-${command}\\.[0-9a-f]+\\.cjs$`));
+      expect(existsSync(`${bundleFor([command], env, cliDir)!}.cache`)).toBe(true);
+    }
+    expect(bundleFor(['propose'], env, cliDir)).toMatch(/cairn\.[0-9a-f]+\.cjs$/);
   });
 
   it('is not used when it is older than the compiled modules (a tsc run without the bundler)', () => {
@@ -59,7 +62,21 @@ describe('the CLI bundle', () => {
     expect(run('1', 'init').status).toBe(0);
     expect(run('1', 'join', '--role', 'builder', '--as', 'ada').status).toBe(0);
     expect(run('0', 'propose', 'Map the retry paths', '--id', 't-1', '--as', 'ada').status).toBe(0);
-    for (const args of [['--help'], ['log', '--json', '--type', 'InstanceJoined,TaskProposed'], ['claim', 'bad id!', '--as', 'ada'], ['claim', 't-9', '--as', 'ada', '--json'], ['nonsense'], ['hook', '--help'], ['hook', '--as', 'ada', '--format', 'xml'], ['hook', '--json']]) {
+    for (const args of [
+      ['--help'],
+      ['log', '--json', '--type', 'InstanceJoined,TaskProposed'],
+      ['claim', 'bad id!', '--as', 'ada'],
+      ['claim', 't-9', '--as', 'ada', '--json'],
+      ['nonsense'],
+      ['hook', '--help'],
+      ['hook', '--as', 'ada', '--format', 'xml'],
+      ['hook', '--json'],
+      ['status', '--json', '--limit', 'x'],
+      ['tasks'],
+      ['inbox', '--json'],
+      ['find', '--as', 'ada'],
+      ['claim', '--help'],
+    ]) {
       const fast = run('1', ...args);
       const plain = run('0', ...args);
       expect({ args, code: fast.status, stdout: fast.stdout, stderr: fast.stderr }).toEqual({ args, code: plain.status, stdout: plain.stdout, stderr: plain.stderr });
