@@ -15,7 +15,8 @@ export interface App {
   readonly describe: string;
   clock(): Date;
   newEventId(): string;
-  close(): Promise<void>;
+  /** `atExit`: a one-shot process about to exit (see EventStore.close). */
+  close(options?: { atExit?: boolean }): Promise<void>;
 }
 
 export interface OpenAppOptions {
@@ -47,9 +48,9 @@ export function appOver(
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),
     newEventId: randomUuid,
-    close: async () => {
-      reads?.close();
-      await store.close();
+    close: async (options = {}) => {
+      reads?.close(options);
+      await store.close(options);
     },
   };
 }

@@ -43,7 +43,8 @@ export async function withApp<T>(options: GlobalOptions, body: (app: App) => Pro
   try {
     return await body(app);
   } finally {
-    await app.close();
+    // The CLI exits after one command: what is left open goes with the process.
+    await app.close({ atExit: true });
   }
 }
 

@@ -216,7 +216,8 @@ export class ReadStore {
     this.db.transaction(() => this.setMeta(`hook:${instance}`, encodeJson(state))).immediate();
   }
 
-  close(): void {
-    this.db.close();
+  /** With `atExit`, the file is left to the OS (see EventStore.close). */
+  close(options: { atExit?: boolean } = {}): void {
+    if (!options.atExit) this.db.close();
   }
 }

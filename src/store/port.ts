@@ -117,7 +117,13 @@ export interface EventStore {
    * another version is emptied and rebuilt. Optional.
    */
   searchIndex?(wordsVersion: number): Promise<StoreSearchIndex>;
-  close(): Promise<void>;
+  /**
+   * Ends the store's work and releases it. With `atExit` (a one-shot CLI process about to
+   * exit) a file-backed store may leave its files to the operating system instead of closing
+   * them: SQLite would otherwise checkpoint its WAL into the database on every call, work
+   * the next writer does anyway, and nothing committed is lost either way.
+   */
+  close(options?: { atExit?: boolean }): Promise<void>;
 }
 
 /** Collects an async iterable; for tests and small reads. */
