@@ -55,6 +55,12 @@ export function registerLogCommands(program: Command): void {
         cursor: options.cursor,
       });
       if (!parsed.success) throw new ValidationError(issuesOf(parsed.error).map((i) => ({ ...i, field: `--${i.field}` })));
+      // Listening before anything is printed: whoever reads the first lines may stop it at once.
+      const stop = new AbortController();
+      if (options.follow) {
+        process.once('SIGINT', () => stop.abort());
+        process.once('SIGTERM', () => stop.abort());
+      }
       await withApp(globals, async (app) => {
         const { events, next } = await log.run(app, parsed.data, {});
         await shown(app, globals, 'log', { streams: shownStreams(events) });
@@ -64,9 +70,6 @@ export function registerLogCommands(program: Command): void {
         if (!options.follow) return;
         const input = parsed.data;
         const after = events.length > 0 ? events[events.length - 1]!.position : await app.store.headPosition();
-        const stop = new AbortController();
-        process.once('SIGINT', () => stop.abort());
-        process.once('SIGTERM', () => stop.abort());
         for await (const recorded of app.store.subscribe({ after, signal: stop.signal, streamPrefixes: input.stream ? [input.stream] : undefined })) {
           const event = toStored(recorded);
           if (input.type && !input.type.includes(event.type)) continue;

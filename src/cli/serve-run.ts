@@ -52,6 +52,11 @@ export async function serve(options: ServeOptions, globals: GlobalOptions): Prom
   const app = appOver(store, { cacheDir, describe });
   try {
     const seeded = options.demo && (await store.headPosition()) === 0n ? await seedDemo(store) : 0;
+    // Listening before anything is printed: whoever reads the first line may stop it at once.
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
     const log = (line: string) => process.stderr.write(`cairn: ${line}\n`);
     const server = await startServer({ app, tokens: TokenStore.forCacheDir(cacheDir), host, port, policy: security.policy, tls: security.tls, maxConnections: security.maxConnections, ...(webhooks ? { webhooks: { ...webhooks, log } } : {}) });
     const secret = security.generatedSecret;
@@ -74,10 +79,7 @@ export async function serve(options: ServeOptions, globals: GlobalOptions): Prom
     if (security.exposed && !security.policy.readAuth) {
       process.stderr.write(`cairn: --no-read-auth: anyone who can reach ${server.url} can read the log and watch the dashboard (writes still need a token)\n`);
     }
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopped;
     await server.close();
   } finally {
     await app.close();
