@@ -70,8 +70,6 @@ const WARM = [
   [0, 'activity'],
   [0, 'status'],
   [0, 'status', '--json'],
-  [0, 'hook', '--as', 'bo'],
-  [0, 'hook', '--as', 'ada', '--format', 'claude', '--event', 'UserPromptSubmit'],
   [0, 'renew', 't-warm', '--as', 'bo'],
   [0, 'release', 't-warm', '--as', 'bo'],
   [0, 'claim', 't-warm', '--as', 'ada', '--json'],

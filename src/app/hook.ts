@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { StoredEvent } from '../../events/index.js';
 import { inboxPage, instanceRow } from '../readstore/queries.js';
 import type { HookState } from '../readstore/read-store.js';
-import { toStored } from '../runtime/stored.js';
+import { storedBetween } from '../runtime/stored.js';
 import { taskText } from '../signals/compare.js';
 import { terms } from '../similarity/tokenize.js';
 import { requireIdentity } from './actor.js';
@@ -65,7 +65,7 @@ async function hookDigest(app: App, caller: Caller, options: HookOptions): Promi
   const row = instanceRow(db, me);
   const state = tables.hookState(me) ?? { upTo: firstCursor(db, me), atMs: now.getTime(), warned: {} };
   const since = state.upTo;
-  const fresh = await eventsAfter(app, since > upTo - BigInt(SCAN) ? since : upTo - BigInt(SCAN), upTo);
+  const fresh = await storedBetween(app.store, since > upTo - BigInt(SCAN) ? since : upTo - BigInt(SCAN), upTo, SCAN);
 
   const warned: Record<string, string> = {};
   const leases = leaseWarnings(db, me, now, options.leaseWarningMs, state.warned, warned);
@@ -86,16 +86,6 @@ async function hookDigest(app: App, caller: Caller, options: HookOptions): Promi
 function firstCursor(db: Database.Database, me: string): bigint {
   const row = db.prepare(`SELECT max(inbox_cursor, synced_up_to) FROM instances WHERE id = ?`).pluck().safeIntegers(true).get(me) as bigint | undefined;
   return row ?? 0n;
-}
-
-async function eventsAfter(app: App, after: bigint, upTo: bigint): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  if (after >= upTo) return events;
-  for await (const recorded of app.store.readAll({ after, maxCount: SCAN })) {
-    if (recorded.position > upTo) break;
-    events.push(toStored(recorded));
-  }
-  return events;
 }
 
 /** The caller's claims whose leases run out within the warning, each lease warned of once. */

@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { Id, Role, Topic } from '../../events/index.js';
 import type Database from 'better-sqlite3';
-import { findingEmbeddings, rankedPage, tablesSearchIndex, type SearchHit } from '../readstore/search.js';
+import { findingEmbeddings, pageOf, rankedPage, tablesSearchIndex, type SearchHit } from '../readstore/search.js';
 import { SEARCH_WORDS_VERSION, searchDocOf, searchWords } from '../readstore/search-docs.js';
-import { toStored } from '../runtime/stored.js';
+import { storedBetween } from '../runtime/stored.js';
 import type { SearchFilter, SearchIndex, SearchKind, StoreSearchIndex } from '../store/search-port.js';
 import { topicKey } from '../../projections/shared.js';
 import type { App } from './app.js';
@@ -93,9 +93,7 @@ async function byMeaning(app: App, index: SearchIndex, query: string, words: rea
     .map((hit, lexical) => ({ hit: { ...hit, meaning: meaningOf(hit) }, lexical }))
     .sort((a, b) => (b.hit.meaning ?? -2) - (a.hit.meaning ?? -2) || a.lexical - b.lexical)
     .map(({ hit }) => hit);
-  const hits = ranked.slice(page.offset, page.offset + page.limit);
-  const remaining = Math.max(0, ranked.length - page.offset - hits.length);
-  return { hits, matched, page: { returned: hits.length, total: ranked.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
+  return { ...pageOf(ranked, asOf, page), matched };
 }
 
 /**
@@ -116,16 +114,10 @@ async function searchIndexOf(app: App): Promise<{ index: SearchIndex; head: bigi
 /** Indexes what the log gained since the store's index last moved, in batches. */
 async function catchUp(app: App, index: StoreSearchIndex, head: bigint): Promise<void> {
   for (let from = await index.indexedUpTo(); from < head; ) {
-    const docs = [];
-    let last = from;
-    for await (const recorded of app.store.readAll({ after: from, maxCount: CATCH_UP_BATCH })) {
-      if (recorded.position > head) break;
-      last = recorded.position;
-      const doc = searchDocOf(toStored(recorded));
-      if (doc) docs.push(doc);
-    }
-    if (last === from) return;
-    await index.add(docs, last);
-    from = last;
+    const events = await storedBetween(app.store, from, head, CATCH_UP_BATCH);
+    if (events.length === 0) return;
+    const docs = events.map(searchDocOf).filter((doc) => doc !== undefined);
+    from = events[events.length - 1]!.position;
+    await index.add(docs, from);
   }
 }

@@ -7,7 +7,8 @@ import { writeErr, writeOut } from './std-streams.js';
 /**
  * Runs the CLI with the commands `register` adds: parses `argv` (as process.argv: node,
  * script, args…), runs one command and sets process.exitCode, reporting errors as every
- * cairn command does. program.ts registers them all; hook-program.ts only `hook`.
+ * cairn command does. program.ts registers them all; the one-command bundles of
+ * scripts/bundle-cli.mjs register one.
  */
 export async function runProgram(register: (program: Command) => void, argv: string[] = process.argv): Promise<void> {
   const program = new Command('cairn')

@@ -51,9 +51,9 @@ export function readStdinIfGiven(): string | undefined {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EOF') break;
-      // A non-blocking descriptor whose writer has not written yet: wait.
+      // A non-blocking descriptor whose writer has not written yet.
       if (code !== 'EAGAIN') throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      pause();
       continue;
     }
     if (read === 0) break;
@@ -71,11 +71,16 @@ function writeAll(fd: number, text: string): void {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EPIPE') endQuietly();
-      // A non-blocking descriptor inherited from the parent, and the reader is behind: wait.
+      // A non-blocking descriptor inherited from the parent, and the reader is behind.
       if (code !== 'EAGAIN') throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      pause();
     }
   }
+}
+
+/** A millisecond's wait for a non-blocking descriptor, without an event loop to wait in. */
+function pause(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
 }
 
 function endQuietly(): never {

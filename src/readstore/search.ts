@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SearchDoc, SearchFilter, SearchIndex } from '../store/search-port.js';
+import { filterClauses, type SearchDoc, type SearchFilter, type SearchIndex } from '../store/search-port.js';
 import type { PageInfo } from './page.js';
 import { countKey, countOf } from './counters.js';
 
@@ -48,7 +48,7 @@ export async function rankedPage(
     return { doc, score };
   });
   scored.sort((a, b) => b.score - a.score || (a.doc.position > b.doc.position ? -1 : 1));
-  const shown = scored.slice(page.offset, page.offset + page.limit);
+  const { hits: shown, page: info } = pageOf(scored, asOf, page);
   const hits = shown.map(({ doc, score }): SearchHit => ({
     position: doc.position,
     kind: doc.kind,
@@ -60,8 +60,14 @@ export async function rankedPage(
     at: new Date(doc.atMs).toISOString(),
     score,
   }));
-  const remaining = Math.max(0, scored.length - page.offset - hits.length);
-  return { hits, matched, page: { returned: hits.length, total: scored.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
+  return { hits, page: info, matched };
+}
+
+/** One page of ranked hits, with a cursor that carries the head the ranking was made at. */
+export function pageOf<T>(ranked: readonly T[], asOf: bigint, page: { limit: number; offset: number }): { hits: T[]; page: PageInfo } {
+  const hits = ranked.slice(page.offset, page.offset + page.limit);
+  const remaining = Math.max(0, ranked.length - page.offset - hits.length);
+  return { hits, page: { returned: hits.length, total: ranked.length, remaining, next: remaining > 0 && hits.length > 0 ? `${asOf}:${page.offset + hits.length}` : null } };
 }
 
 /** The index in the tables: an FTS5 table over cairn's words. */
@@ -89,18 +95,8 @@ export function tablesSearchIndex(db: Database.Database): SearchIndex {
     },
   };
   function conditions(words: readonly string[], filter: SearchFilter, asOf: bigint): { where: string; params: unknown[] } {
-    const where = ['search MATCH ?', 'rowid <= ?'];
-    const params: unknown[] = [match(words), asOf];
-    if (filter.kind) where.push('kind = ?'), params.push(filter.kind);
-    if (filter.by) where.push('author = ?'), params.push(filter.by);
-    if (filter.role) where.push('role = ?'), params.push(filter.role);
-    if (filter.topic) where.push('topic = ?'), params.push(filter.topic);
-    for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
-      if (bound === undefined) continue;
-      if ('position' in bound) where.push(`rowid ${op} ?`), params.push(bound.position);
-      else where.push(`at_ms ${op} ?`), params.push(bound.ms);
-    }
-    return { where: where.join(' AND '), params };
+    const clauses = [{ sql: 'search MATCH ?', value: match(words) }, { sql: 'rowid <= ?', value: asOf }, ...filterClauses(filter, 'rowid')];
+    return { where: clauses.map((c) => c.sql).join(' AND '), params: clauses.map((c) => c.value) };
   }
 }
 

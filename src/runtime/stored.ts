@@ -1,6 +1,6 @@
 import { defaultUpcasters, parseEvent, type StoredEvent, type UpcasterRegistry } from '../../events/index.js';
 import { CorruptEventError } from '../errors.js';
-import type { RecordedEvent } from '../store/port.js';
+import type { EventStore, RecordedEvent } from '../store/port.js';
 import { fastParseEvent } from './fast-parse.js';
 
 /**
@@ -24,4 +24,15 @@ export function toStored(recorded: RecordedEvent, upcasters: UpcasterRegistry = 
   } catch (error) {
     throw new CorruptEventError(recorded.position, error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The events after `after` up to `upTo` (a head read before), at most `maxCount`, parsed. */
+export async function storedBetween(store: EventStore, after: bigint, upTo: bigint, maxCount: number): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  if (after >= upTo) return events;
+  for await (const recorded of store.readAll({ after, maxCount })) {
+    if (recorded.position > upTo) break;
+    events.push(toStored(recorded));
+  }
+  return events;
 }

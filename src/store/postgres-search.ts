@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { SearchDoc, SearchFilter, StoreSearchIndex } from './search-port.js';
+import { filterClauses, type SearchDoc, type SearchFilter, type StoreSearchIndex } from './search-port.js';
 
 /**
  * PostgreSQL's own full-text search for a PostgreSQL log: a table `search` in the log's
@@ -40,22 +40,11 @@ type Row = { position: bigint; kind: SearchDoc['kind']; ref: string; author: str
 /** The WHERE clause of a search, with its parameters ($1…). */
 function conditions(words: readonly string[], filter: SearchFilter, asOf: bigint): { where: string; params: unknown[] } {
   // Each word is letters and digits only (search-docs.ts), so it can stand in a tsquery as it is.
-  const where = [`terms @@ to_tsquery('simple', $1)`, 'position <= $2'];
-  const params: unknown[] = [words.join(' & '), String(asOf)];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
+  const clauses = [{ sql: `terms @@ to_tsquery('simple', ?)`, value: words.join(' & ') }, { sql: 'position <= ?', value: asOf }, ...filterClauses(filter, 'position')];
+  return {
+    where: clauses.map((c, i) => c.sql.replace('?', `$${i + 1}`)).join(' AND '),
+    params: clauses.map((c) => (typeof c.value === 'bigint' ? String(c.value) : c.value)),
   };
-  if (filter.kind) add('kind = ?', filter.kind);
-  if (filter.by) add('author = ?', filter.by);
-  if (filter.role) add('role = ?', filter.role);
-  if (filter.topic) add('topic = ?', filter.topic);
-  for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
-    if (bound === undefined) continue;
-    if ('position' in bound) add(`position ${op} ?`, String(bound.position));
-    else add(`at_ms ${op} ?`, bound.ms);
-  }
-  return { where: where.join(' AND '), params };
 }
 
 export function postgresSearchIndex(pool: pg.Pool, schema: string): StoreSearchIndex {

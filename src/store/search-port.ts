@@ -34,6 +34,23 @@ export interface SearchFilter {
   until?: { position: bigint } | { ms: number } | undefined;
 }
 
+/**
+ * The filter as SQL conditions, each with one `?` and its value, over the columns both indexes
+ * share; `position` names the column that holds the log position. Positions go as bigints.
+ */
+export function filterClauses(filter: SearchFilter, position: string): { sql: string; value: unknown }[] {
+  const clauses: { sql: string; value: unknown }[] = [];
+  if (filter.kind) clauses.push({ sql: 'kind = ?', value: filter.kind });
+  if (filter.by) clauses.push({ sql: 'author = ?', value: filter.by });
+  if (filter.role) clauses.push({ sql: 'role = ?', value: filter.role });
+  if (filter.topic) clauses.push({ sql: 'topic = ?', value: filter.topic });
+  for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
+    if (bound === undefined) continue;
+    clauses.push('position' in bound ? { sql: `${position} ${op} ?`, value: bound.position } : { sql: `at_ms ${op} ?`, value: bound.ms });
+  }
+  return clauses;
+}
+
 export interface SearchIndex {
   /** How many documents there are at or before `asOf`, and their words in all. */
   corpus(asOf: bigint): Promise<{ docs: number; words: number }>;
