@@ -8,6 +8,7 @@ import { contrastsOf } from '../similarity/claim.js';
 import { DEFAULT_LIMITS, addDocument } from '../similarity/similarity-index.js';
 import type { CausalityTables } from './causality.js';
 import type { Counters } from './counters.js';
+import { joined } from './joined.js';
 import { SimilarityTables } from './similarity.js';
 
 /**
@@ -266,7 +267,8 @@ export class ConvergenceTables {
    */
   private unlink(link: Pick<LinkRow, 'later' | 'earlier' | 'echo'>): void {
     const cluster = this.member(link.later)!.cluster;
-    if (!this.connected(link.earlier, link.later)) return this.split(cluster);
+    const linked = (finding: bigint) => [...(this.s.linkedEarlier.all(finding) as bigint[]), ...(this.s.linkedLater.all(finding) as bigint[])];
+    if (!joined(link.earlier, link.later, linked)) return this.split(cluster);
     this.gain(cluster, { links: -1, independent: link.echo === 0 ? -1 : 0 });
     if (link.echo !== 0) return;
     for (const finding of [link.earlier, link.later]) {
@@ -278,31 +280,6 @@ export class ConvergenceTables {
       this.s.personDependent.run(cluster, 'role', role);
       this.s.personDependent.run(cluster, 'instance', instance);
     }
-  }
-
-  /**
-   * Whether two findings are joined by links that count: a search from both ends at once,
-   * widening the smaller side, so it ends as soon as they meet or the smaller part is all
-   * seen. Past `budget` findings it gives up and says no, and the caller regroups (exact).
-   */
-  private connected(a: bigint, b: bigint, budget = 20_000): boolean {
-    const seen = [new Set([a]), new Set([b])] as const;
-    const frontier: [bigint[], bigint[]] = [[a], [b]];
-    while (frontier[0].length > 0 && frontier[1].length > 0) {
-      const side = frontier[0].length <= frontier[1].length ? 0 : 1;
-      const next: bigint[] = [];
-      for (const finding of frontier[side]) {
-        for (const linked of [...(this.s.linkedEarlier.all(finding) as bigint[]), ...(this.s.linkedLater.all(finding) as bigint[])]) {
-          if (seen[1 - side]!.has(linked)) return true;
-          if (seen[side].has(linked)) continue;
-          seen[side].add(linked);
-          next.push(linked);
-          if (seen[0].size + seen[1].size > budget) return false;
-        }
-      }
-      frontier[side] = next;
-    }
-    return false;
   }
 
   /** A link left the cluster and may have cut it in two: its remaining links are joined again from nothing. */
