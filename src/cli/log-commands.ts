@@ -8,13 +8,15 @@ import type { Command } from 'commander';
 import type { StoredEvent } from '../../events/index.js';
 import { log, LogInput } from '../app/log.js';
 import { DEFAULT_LIMIT } from '../app/page.js';
-import { exportLog, importExport } from '../app/transfer.js';
+import { exportLog, importExport, type ExportLines, type ImportResult } from '../app/transfer.js';
+import { BackgroundFold } from '../readstore/background-fold.js';
+import type { Progress } from '../runtime/progress.js';
 import { ValidationError, issuesOf } from '../../events/validation.js';
 import { toPlainJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
 import { recordExposure, shownStreams, type Shown } from '../app/exposure.js';
 import type { App } from '../app/app.js';
-import { identityOf, remoteOf, withApp, type GlobalOptions } from './context.js';
+import { identityOf, remoteOf, storeUrlOf, withApp, type GlobalOptions } from './context.js';
 import { clip, printJson, printLine } from './output.js';
 import { streamOut, writeErr, writeOut } from './std-streams.js';
 import { progressBar } from './progress.js';
@@ -121,12 +123,7 @@ export function registerLogCommands(program: Command): void {
       const lines = () => createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
       try {
         await withApp(globals, async (app) => {
-          const bar = await progressBar(globals.json, 'importing');
-          // The tables fold each batch as it lands, so the first read after an import answers at once.
-          const tables = await app.tables();
-          const result = await importExport(app.store, lines, { onProgress: (done, total) => bar?.update(done, total), onAppended: (events) => tables.follow(events) });
-          bar?.stop();
-          await app.tables();
+          const result = await importInto(app, remoteOf(globals) ? undefined : storeUrlOf(globals), lines, globals.json);
           if (globals.json) printJson(result);
           else printLine(`imported ${result.imported} events${result.skipped ? `, ${result.skipped} already present` : ''}`);
         });
@@ -134,6 +131,45 @@ export function registerLogCommands(program: Command): void {
         if (file === '-') await rm(dirname(path), { recursive: true, force: true });
       }
     });
+}
+
+/**
+ * Imports an export and folds what lands into the tables, so the first read after it answers
+ * at once: in a thread of their own where the log allows one (a local store), appending on
+ * one core while the tables fold on the other; otherwise each batch as it lands.
+ */
+async function importInto(app: App, storeUrl: string | undefined, lines: ExportLines, json: boolean | undefined): Promise<ImportResult> {
+  const tables = await app.tables();
+  const start = tables.watermark();
+  let folding: Progress | undefined;
+  let head = start;
+  const background = storeUrl === undefined ? undefined : BackgroundFold.start(storeUrl, (position) => folding?.update(Number(position - start), Number(head - start)));
+  const bar = await progressBar(json, 'importing');
+  let result: ImportResult;
+  try {
+    result = await importExport(app.store, lines, {
+      onProgress: (done, total) => bar?.update(done, total),
+      onAppended: (events) => (background ? background.grew() : tables.follow(events)),
+    });
+  } catch (error) {
+    await background?.stop();
+    throw error;
+  } finally {
+    bar?.stop();
+  }
+  if (background) {
+    head = await app.store.headPosition();
+    folding = await progressBar(json, 'folding into tables');
+    try {
+      await background.finish();
+    } catch (error) {
+      writeErr(`cairn: the tables' thread stopped (${(error as Error).message}); folding the rest here\n`);
+    } finally {
+      folding?.stop();
+    }
+  }
+  await app.tables();
+  return result;
 }
 
 /** Standard input, copied to a temporary file. */

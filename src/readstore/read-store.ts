@@ -26,6 +26,8 @@ export interface Notes {
 /** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
 const BATCH = 5_000;
 const BUSY_TIMEOUT_MS = 10_000;
+/** Transactions in a row that may reuse what the writer read from the tables: bounds its memory. */
+const CACHED_TRANSACTIONS = 20;
 
 /**
  * The read models as tables (schema.ts), in `<cacheDir>/read.db` (in memory without a cache
@@ -39,6 +41,13 @@ export class ReadStore {
   readonly causality: CausalityQueries;
   private writer: TableWriter | undefined;
   private checkedLog = false;
+  /**
+   * The watermark this process's last fold committed: while the tables still stand there,
+   * nobody else folded since (the fold is deterministic, so even a rebuild that refolded to
+   * the same point holds the same rows), and what the writer read from them is still true.
+   */
+  private cachedAt: bigint | undefined;
+  private cachedTransactions = 0;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -94,19 +103,24 @@ export class ReadStore {
     return BigInt(this.meta('watermark') ?? '0');
   }
 
-  /** Folds what the log gained since the watermark; returns the position the tables now stand at. */
-  async catchUp(store: EventStore, progress?: ProgressFactory): Promise<bigint> {
+  /**
+   * Folds what the log gained since the watermark; returns the position the tables now stand
+   * at. `folded` hears the position after each batch.
+   */
+  async catchUp(store: EventStore, progress?: ProgressFactory, folded?: (position: bigint) => void): Promise<bigint> {
     const head = await store.headPosition();
     if (!this.checkedLog) {
       await this.checkSameLog(store);
       this.checkedLog = true;
     }
-    let watermark = this.watermark();
-    const start = watermark;
+    const start = this.watermark();
     const shown = await progressOver(progress, 'folding the log into tables', head - start);
     try {
       const at = shown.at;
-      await this.foldUpTo(store, head, at && ((position) => at(position - start)));
+      await this.foldUpTo(store, head, (position) => {
+        at?.(position - start);
+        folded?.(position);
+      });
     } finally {
       shown.finish();
     }
@@ -114,7 +128,7 @@ export class ReadStore {
   }
 
   /** Folds batch after batch until the tables reach `head`, saying how far after each. */
-  private async foldUpTo(store: EventStore, head: bigint, reached: ((position: bigint) => void) | undefined): Promise<void> {
+  private async foldUpTo(store: EventStore, head: bigint, reached: (position: bigint) => void): Promise<void> {
     let watermark = this.watermark();
     while (watermark < head) {
       const events: RecordedEvent[] = [];
@@ -122,11 +136,11 @@ export class ReadStore {
       for await (const recorded of store.readAll({ after, maxCount: BATCH })) events.push(recorded);
       if (events.length === 0) break;
       const writer = (this.writer ??= new TableWriter(this.db));
-      watermark = this.db.transaction(() => {
+      const [at, foldedHere] = this.db.transaction((): [bigint, boolean] => {
         let folded = this.watermark();
         // Rebuilt by another process since these were read: read again from where the tables stand.
-        if (folded < after) return folded;
-        writer.reset();
+        if (folded < after) return [folded, false];
+        this.begin(writer, folded);
         for (const recorded of events) {
           if (recorded.position <= folded) continue; // another process got here first
           writer.apply(toStored(recorded));
@@ -135,9 +149,11 @@ export class ReadStore {
         writer.finish();
         const last = events[events.length - 1]!;
         if (folded === last.position) this.markFolded(last);
-        return folded;
+        return [folded, true];
       }).immediate();
-      reached?.(watermark);
+      watermark = at;
+      if (foldedHere) this.committed(watermark);
+      reached(watermark);
     }
   }
 
@@ -153,10 +169,10 @@ export class ReadStore {
    */
   follow(events: readonly StoredEvent[]): boolean {
     const writer = (this.writer ??= new TableWriter(this.db));
-    return this.db.transaction(() => {
+    const reached = this.db.transaction((): bigint | undefined => {
       let folded = this.watermark();
-      if (events.length === 0 || events[0]!.position <= folded) return false;
-      writer.reset();
+      if (events.length === 0 || events[0]!.position <= folded) return undefined;
+      this.begin(writer, folded);
       let last: StoredEvent | undefined;
       for (const event of events) {
         if (event.position !== folded + 1n) break; // another writer's events lie between (or a store that skips): the catch-up reads them
@@ -165,10 +181,26 @@ export class ReadStore {
         last = event;
       }
       writer.finish();
-      if (last === undefined) return false;
+      if (last === undefined) return undefined;
       this.markFolded({ id: last.metadata.eventId, streamName: last.streamName, revision: last.revision, position: last.position });
-      return true;
+      return folded;
     }).immediate();
+    if (reached === undefined) return false;
+    this.committed(reached);
+    return true;
+  }
+
+  /** Starts a fold's transaction at `folded`: the writer keeps what it read only if this process folded last. */
+  private begin(writer: TableWriter, folded: bigint): void {
+    if (this.cachedAt !== folded || ++this.cachedTransactions > CACHED_TRANSACTIONS) {
+      writer.reset();
+      this.cachedTransactions = 0;
+    }
+    this.cachedAt = undefined; // until this transaction commits: a rollback leaves the caches ahead of the tables
+  }
+
+  private committed(watermark: bigint): void {
+    this.cachedAt = watermark;
   }
 
   /**

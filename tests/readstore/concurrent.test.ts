@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { monthOfWork } from '../../bench/support/month.js';
+import { importExport } from '../../src/app/transfer.js';
 import { TableWriter } from '../../src/readstore/apply.js';
+import { ReadStore } from '../../src/readstore/read-store.js';
 import { READ_STORE_SCHEMA, READ_STORE_VERSION } from '../../src/readstore/schema.js';
 import { toStored } from '../../src/runtime/stored.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { expectExit, tempDir, workspace } from '../cli/run.js';
+import { expectExit, spawnCairn, tempDir, workspace } from '../cli/run.js';
 
 /** Rows of every table, sorted, without the bookkeeping (meta) that names no fact. */
 function dump(db: Database.Database): Record<string, string[]> {
@@ -20,12 +22,38 @@ function dump(db: Database.Database): Record<string, string[]> {
   }
 }
 
+/** The rows one writer folds from the log's events up to `upTo`, in one transaction. */
+async function foldedAlone(storePath: string, upTo: bigint): Promise<Record<string, string[]>> {
+  const alone = new Database(':memory:');
+  alone.exec(READ_STORE_SCHEMA);
+  const writer = new TableWriter(alone);
+  const store = openSqliteStore(storePath);
+  const events = [];
+  for await (const recorded of store.readAll()) if (recorded.position <= upTo) events.push(toStored(recorded));
+  await store.close();
+  alone.transaction(() => {
+    writer.reset();
+    for (const event of events) writer.apply(event);
+    writer.finish();
+  })();
+  return dump(alone);
+}
+
+function expectSameRows(actual: Record<string, string[]>, expected: Record<string, string[]>): void {
+  for (const table of Object.keys(expected)) expect(actual[table], table).toEqual(expected[table]);
+  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+}
+
+const monthFile = (events: number, seed: number): string => {
+  const file = join(tempDir('cairn-month-'), 'month.ndjson');
+  writeFileSync(file, [...monthOfWork({ events, seed })].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  return file;
+};
+
 describe('tables built by several processes at once', () => {
   it('equal the tables one process builds alone: no event folded twice, none skipped', async () => {
     const ws = await workspace();
-    const file = join(tempDir('cairn-month-'), 'month.ndjson');
-    writeFileSync(file, [...monthOfWork({ events: 12_000, seed: 3 })].map((e) => JSON.stringify(e)).join('\n') + '\n');
-    expectExit(await ws.run(['import', file]), 0);
+    expectExit(await ws.run(['import', monthFile(12_000, 3)]), 0);
     const tables = join(`${ws.store}.cache`, 'read.db');
 
     // An old file, as after an upgrade: every process finds it stale and catches up from nothing.
@@ -36,22 +64,55 @@ describe('tables built by several processes at once', () => {
     for (const r of runs) expectExit(r, 0);
     // The same events, up to where the racing processes left the tables, folded by one writer.
     const watermark = BigInt(new Database(tables, { readonly: true }).prepare(`SELECT value FROM meta WHERE key = 'watermark'`).pluck().get() as string);
-    const alone = new Database(':memory:');
-    alone.exec(READ_STORE_SCHEMA);
-    const writer = new TableWriter(alone);
-    const store = openSqliteStore(ws.store);
-    alone.transaction(() => writer.reset())();
-    const events = [];
-    for await (const recorded of store.readAll()) if (recorded.position <= watermark) events.push(toStored(recorded));
-    await store.close();
-    alone.transaction(() => {
-      for (const event of events) writer.apply(event);
-      writer.finish();
-    })();
-    const rows = dump(alone);
+    const rows = await foldedAlone(ws.store, watermark);
     expect(rows.findings!.length).toBeGreaterThan(2_000);
-    const raced = dump(new Database(tables, { readonly: true }));
-    for (const table of Object.keys(rows)) expect(raced[table], table).toEqual(rows[table]);
-    expect(Object.keys(raced).sort()).toEqual(Object.keys(rows).sort());
+    expectSameRows(dump(new Database(tables, { readonly: true })), rows);
   }, 120_000);
+
+  it('a process that folded last keeps what it read, and one that did not reads the tables afresh', async () => {
+    const dir = tempDir('cairn-two-writers-');
+    const path = join(dir, 'log.db');
+    const store = openSqliteStore(path, { create: true });
+    const lines = [...monthOfWork({ events: 9_000, seed: 7 })].map((e) => JSON.stringify(e));
+    const a = ReadStore.open(join(dir, 'cache'));
+    const b = ReadStore.open(join(dir, 'cache'));
+    // Each turn appends a slice, then one of the two catches the tables up: a, a (its caches
+    // kept), b, a (a's caches are stale: b folded since), b, b.
+    let from = 0;
+    for (const [slice, folder] of [[1_500, a], [1_500, a], [1_500, b], [1_500, a], [1_500, b], [1_500, b]] as const) {
+      await importExport(store, async function* () {
+        yield* lines.slice(from, from + slice);
+      });
+      from += slice;
+      await folder.catchUp(store);
+    }
+    await store.close();
+    const rows = await foldedAlone(path, 9_000n);
+    expectSameRows(dump(new Database(join(dir, 'cache', 'read.db'), { readonly: true })), rows);
+    a.close();
+    b.close();
+  });
+
+  it('an import folds in a thread of its own while other processes catch the same tables up, and they equal what one writer builds', async () => {
+    const ws = await workspace();
+    const importing = spawnCairn(['import', monthFile(30_000, 5)], { cwd: ws.dir });
+    let exited = false;
+    void importing.done.then(() => (exited = true));
+    // Readers catch up whatever has landed, racing the import's own thread for the tables.
+    let reads = 0;
+    while (!exited) {
+      expectExit(await ws.run(['tasks', '--json']), 0);
+      reads++;
+    }
+    const imported = await importing.done;
+    expectExit(imported, 0);
+    expect(imported.stdout).toBe('imported 30000 events\n');
+    expect(reads).toBeGreaterThan(1);
+    const tables = join(`${ws.store}.cache`, 'read.db');
+    const watermark = BigInt(new Database(tables, { readonly: true }).prepare(`SELECT value FROM meta WHERE key = 'watermark'`).pluck().get() as string);
+    // Folded past the import's last event by the time it answered (the readers' own
+    // ContentShown events come after): the first read after it has nothing to do.
+    expect(watermark).toBeGreaterThanOrEqual(30_000n);
+    expectSameRows(dump(new Database(tables, { readonly: true })), await foldedAlone(ws.store, watermark));
+  }, 180_000);
 });

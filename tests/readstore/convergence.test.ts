@@ -73,12 +73,12 @@ function expectSameConvergence(db: Database.Database, state: ConvergenceState): 
 }
 
 describe('convergence and health in tables equal a full replay of the folds', () => {
-  it('reports, matches, reminders and calibration, whatever the catch-up batches', () => {
+  it('reports, matches, reminders and calibration, whatever the catch-up batches, caches kept between them or not', () => {
     let splits = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 5 }), (seed, cuts) => {
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 5 }), fc.boolean(), (seed, cuts, keepCaches) => {
         const events = convergingLog(seed);
-        const db = tablesOver(events, cuts);
+        const db = tablesOver(events, cuts, { keepCaches });
         const state = fold(convergenceProjection, events);
         expectSameConvergence(db, state);
         if (convergenceClusters(state).rejected.length > 0) splits++;
@@ -91,9 +91,9 @@ describe('convergence and health in tables equal a full replay of the folds', ()
 
   it('health over a window, with its convergence signal', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 4 }), fc.integer({ min: 1, max: 48 }), (seed, cuts, hours) => {
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 4 }), fc.integer({ min: 1, max: 48 }), fc.boolean(), (seed, cuts, hours, keepCaches) => {
         const events = convergingLog(seed);
-        const db = tablesOver(events, cuts);
+        const db = tablesOver(events, cuts, { keepCaches });
         const now = new Date(Date.parse(events.at(-1)!.metadata.at) + 60_000);
         const windowMs = hours * 3_600_000;
         const options = { now, windowMs, evidenceLimit: 50 };

@@ -55,12 +55,12 @@ function logWithReads(seed: number, count: number): EventLog {
 
 
 describe('the tables equal a full replay of the folds', () => {
-  it('tasks, findings, questions, inboxes, activity, counts and happens-before, whatever the catch-up batches', () => {
+  it('tasks, findings, questions, inboxes, activity, counts and happens-before, whatever the catch-up batches, caches kept between them or not', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }), (seed, cuts) => {
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }), fc.boolean(), (seed, cuts, keepCaches) => {
         const log = logWithReads(seed, 250);
         const events = log.events;
-        const db = tablesOver(events, cuts);
+        const db = tablesOver(events, cuts, { keepCaches });
         const at = (i: number) => new Date(Date.parse(events[events.length - 1]!.metadata.at) + i * 3_600_000);
 
         const tasks = fold(tasksProjection, events);
