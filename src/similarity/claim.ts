@@ -37,6 +37,10 @@ export const FEATURE_NAMES: readonly (keyof ClaimFeatures)[] = ['lexical', 'soft
 /** What one side contributes, computed once per text. */
 export interface ClaimSide {
   stems: string[];
+  /** The stems again, to ask of them at once. */
+  stemSet: ReadonlySet<string>;
+  /** Each stem that has antonyms with those not among the side's own stems: what another side may swap in. */
+  opposites: ReadonlyArray<readonly [stem: string, antonyms: readonly string[]]>;
   negations: number;
   numbers: string[];
   entities: string[];
@@ -129,7 +133,15 @@ function readSide(text: string): ClaimSide {
   let negations = 0;
   for (const w of ws) if (NEGATIONS.has(w) && w !== 'can') negations++;
   negations += [...text.matchAll(CONTRACTED)].filter((m) => m[0].toLowerCase().startsWith('can')).length;
-  return { stems: termSet(terms(text)), negations, numbers: figuresOf(text), entities: entitiesOf(text) };
+  const stems = termSet(terms(text));
+  const stemSet = new Set(stems);
+  const antonyms = lexicon().antonyms;
+  const opposites: [string, string[]][] = [];
+  for (const t of stems) {
+    const others = (antonyms[t] ?? []).filter((x) => !stemSet.has(x));
+    if (others.length > 0) opposites.push([t, others]);
+  }
+  return { stems, stemSet, opposites, negations, numbers: figuresOf(text), entities: entitiesOf(text) };
 }
 
 /** Weighted share of `from`'s stems found in `to`, directly or through a shared sense. */
@@ -151,12 +163,8 @@ const sensesOf = (stems: readonly string[]): Set<number> => {
   return new Set(stems.flatMap((t) => senses[t] ?? []));
 };
 
-function hasAntonym(a: readonly string[], b: readonly string[]): boolean {
-  const antonyms = lexicon().antonyms;
-  const inA = new Set(a);
-  const inB = new Set(b);
-  return a.some((t) => !inB.has(t) && (antonyms[t] ?? []).some((x) => inB.has(x) && !inA.has(x)));
-}
+/** A stem of `a` that `b` lacks, with one of its antonyms in `b` that `a` lacks. */
+const hasAntonym = (a: ClaimSide, b: ClaimSide): boolean => a.opposites.some(([t, xs]) => !b.stemSet.has(t) && xs.some((x) => b.stemSet.has(x)));
 
 const onlyIn = (a: readonly string[], b: readonly string[]) => a.some((x) => !b.includes(x));
 
@@ -168,7 +176,7 @@ function contrastFlags(a: ClaimSide, b: ClaimSide): Record<Contrast, number> {
     negation: a.negations % 2 !== b.negations % 2 ? 1 : 0,
     // Figures contradict only when they share no value at all: rewordings often add one ("a day", "24 hours").
     numbers: a.numbers.length > 0 && b.numbers.length > 0 && !a.numbers.some((x) => b.numbers.includes(x)) ? 1 : 0,
-    antonym: hasAntonym(a.stems, b.stems) || hasAntonym(b.stems, a.stems) ? 1 : 0,
+    antonym: hasAntonym(a, b) || hasAntonym(b, a) ? 1 : 0,
     entity: onlyIn(a.entities, b.entities) && onlyIn(b.entities, a.entities) ? 1 : 0,
   };
 }
