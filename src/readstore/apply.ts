@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazily } from '../runtime/lazily.js';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
 import { CausalityTables } from './causality.js';
@@ -31,40 +32,40 @@ export class TableWriter {
     this.health = new HealthTables(db);
     this.activity = new ActivityTables(db);
     const prepare = (sql: string) => db.prepare(sql);
-    this.s = {
-      seen: prepare(`INSERT INTO instances (id, role, joined, last_seen, last_position) VALUES (?, ?, 0, ?, ?)
+    this.s = lazily({
+      seen: () => prepare(`INSERT INTO instances (id, role, joined, last_seen, last_position) VALUES (?, ?, 0, ?, ?)
         ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, last_position = excluded.last_position`),
-      joined: prepare(`UPDATE instances SET role = ?, joined = 1, left_at = NULL WHERE id = ?`),
-      role: prepare(`UPDATE instances SET role = ? WHERE id = ?`),
-      left: prepare(`UPDATE instances SET left_at = ? WHERE id = ?`),
-      synced: prepare(`UPDATE instances SET synced_up_to = max(synced_up_to, ?) WHERE id = ?`),
-      inboxRead: prepare(`UPDATE instances SET inbox_cursor = ? WHERE id = ?`),
-      propose: prepare(`INSERT OR IGNORE INTO tasks (id, title, description, tags, proposed_by, proposed_at, proposed_position, status, position, updated_at)
+      joined: () => prepare(`UPDATE instances SET role = ?, joined = 1, left_at = NULL WHERE id = ?`),
+      role: () => prepare(`UPDATE instances SET role = ? WHERE id = ?`),
+      left: () => prepare(`UPDATE instances SET left_at = ? WHERE id = ?`),
+      synced: () => prepare(`UPDATE instances SET synced_up_to = max(synced_up_to, ?) WHERE id = ?`),
+      inboxRead: () => prepare(`UPDATE instances SET inbox_cursor = ? WHERE id = ?`),
+      propose: () => prepare(`INSERT OR IGNORE INTO tasks (id, title, description, tags, proposed_by, proposed_at, proposed_position, status, position, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`),
-      taskStatus: prepare(`SELECT status FROM tasks WHERE id = ?`).pluck(),
-      taskText: prepare(`SELECT title, description, tags, proposed_position FROM tasks WHERE id = ?`),
-      addTerm: prepare(`INSERT OR IGNORE INTO task_terms (term, task_position) VALUES (?, ?)`),
-      dropTerm: prepare(`DELETE FROM task_terms WHERE term = ? AND task_position = ?`),
-      df: prepare(`INSERT INTO task_df (term, n) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET n = n + excluded.n`),
-      questionStatus: prepare(`SELECT status FROM questions WHERE id = ?`).pluck(),
-      taskTag: prepare(`INSERT OR IGNORE INTO task_tags (tag, task_id) VALUES (?, ?)`),
-      claim: prepare(`UPDATE tasks SET status = 'claimed', owner = ?, last_owner = ?, lease_until = ?, lease_until_ms = ?, claimed_at = ?, claims = claims + 1, position = ?, updated_at = ? WHERE id = ?`),
-      renew: prepare(`UPDATE tasks SET status = 'claimed', owner = ?, last_owner = ?, lease_until = ?, lease_until_ms = ?, position = ?, updated_at = ? WHERE id = ?`),
-      endClaim: prepare(`UPDATE tasks SET status = ?, owner = NULL, lease_until = NULL, lease_until_ms = NULL, claimed_at = NULL, position = ?, updated_at = ? WHERE id = ?`),
-      completed: prepare(`UPDATE tasks SET completed_by = ?, outcome = ? WHERE id = ?`),
-      abandoned: prepare(`UPDATE tasks SET abandoned_by = ?, abandon_reason = ? WHERE id = ?`),
-      finding: prepare(`INSERT OR IGNORE INTO findings (position, kind, id, by, role, summary, topic, topic_key, tags, cites, question_id, at, at_ms, seen_up_to, instance)
+      taskStatus: () => prepare(`SELECT status FROM tasks WHERE id = ?`).pluck(),
+      taskText: () => prepare(`SELECT title, description, tags, proposed_position FROM tasks WHERE id = ?`),
+      addTerm: () => prepare(`INSERT OR IGNORE INTO task_terms (term, task_position) VALUES (?, ?)`),
+      dropTerm: () => prepare(`DELETE FROM task_terms WHERE term = ? AND task_position = ?`),
+      df: () => prepare(`INSERT INTO task_df (term, n) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET n = n + excluded.n`),
+      questionStatus: () => prepare(`SELECT status FROM questions WHERE id = ?`).pluck(),
+      taskTag: () => prepare(`INSERT OR IGNORE INTO task_tags (tag, task_id) VALUES (?, ?)`),
+      claim: () => prepare(`UPDATE tasks SET status = 'claimed', owner = ?, last_owner = ?, lease_until = ?, lease_until_ms = ?, claimed_at = ?, claims = claims + 1, position = ?, updated_at = ? WHERE id = ?`),
+      renew: () => prepare(`UPDATE tasks SET status = 'claimed', owner = ?, last_owner = ?, lease_until = ?, lease_until_ms = ?, position = ?, updated_at = ? WHERE id = ?`),
+      endClaim: () => prepare(`UPDATE tasks SET status = ?, owner = NULL, lease_until = NULL, lease_until_ms = NULL, claimed_at = NULL, position = ?, updated_at = ? WHERE id = ?`),
+      completed: () => prepare(`UPDATE tasks SET completed_by = ?, outcome = ? WHERE id = ?`),
+      abandoned: () => prepare(`UPDATE tasks SET abandoned_by = ?, abandon_reason = ? WHERE id = ?`),
+      finding: () => prepare(`INSERT OR IGNORE INTO findings (position, kind, id, by, role, summary, topic, topic_key, tags, cites, question_id, at, at_ms, seen_up_to, instance)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      findingTag: prepare(`INSERT OR IGNORE INTO finding_tags (tag_key, position) VALUES (?, ?)`),
-      topicWork: prepare(`INSERT INTO topic_work (topic_key, instance, findings, last_position, topic) VALUES (?, ?, 1, ?, ?)
+      findingTag: () => prepare(`INSERT OR IGNORE INTO finding_tags (tag_key, position) VALUES (?, ?)`),
+      topicWork: () => prepare(`INSERT INTO topic_work (topic_key, instance, findings, last_position, topic) VALUES (?, ?, 1, ?, ?)
         ON CONFLICT (topic_key, instance) DO UPDATE SET findings = findings + 1, last_position = excluded.last_position`),
-      message: prepare(`INSERT OR IGNORE INTO messages (position, id, sender, recipient, body, reply_to, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-      talked: prepare(`INSERT OR IGNORE INTO talked (a, b) VALUES (?, ?)`),
-      searchable: prepare(`INSERT INTO search (rowid, words, text, kind, ref, author, role, topic, at_ms, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      ofRole: prepare(`SELECT id FROM instances WHERE role = ? AND id != ?`).pluck(),
-      ask: prepare(`INSERT OR IGNORE INTO questions (id, text, tags, asked_by, asked_at, position, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`),
-      close: prepare(`UPDATE questions SET status = 'closed', closed_by = ?, closed_at = ?, resolution = ? WHERE id = ?`),
-    };
+      message: () => prepare(`INSERT OR IGNORE INTO messages (position, id, sender, recipient, body, reply_to, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      talked: () => prepare(`INSERT OR IGNORE INTO talked (a, b) VALUES (?, ?)`),
+      searchable: () => prepare(`INSERT INTO search (rowid, words, text, kind, ref, author, role, topic, at_ms, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      ofRole: () => prepare(`SELECT id FROM instances WHERE role = ? AND id != ?`).pluck(),
+      ask: () => prepare(`INSERT OR IGNORE INTO questions (id, text, tags, asked_by, asked_at, position, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`),
+      close: () => prepare(`UPDATE questions SET status = 'closed', closed_by = ?, closed_at = ?, resolution = ? WHERE id = ?`),
+    });
   }
 
   /** Instances seen in this batch: written once at its end rather than once per event. */

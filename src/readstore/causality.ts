@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazily } from '../runtime/lazily.js';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
 import { byAuthorFloorLast, CARRIES, citedBy, FLOOR, referencesOf, shownBy, type Why } from '../../projections/causality.js';
 
@@ -23,18 +24,18 @@ export class CausalityTables {
 
   constructor(db: Database.Database) {
     const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
-    this.s = {
-      clockOf: prepare(`SELECT author, up_to, at FROM clock WHERE instance = ?`),
-      setClock: prepare(`INSERT INTO clock (instance, author, up_to, at) VALUES (?, ?, ?, ?) ON CONFLICT (instance, author) DO UPDATE SET up_to = excluded.up_to, at = excluded.at`),
-      raise: prepare(`INSERT INTO raises (instance, author, at, up_to, kind, via, stream, carrier, carrier_author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    this.s = lazily({
+      clockOf: () => prepare(`SELECT author, up_to, at FROM clock WHERE instance = ?`),
+      setClock: () => prepare(`INSERT INTO clock (instance, author, up_to, at) VALUES (?, ?, ?, ?) ON CONFLICT (instance, author) DO UPDATE SET up_to = excluded.up_to, at = excluded.at`),
+      raise: () => prepare(`INSERT INTO raises (instance, author, at, up_to, kind, via, stream, carrier, carrier_author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (instance, author, at, up_to) DO NOTHING`),
-      valueAt: prepare(`SELECT up_to FROM raises WHERE instance = ? AND author = ? AND at <= ? ORDER BY at DESC, up_to DESC LIMIT 1`).pluck(),
-      carriers: prepare(`SELECT position, author FROM carriers WHERE stream = ? AND position <= ? ORDER BY position`),
-      carrier: prepare(`INSERT OR IGNORE INTO carriers (stream, position, author) VALUES (?, ?, ?)`),
-      lastCarrier: prepare(`INSERT INTO meta (key, value) VALUES ('last_carrier', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-      anonymousStream: prepare(`INSERT OR IGNORE INTO anonymous_streams (stream, at, via) VALUES (?, ?, ?)`),
-      anonymousEverything: prepare(`INSERT INTO anonymous_everything (at, up_to, via) SELECT ?, ?, ? WHERE ? > coalesce((SELECT max(up_to) FROM anonymous_everything), 0)`),
-    };
+      valueAt: () => prepare(`SELECT up_to FROM raises WHERE instance = ? AND author = ? AND at <= ? ORDER BY at DESC, up_to DESC LIMIT 1`).pluck(),
+      carriers: () => prepare(`SELECT position, author FROM carriers WHERE stream = ? AND position <= ? ORDER BY position`),
+      carrier: () => prepare(`INSERT OR IGNORE INTO carriers (stream, position, author) VALUES (?, ?, ?)`),
+      lastCarrier: () => prepare(`INSERT INTO meta (key, value) VALUES ('last_carrier', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      anonymousStream: () => prepare(`INSERT OR IGNORE INTO anonymous_streams (stream, at, via) VALUES (?, ?, ?)`),
+      anonymousEverything: () => prepare(`INSERT INTO anonymous_everything (at, up_to, via) SELECT ?, ?, ? WHERE ? > coalesce((SELECT max(up_to) FROM anonymous_everything), 0)`),
+    });
   }
 
   /** Clock entries raised in this transaction, written at its end. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazily } from '../runtime/lazily.js';
 import type { StoredEvent } from '../../events/index.js';
 
 type Stored<T extends StoredEvent['type']> = Extract<StoredEvent, { type: T }>;
@@ -49,46 +50,46 @@ export class ConvergenceTables {
   ) {
     this.index = new SimilarityTables(db);
     const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
-    this.s = {
-      finding: prepare(`SELECT position, instance, role, summary FROM findings WHERE kind = 'finding' AND id = ?`),
-      person: prepare(`SELECT instance, role FROM findings WHERE position = ?`),
-      link: prepare(`INSERT INTO links (later, rank, earlier, lexical, semantic, contrasts, echo, similar, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      between: prepare(`SELECT later, rank, earlier, lexical, semantic, echo, similar, status FROM links WHERE later = ? AND earlier = ?`),
-      setStatus: prepare(`UPDATE links SET status = ? WHERE later = ? AND rank = ?`),
-      judge: prepare(`INSERT INTO judgments (earlier, later, judge, verdict, reason, position, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    this.s = lazily({
+      finding: () => prepare(`SELECT position, instance, role, summary FROM findings WHERE kind = 'finding' AND id = ?`),
+      person: () => prepare(`SELECT instance, role FROM findings WHERE position = ?`),
+      link: () => prepare(`INSERT INTO links (later, rank, earlier, lexical, semantic, contrasts, echo, similar, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      between: () => prepare(`SELECT later, rank, earlier, lexical, semantic, echo, similar, status FROM links WHERE later = ? AND earlier = ?`),
+      setStatus: () => prepare(`UPDATE links SET status = ? WHERE later = ? AND rank = ?`),
+      judge: () => prepare(`INSERT INTO judgments (earlier, later, judge, verdict, reason, position, at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (earlier, later, judge) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, position = excluded.position, at = excluded.at`),
-      verdicts: prepare(VERDICTS_SQL),
-      memberOf: prepare(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`),
-      addMember: prepare(`INSERT INTO cluster_members (finding, cluster, independent) VALUES (?, ?, 0)`),
-      newCluster: prepare(`INSERT INTO clusters (id, kind, members, links, independent_links, latest, roles, instances) VALUES (?, 'echo', 0, 0, 0, ?, 0, 0)`),
-      addPerson: prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) VALUES (?, ?, ?, 1, 0)
+      verdicts: () => prepare(VERDICTS_SQL),
+      memberOf: () => prepare(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`),
+      addMember: () => prepare(`INSERT INTO cluster_members (finding, cluster, independent) VALUES (?, ?, 0)`),
+      newCluster: () => prepare(`INSERT INTO clusters (id, kind, members, links, independent_links, latest, roles, instances) VALUES (?, 'echo', 0, 0, 0, ?, 0, 0)`),
+      addPerson: () => prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) VALUES (?, ?, ?, 1, 0)
         ON CONFLICT (cluster, what, name) DO UPDATE SET members = members + 1`),
-      cluster: prepare(`SELECT members, links, independent_links, latest FROM clusters WHERE id = ?`),
-      moveMembers: prepare(`UPDATE cluster_members SET cluster = ? WHERE cluster = ?`),
-      movePeople: prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) SELECT ?, what, name, members, independent FROM cluster_people WHERE cluster = ? AND true
+      cluster: () => prepare(`SELECT members, links, independent_links, latest FROM clusters WHERE id = ?`),
+      moveMembers: () => prepare(`UPDATE cluster_members SET cluster = ? WHERE cluster = ?`),
+      movePeople: () => prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) SELECT ?, what, name, members, independent FROM cluster_people WHERE cluster = ? AND true
         ON CONFLICT (cluster, what, name) DO UPDATE SET members = members + excluded.members, independent = independent + excluded.independent`),
-      dropPeople: prepare(`DELETE FROM cluster_people WHERE cluster = ?`),
-      grow: prepare(`UPDATE clusters SET members = members + ?, links = links + ?, independent_links = independent_links + ?, latest = max(latest, ?) WHERE id = ?`),
-      dropCluster: prepare(`DELETE FROM clusters WHERE id = ?`),
-      markIndependent: prepare(`UPDATE cluster_members SET independent = 1 WHERE finding = ?`),
-      personIndependent: prepare(`UPDATE cluster_people SET independent = independent + 1 WHERE cluster = ? AND what = ? AND name = ?`),
+      dropPeople: () => prepare(`DELETE FROM cluster_people WHERE cluster = ?`),
+      grow: () => prepare(`UPDATE clusters SET members = members + ?, links = links + ?, independent_links = independent_links + ?, latest = max(latest, ?) WHERE id = ?`),
+      dropCluster: () => prepare(`DELETE FROM clusters WHERE id = ?`),
+      markIndependent: () => prepare(`UPDATE cluster_members SET independent = 1 WHERE finding = ?`),
+      personIndependent: () => prepare(`UPDATE cluster_people SET independent = independent + 1 WHERE cluster = ? AND what = ? AND name = ?`),
       // Its kind, and how many roles and instances it counts (the independent members' for a convergence).
-      refresh: prepare(`UPDATE clusters SET kind = CASE WHEN independent_links > 0 THEN 'convergence' ELSE 'echo' END,
+      refresh: () => prepare(`UPDATE clusters SET kind = CASE WHEN independent_links > 0 THEN 'convergence' ELSE 'echo' END,
         roles = (SELECT count(*) FROM cluster_people p WHERE p.cluster = clusters.id AND p.what = 'role' AND (CASE WHEN clusters.independent_links > 0 THEN p.independent ELSE p.members END) > 0),
         instances = (SELECT count(*) FROM cluster_people p WHERE p.cluster = clusters.id AND p.what = 'instance' AND (CASE WHEN clusters.independent_links > 0 THEN p.independent ELSE p.members END) > 0)
         WHERE id = ?`),
       // A cluster's links: those that count, of its members as the later finding.
-      linksOf: prepare(`SELECT l.later, l.rank, l.earlier, l.echo FROM cluster_members m JOIN links l ON l.later = m.finding
+      linksOf: () => prepare(`SELECT l.later, l.rank, l.earlier, l.echo FROM cluster_members m JOIN links l ON l.later = m.finding
         WHERE m.cluster = ? AND (l.status = 'confirmed' OR l.similar = 1 AND l.status != 'rejected') ORDER BY l.later, l.rank`),
-      dropMembers: prepare(`DELETE FROM cluster_members WHERE cluster = ?`),
+      dropMembers: () => prepare(`DELETE FROM cluster_members WHERE cluster = ?`),
       // The findings a finding is linked to by links that count, either way round.
-      linkedEarlier: prepare(`SELECT earlier FROM links WHERE later = ? AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')`).pluck(),
-      linkedLater: prepare(`SELECT later FROM links WHERE earlier = ? AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')`).pluck(),
-      independentLink: prepare(`SELECT 1 FROM links WHERE later = ? AND echo = 0 AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')
+      linkedEarlier: () => prepare(`SELECT earlier FROM links WHERE later = ? AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')`).pluck(),
+      linkedLater: () => prepare(`SELECT later FROM links WHERE earlier = ? AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')`).pluck(),
+      independentLink: () => prepare(`SELECT 1 FROM links WHERE later = ? AND echo = 0 AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')
         UNION ALL SELECT 1 FROM links WHERE earlier = ? AND echo = 0 AND (status = 'confirmed' OR similar = 1 AND status != 'rejected') LIMIT 1`).pluck(),
-      unmarkIndependent: prepare(`UPDATE cluster_members SET independent = 0 WHERE finding = ?`),
-      personDependent: prepare(`UPDATE cluster_people SET independent = independent - 1 WHERE cluster = ? AND what = ? AND name = ?`),
-    };
+      unmarkIndependent: () => prepare(`UPDATE cluster_members SET independent = 0 WHERE finding = ?`),
+      personDependent: () => prepare(`UPDATE cluster_people SET independent = independent - 1 WHERE cluster = ? AND what = ? AND name = ?`),
+    });
   }
 
   // Read in this transaction: a finding's rows never change; a member moves only when its

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazily } from '../runtime/lazily.js';
 import type { StoredEvent } from '../../events/index.js';
 import { RETENTION_MS, recordOf, taskTopicOf, type HealthRecord, type HealthState } from '../../projections/health.js';
 
@@ -18,16 +19,16 @@ export class HealthTables {
 
   constructor(db: Database.Database) {
     const prepare = (sql: string) => db.prepare(sql);
-    this.s = {
-      role: prepare(`SELECT role FROM health_roles WHERE instance = ?`).pluck(),
-      setRole: prepare(`INSERT INTO health_roles (instance, role) VALUES (?, ?) ON CONFLICT (instance) DO UPDATE SET role = excluded.role`),
-      findingRole: prepare(`SELECT role FROM findings WHERE kind = 'finding' AND id = ?`).pluck(),
-      task: prepare(`SELECT tags, title FROM tasks WHERE id = ?`),
-      record: prepare(`INSERT OR IGNORE INTO health_records (position, at_ms, record) VALUES (?, ?, ?)`),
-      latest: prepare(LATEST_SQL).pluck(),
-      setLatest: prepare(`INSERT INTO meta (key, value) VALUES ('health_latest', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-      prune: prepare(`DELETE FROM health_records WHERE at_ms < ?`),
-    };
+    this.s = lazily({
+      role: () => prepare(`SELECT role FROM health_roles WHERE instance = ?`).pluck(),
+      setRole: () => prepare(`INSERT INTO health_roles (instance, role) VALUES (?, ?) ON CONFLICT (instance) DO UPDATE SET role = excluded.role`),
+      findingRole: () => prepare(`SELECT role FROM findings WHERE kind = 'finding' AND id = ?`).pluck(),
+      task: () => prepare(`SELECT tags, title FROM tasks WHERE id = ?`),
+      record: () => prepare(`INSERT OR IGNORE INTO health_records (position, at_ms, record) VALUES (?, ?, ?)`),
+      latest: () => prepare(LATEST_SQL).pluck(),
+      setLatest: () => prepare(`INSERT INTO meta (key, value) VALUES ('health_latest', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      prune: () => prepare(`DELETE FROM health_records WHERE at_ms < ?`),
+    });
   }
 
   reset(): void {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazily } from '../runtime/lazily.js';
 import type { IndexStore, IndexedDoc } from '../similarity/similarity-index.js';
 
 /**
@@ -18,16 +19,16 @@ export class SimilarityTables implements IndexStore {
 
   constructor(db: Database.Database) {
     const prepare = (sql: string) => db.prepare(sql);
-    this.s = {
-      doc: prepare(`SELECT terms, model, q FROM sim_docs WHERE id = ?`),
-      putDoc: prepare(`INSERT OR IGNORE INTO sim_docs (id, terms, model, q) VALUES (?, ?, ?, ?)`),
-      df: prepare(`SELECT n FROM sim_df WHERE term = ?`).pluck(),
-      setDf: prepare(`INSERT INTO sim_df (term, n) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET n = excluded.n`),
-      bucket: prepare(`SELECT ids FROM sim_buckets WHERE key = ?`).pluck(),
-      setBucket: prepare(`INSERT INTO sim_buckets (key, ids) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET ids = excluded.ids`),
-      size: prepare(`SELECT value FROM meta WHERE key = 'similarity_docs'`).pluck(),
-      setSize: prepare(`INSERT INTO meta (key, value) VALUES ('similarity_docs', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-    };
+    this.s = lazily({
+      doc: () => prepare(`SELECT terms, model, q FROM sim_docs WHERE id = ?`),
+      putDoc: () => prepare(`INSERT OR IGNORE INTO sim_docs (id, terms, model, q) VALUES (?, ?, ?, ?)`),
+      df: () => prepare(`SELECT n FROM sim_df WHERE term = ?`).pluck(),
+      setDf: () => prepare(`INSERT INTO sim_df (term, n) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET n = excluded.n`),
+      bucket: () => prepare(`SELECT ids FROM sim_buckets WHERE key = ?`).pluck(),
+      setBucket: () => prepare(`INSERT INTO sim_buckets (key, ids) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET ids = excluded.ids`),
+      size: () => prepare(`SELECT value FROM meta WHERE key = 'similarity_docs'`).pluck(),
+      setSize: () => prepare(`INSERT INTO meta (key, value) VALUES ('similarity_docs', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+    });
   }
 
   /** Forgets what was read: another process may have caught the tables up since. */

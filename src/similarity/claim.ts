@@ -1,4 +1,4 @@
-import { lexicon } from './lexicon.js';
+import { antonymsOfStems, sensesOfStems } from './lexicon.js';
 import { termSet } from './tfidf.js';
 import { terms, words } from './tokenize.js';
 
@@ -135,7 +135,7 @@ function readSide(text: string): ClaimSide {
   negations += [...text.matchAll(CONTRACTED)].filter((m) => m[0].toLowerCase().startsWith('can')).length;
   const stems = termSet(terms(text));
   const stemSet = new Set(stems);
-  const antonyms = lexicon().antonyms;
+  const antonyms = antonymsOfStems();
   const opposites: [string, string[]][] = [];
   for (const t of stems) {
     const others = (antonyms[t] ?? []).filter((x) => !stemSet.has(x));
@@ -146,7 +146,7 @@ function readSide(text: string): ClaimSide {
 
 /** Weighted share of `from`'s stems found in `to`, directly or through a shared sense. */
 function coverage(from: readonly string[], to: readonly string[], toSenses: ReadonlySet<number>, weight: (t: string) => number): number {
-  const senses = lexicon().senses;
+  const senses = sensesOfStems();
   const direct = new Set(to);
   let total = 0;
   let matched = 0;
@@ -159,7 +159,7 @@ function coverage(from: readonly string[], to: readonly string[], toSenses: Read
 }
 
 const sensesOf = (stems: readonly string[]): Set<number> => {
-  const senses = lexicon().senses;
+  const senses = sensesOfStems();
   return new Set(stems.flatMap((t) => senses[t] ?? []));
 };
 

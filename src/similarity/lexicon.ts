@@ -2,30 +2,30 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * WordNet by Porter stem (built by scripts/build-lexicon.mjs into dist/lexicon.json): the
- * senses each stem's words have in common use, and its antonyms. Loaded once, on the first
- * comparison of two findings, never before: most commands compare nothing.
+ * WordNet by Porter stem (built by scripts/build-lexicon.mjs into dist/lexicon-*.json): the
+ * senses each stem's words have in common use, and its antonyms. Each part is loaded on its
+ * first use, never before: most commands compare nothing, and a contrast between two findings
+ * needs only the antonyms, a file a seventh the size of the senses.
  */
-export interface Lexicon {
-  senses: Record<string, number[]>;
-  antonyms: Record<string, string[]>;
-}
+export type Senses = Record<string, number[]>;
+export type Antonyms = Record<string, string[]>;
 
-let loaded: Lexicon | undefined;
+/** From the compiled modules (dist/src/similarity) or from the sources (src/similarity). */
+const DIRS = ['../../', '../../dist/'];
 
-/** dist/lexicon.json, from the compiled modules (dist/src/similarity) or from the sources (src/similarity). */
-const CANDIDATES = ['../../lexicon.json', '../../dist/lexicon.json'];
-
-export function lexicon(): Lexicon {
-  if (loaded) return loaded;
-  for (const relative of CANDIDATES) {
-    const path = fileURLToPath(new URL(relative, import.meta.url));
+function load<T>(name: string): T {
+  for (const dir of DIRS) {
+    const path = fileURLToPath(new URL(`${dir}lexicon-${name}.json`, import.meta.url));
     if (!existsSync(path)) continue;
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as Lexicon;
     // No prototype: a stem such as "constructor" must be an ordinary key.
-    loaded = { senses: Object.assign(Object.create(null), raw.senses), antonyms: Object.assign(Object.create(null), raw.antonyms) };
-    return loaded;
+    return Object.assign(Object.create(null), (JSON.parse(readFileSync(path, 'utf8')) as { stems: T }).stems) as T;
   }
   // Comparing without it would give other answers than the log gives elsewhere: refuse, loudly.
-  throw new Error('dist/lexicon.json is missing: run `npm run build` (it builds the WordNet lexicon the claim matcher needs)');
+  throw new Error(`dist/lexicon-${name}.json is missing: run \`npm run build\` (it builds the WordNet lexicon the claim matcher needs)`);
 }
+
+let senses: Senses | undefined;
+let antonyms: Antonyms | undefined;
+
+export const sensesOfStems = (): Senses => (senses ??= load<Senses>('senses'));
+export const antonymsOfStems = (): Antonyms => (antonyms ??= load<Antonyms>('antonyms'));
