@@ -72,7 +72,7 @@ const stateBook = (state: ActivityState): TaskBook => ({
 
 export const activityProjection: Projection<ActivityState> = {
   name: 'activity',
-  version: 2,
+  version: 3,
   initialState: () => ({ instances: dict(), roles: dict(), taskTags: dict(), holders: dict() }),
   evolve: (state, event) => {
     evolveActivity(state, stateBook(state), event);
@@ -147,6 +147,7 @@ function applyTo(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBo
       const { taskId, owner, leaseUntil } = event.data;
       if (book.holder(taskId) !== owner) release(state, book, taskId);
       const holder = instanceOf(state, owner, event.metadata.role);
+      dropLapsed(holder, Date.parse(at) - LAPSED_KEPT_MS);
       holder.claims[taskId] = leaseUntil;
       book.hold(taskId, owner);
       if (event.type === 'TaskClaimed') for (const tag of book.tags(taskId) ?? []) credit(holder, tag);
@@ -164,6 +165,20 @@ function applyTo(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBo
       return;
     }
   }
+}
+
+/**
+ * How long a claim whose lease ran out without a release stays in its holder's record. Such
+ * claims are shown to nobody (a view shows the claims live at its `now`), yet a month of
+ * work leaves each instance a thousand of them, read by every `activity`. A view's `now` is
+ * the reader's present or a replayed point; either is past the events folded before it, so
+ * a lease that ended a day before a folded event is over for every view.
+ */
+const LAPSED_KEPT_MS = 86_400_000;
+
+/** Drops the holder's claims whose lease ended before `before` (ms): on each new claim of its own, so each event costs nothing. */
+function dropLapsed(instance: InstanceRecord, before: number): void {
+  for (const taskId of Object.keys(instance.claims)) if (Date.parse(instance.claims[taskId]!) < before) delete instance.claims[taskId];
 }
 
 function release(state: Pick<ActivityState, 'instances'>, book: TaskBook, taskId: string): void {

@@ -57,6 +57,28 @@ describe('activity projection', () => {
     expect(instanceActivity(completed, at(10))[0]!.claims).toEqual([]);
   });
 
+  it('forgets claims whose lease ran out a day before its holder claims again, and shows the same claims at any later `now`', () => {
+    let log = session();
+    // b1 claims a task every two hours for three days and never releases one.
+    for (let i = 0; i < 36; i++) {
+      log = log
+        .add('TaskProposed', { taskId: `k${i}`, title: `chore ${i}`, tags: [], proposedBy: 'b1' }, { at: at(100 + i * 120) })
+        .add('TaskClaimed', { taskId: `k${i}`, owner: 'b1', leaseUntil: at(100 + i * 120 + 90).toISOString() }, { at: at(101 + i * 120) });
+    }
+    const state = fold(activityProjection, log.events);
+    const b1 = state.instances.b1!;
+    // The last claim was made at minute 4301: what ended before minute 2861 is gone.
+    expect(Object.keys(b1.claims)).toHaveLength(13);
+    expect(b1.claims.k35).toBeDefined();
+    expect(b1.claims.t1).toBeUndefined();
+    // Every view at or after the last event shows what keeping every claim would show.
+    const lastAt = 4301;
+    for (const minute of [lastAt, lastAt + 30, lastAt + 89, lastAt + 90]) {
+      const expected = Array.from({ length: 36 }, (_, i) => i).filter((i) => 100 + i * 120 + 90 > minute).map((i) => `k${i}`).sort();
+      expect(instanceActivity(state, at(minute)).find((i) => i.instanceId === 'b1')!.claims, `at minute ${minute}`).toEqual(expected);
+    }
+  });
+
   it('marks instances that left, and clears it when they join again', () => {
     const left = session().add('InstanceLeft', { instanceId: 'b1' }, { at: at(50) });
     expect(instanceActivity(fold(activityProjection, left.events), at(60))[0]).toMatchObject({ left: true, leftAt: at(50).toISOString() });
