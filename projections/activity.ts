@@ -171,8 +171,9 @@ function applyTo(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBo
  * How long a claim whose lease ran out without a release stays in its holder's record. Such
  * claims are shown to nobody (a view shows the claims live at its `now`), yet a month of
  * work leaves each instance a thousand of them, read by every `activity`. A view's `now` is
- * the reader's present or a replayed point; either is past the events folded before it, so
- * a lease that ended a day before a folded event is over for every view.
+ * the reader's present or a replayed point, at or after the events folded for it give or take
+ * the skew between agents' clocks (minutes, not a day), so a lease that ended a day before a
+ * folded event is over for every view.
  */
 const LAPSED_KEPT_MS = 86_400_000;
 
