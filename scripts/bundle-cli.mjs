@@ -164,7 +164,8 @@ function preparedLog(setup) {
 async function bundleOf({ entry, register }, prefix, warmUp, template) {
   const { build: esbuild } = await import('esbuild');
   const program = register && {
-    contents: `import { runProgram } from './run-program.js';\n${register.imports}\nexport const main = (argv) => runProgram((program) => { ${register.call} }, argv);\n`,
+    // one-shot.js first: it configures zod before any module makes a schema.
+    contents: `import './one-shot.js';\nimport { runProgram } from './run-program.js';\n${register.imports}\nexport const main = (argv) => runProgram((program) => { ${register.call} }, argv);\n`,
     resolveDir: cliDir,
     sourcefile: `${prefix}-program.js`,
   };
