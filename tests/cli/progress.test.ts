@@ -63,5 +63,26 @@ describe.skipIf(!hasScript)('progress of long folds', () => {
     const again = atTerminal(['replay', 'tasks', '--at', String(EVENTS)], dir);
     expect(again.code, again.screen).toBe(0);
     expect(again.screen).toContain('folding tasks [');
+
+    // An import shows its appends at a terminal (its tables fold in a thread of their own meanwhile), and nothing into a pipe.
+    const file = join(dir, 'export.ndjson');
+    const exported = await cairn(['export', '--out', file], { cwd: dir });
+    expectExit(exported, 0);
+    // The reads above recorded what they showed: a few events more than were appended.
+    const count = Number(/exported (\d+) events/.exec(exported.stdout)?.[1]);
+    expect(count).toBeGreaterThanOrEqual(EVENTS);
+    const into = tempDir('cairn-progress-import-');
+    expectExit(await cairn(['init'], { cwd: into }), 0);
+    const imported = atTerminal(['import', file], into);
+    expect(imported.code, imported.screen).toBe(0);
+    expect(imported.screen).toContain('importing [');
+    expect(imported.screen).toContain(`${count}/${count} events`);
+    expect(imported.screen).toContain(`imported ${count} events`);
+    const other = tempDir('cairn-progress-import-');
+    expectExit(await cairn(['init'], { cwd: other }), 0);
+    const quiet = await cairn(['import', file], { cwd: other });
+    expectExit(quiet, 0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe(`imported ${count} events\n`);
   });
 });
