@@ -144,10 +144,9 @@ function readSide(text: string): ClaimSide {
   return { stems, stemSet, opposites, negations, numbers: figuresOf(text), entities: entitiesOf(text) };
 }
 
-/** Weighted share of `from`'s stems found in `to`, directly or through a shared sense. */
-function coverage(from: readonly string[], to: readonly string[], toSenses: ReadonlySet<number>, weight: (t: string) => number): number {
+/** Weighted share of `from`'s stems found among the other side's (`direct`, its stem set), directly or through a shared sense. */
+function coverage(from: readonly string[], direct: ReadonlySet<string>, toSenses: ReadonlySet<number>, weight: (t: string) => number): number {
   const senses = sensesOfStems();
-  const direct = new Set(to);
   let total = 0;
   let matched = 0;
   for (const t of from) {
@@ -189,8 +188,8 @@ export function contrastsOf(a: string, b: string): Contrast[] {
 
 /** The features of a pair; `weight` is each stem's IDF in the log so far, `lexical` its IDF cosine. */
 export function claimFeatures(a: ClaimSide, b: ClaimSide, lexical: number, weight: (t: string) => number): ClaimFeatures {
-  const forward = coverage(a.stems, b.stems, sensesOf(b.stems), weight);
-  const backward = coverage(b.stems, a.stems, sensesOf(a.stems), weight);
+  const forward = coverage(a.stems, b.stemSet, sensesOf(b.stems), weight);
+  const backward = coverage(b.stems, a.stemSet, sensesOf(a.stems), weight);
   return { lexical, soft: (forward + backward) / 2, ...contrastFlags(a, b), unmatched: 1 - Math.min(forward, backward) };
 }
 
