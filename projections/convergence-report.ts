@@ -1,6 +1,6 @@
 import { own } from '../src/similarity/own.js';
 import { sharedStems } from '../src/similarity/similarity-index.js';
-import type { Contrast } from '../src/similarity/claim.js';
+import { contrastsOf, type Contrast } from '../src/similarity/claim.js';
 import { anonymousReadBefore, describePath, pathTo, type AnonymousRead, type PathStep } from './causality.js';
 import { DEFAULT_THRESHOLD, isSimilar, linkBetween, linkKey, type ConvergenceOptions, type ConvergenceState, type FindingNode, type Link } from './convergence.js';
 
@@ -28,7 +28,7 @@ export interface LinkView {
   /** The stems' cosine, or the embedding cosine when both findings carry vectors of one model. */
   score: number;
   measure: 'lexical' | 'semantic';
-  /** What tells the two claims apart though their words agree: a judge should look twice. */
+  /** What tells the two claims apart though their words agree: a judge should look twice. Read when shown, never in the fold. */
   contrasts: Contrast[];
   shared: string[];
   /** One sentence: why the pair is independent, or the path that makes it an echo. */
@@ -125,7 +125,7 @@ export function linkView(facts: ConvergenceFacts, link: Link, judgment = facts.j
     kind: link.echo ? 'echo' : 'convergence',
     score: link.semantic ?? link.lexical,
     measure: link.semantic === undefined ? 'lexical' : 'semantic',
-    contrasts: link.contrasts ?? [],
+    contrasts: contrastsOf(facts.finding(link.earlier).summary, facts.finding(link.later).summary),
     shared: facts.sharedStems(link.earlier, link.later),
     ...explainLink(facts, link),
     judgment,

@@ -1,7 +1,6 @@
 import type { StoredEvent } from '../events/index.js';
 import { own } from '../src/similarity/own.js';
 import { DEFAULT_LIMITS, addDocument, emptyIndex, type SimilarityIndex } from '../src/similarity/similarity-index.js';
-import { contrastsOf, type Contrast } from '../src/similarity/claim.js';
 import { causalityProjection, knows, type CausalityState } from './causality.js';
 import type { Projection } from './projection.js';
 import { dict, type Dict } from './shared.js';
@@ -39,8 +38,6 @@ export interface Link {
   earlier: string;
   later: string;
   lexical: number;
-  /** What tells the two claims apart though their words agree (another figure, a negation…): shown to judges. Read for pairs at the default threshold; absent: nothing. */
-  contrasts?: Contrast[];
   semantic?: number;
   /** The earlier finding happened before the later one: agreement after exposure, which proves nothing. */
   echo: boolean;
@@ -111,13 +108,7 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
     const echo = knows(state.causality, node.instanceId, earlier.instanceId, earlier.position);
     const link: Link = { earlier: n.id, later: node.findingId, lexical: n.lexical, echo };
     if (n.semantic !== undefined) link.semantic = n.semantic;
-    // Read only for the pairs that count at the default threshold (the ones anyone is shown),
-    // and most have none: the state keeps no empty list for them.
-    if (isSimilar(link)) {
-      const contrasts = contrastsOf(earlier.summary, data.summary);
-      if (contrasts.length > 0) link.contrasts = contrasts;
-      if (!echo) state.unjudged++;
-    }
+    if (!echo && isSimilar(link)) state.unjudged++;
     addLink(state, link);
   }
   return state;
@@ -125,7 +116,7 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
 
 export const convergenceProjection: Projection<ConvergenceState> = {
   name: 'convergence',
-  version: 5,
+  version: 6,
   initialState: () => ({ index: emptyIndex(), findings: {}, causality: causalityProjection.initialState(), links: [], linksOf: {}, judgments: dict(), unjudged: 0 }),
   evolve,
 };

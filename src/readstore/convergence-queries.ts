@@ -17,7 +17,6 @@ import {
   type Match,
 } from '../../projections/convergence-report.js';
 import type { ConvergedCluster } from '../../projections/health.js';
-import type { Contrast } from '../similarity/claim.js';
 import { sharedTerms } from '../similarity/tfidf.js';
 import { countOf } from './counters.js';
 import { judgedKey, VERDICTS_SQL } from './convergence.js';
@@ -30,7 +29,7 @@ import { judgedKey, VERDICTS_SQL } from './convergence.js';
 
 type Row = Record<string, unknown>;
 
-const LINK_COLUMNS = `e.id AS earlier_id, f.id AS later_id, l.later, l.rank, l.lexical, l.semantic, l.contrasts, l.echo, l.status`;
+const LINK_COLUMNS = `e.id AS earlier_id, f.id AS later_id, l.later, l.rank, l.lexical, l.semantic, l.echo, l.status`;
 const LINKS_FROM = `links l JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later`;
 /** A link counts in its findings' cluster: confirmed, or similar and not rejected (src/readstore/convergence.ts). */
 const COUNTS = `(l.status = 'confirmed' OR l.similar = 1 AND l.status != 'rejected')`;
@@ -38,7 +37,6 @@ const COUNTS = `(l.status = 'confirmed' OR l.similar = 1 AND l.status != 'reject
 function linkOf(row: Row): Link {
   const link: Link = { earlier: row.earlier_id as string, later: row.later_id as string, lexical: row.lexical as number, echo: row.echo === 1n };
   if (row.semantic !== null) link.semantic = row.semantic as number;
-  if (row.contrasts !== null) link.contrasts = JSON.parse(row.contrasts as string) as Contrast[];
   return link;
 }
 

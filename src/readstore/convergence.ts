@@ -5,7 +5,6 @@ import type { StoredEvent } from '../../events/index.js';
 type Stored<T extends StoredEvent['type']> = Extract<StoredEvent, { type: T }>;
 import { isSimilar } from '../../projections/convergence.js';
 import { candidateStatus, judgmentFrom, type JudgmentStatus } from '../../projections/convergence-report.js';
-import { contrastsOf } from '../similarity/claim.js';
 import { DEFAULT_LIMITS, addDocument } from '../similarity/similarity-index.js';
 import type { CausalityTables } from './causality.js';
 import type { Counters } from './counters.js';
@@ -51,9 +50,9 @@ export class ConvergenceTables {
     this.index = new SimilarityTables(db);
     const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
     this.s = lazily({
-      finding: () => prepare(`SELECT position, instance, role, summary FROM findings WHERE kind = 'finding' AND id = ?`),
+      finding: () => prepare(`SELECT position, instance, role FROM findings WHERE kind = 'finding' AND id = ?`),
       person: () => prepare(`SELECT instance, role FROM findings WHERE position = ?`),
-      link: () => prepare(`INSERT INTO links (later, rank, earlier, lexical, semantic, contrasts, echo, similar, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      link: () => prepare(`INSERT INTO links (later, rank, earlier, lexical, semantic, echo, similar, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       between: () => prepare(`SELECT later, rank, earlier, lexical, semantic, echo, similar, status FROM links WHERE later = ? AND earlier = ?`),
       setStatus: () => prepare(`UPDATE links SET status = ? WHERE later = ? AND rank = ?`),
       judge: () => prepare(`INSERT INTO judgments (earlier, later, judge, verdict, reason, position, at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -94,7 +93,7 @@ export class ConvergenceTables {
 
   // Read in this transaction: a finding's rows never change; a member moves only when its
   // cluster joins another (the cache follows) or is regrouped (the cache is dropped).
-  private readonly findings = new Map<string, { position: bigint; instance: string; summary: string } | undefined>();
+  private readonly findings = new Map<string, { position: bigint; instance: string } | undefined>();
   private readonly people = new Map<bigint, { instance: string; role: string }>();
   private readonly members = new Map<bigint, { cluster: bigint; independent: boolean }>();
   /** What each cluster gained in this transaction, written with its kind and counts at the end (or before it is read). */
@@ -122,8 +121,8 @@ export class ConvergenceTables {
     this.s.refresh.run(cluster);
   }
 
-  private finding(id: string): { position: bigint; instance: string; summary: string } | undefined {
-    if (!this.findings.has(id)) this.findings.set(id, this.s.finding.get(id) as { position: bigint; instance: string; summary: string } | undefined);
+  private finding(id: string): { position: bigint; instance: string } | undefined {
+    if (!this.findings.has(id)) this.findings.set(id, this.s.finding.get(id) as { position: bigint; instance: string } | undefined);
     return this.findings.get(id);
   }
 
@@ -153,11 +152,9 @@ export class ConvergenceTables {
       if (earlier.instance === instance) continue;
       const echo = this.causality.knows(instance, earlier.instance, earlier.position);
       const similar = isSimilar(n);
-      // Read only for the pairs that count at the default threshold, as the fold does.
-      const contrasts = similar ? contrastsOf(earlier.summary, data.summary) : [];
       const status = this.judgmentStatus(n.id, data.findingId);
       const row: LinkRow = { later: position, rank: rank++, earlier: earlier.position, lexical: n.lexical, semantic: n.semantic ?? null, echo: echo ? 1 : 0, similar: similar ? 1 : 0, status };
-      this.s.link.run(row.later, row.rank, row.earlier, row.lexical, row.semantic, contrasts.length > 0 ? JSON.stringify(contrasts) : null, row.echo, row.similar, status);
+      this.s.link.run(row.later, row.rank, row.earlier, row.lexical, row.semantic, row.echo, row.similar, status);
       if (counts(status, similar)) this.join(row);
       this.countJudged(row, status, 1);
     }

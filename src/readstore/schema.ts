@@ -6,7 +6,7 @@
  *
  * Positions are stored as SQLite integers (64-bit): every store's positions fit.
  */
-export const READ_STORE_VERSION = 7;
+export const READ_STORE_VERSION = 8;
 
 export const READ_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -101,7 +101,7 @@ CREATE TABLE IF NOT EXISTS sim_buckets (key TEXT PRIMARY KEY, ids TEXT NOT NULL)
 -- A link counts (confirmed, or similar and not rejected) in the cluster of its two findings.
 CREATE TABLE IF NOT EXISTS links (
   later INTEGER NOT NULL, rank INTEGER NOT NULL, earlier INTEGER NOT NULL, lexical REAL NOT NULL, semantic REAL,
-  contrasts TEXT, echo INTEGER NOT NULL, similar INTEGER NOT NULL, status TEXT NOT NULL,
+  echo INTEGER NOT NULL, similar INTEGER NOT NULL, status TEXT NOT NULL,
   PRIMARY KEY (later, rank)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS links_by_earlier ON links (earlier);

@@ -8,6 +8,7 @@ import { convergedIn, healthProjection, healthReport } from '../../projections/h
 import { fold } from '../../projections/projection.js';
 import { calibration, convergedInTables, convergenceReport, matchesOf, unjudgedLinks } from '../../src/readstore/convergence-queries.js';
 import { healthWindow } from '../../src/readstore/health.js';
+import { eventLog } from '../projections/fixtures.js';
 import { random, realisticLog } from '../projections/generate.js';
 import { plain, tablesOver } from './fold-tables.js';
 
@@ -104,5 +105,24 @@ describe('convergence and health in tables equal a full replay of the folds', ()
       }),
       { numRuns: 20 },
     );
+  });
+
+  it('shows what tells a pair apart beside it, read when shown rather than kept with every link', () => {
+    // Given two instances that, unaware of each other, write the same words but opposite claims
+    const events = eventLog()
+      .add('InstanceJoined', { instanceId: 'ada', role: 'explorer' })
+      .add('InstanceJoined', { instanceId: 'bo', role: 'builder' })
+      .add('FindingRecorded', { findingId: 'f-rises', by: 'ada', summary: 'Validation loss rises after epoch 5 on the held-out split.', tags: [], cites: [] })
+      .add('FindingRecorded', { findingId: 'f-falls', by: 'bo', summary: 'Validation loss falls after epoch 5 on the held-out split.', tags: [], cites: [] }).events;
+    // When the pair is read from the tables and from the fold
+    const db = tablesOver(events, []);
+    const state = fold(convergenceProjection, events);
+    // Then both show the antonym beside the candidate, and agree on everything else
+    const [fromTables] = matchesOf(db, 'f-falls');
+    expect(fromTables?.other.findingId).toBe('f-rises');
+    expect(fromTables?.contrasts).toEqual(['antonym']);
+    expect(plain(matchesOf(db, 'f-falls'))).toEqual(plain(matchesFor(state, 'f-falls')));
+    const links = convergenceReport(db, 10).convergences.flatMap((c) => c.links);
+    expect(links.map((l) => l.contrasts)).toEqual([['antonym']]);
   });
 });
