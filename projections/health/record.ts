@@ -1,6 +1,7 @@
 import type { EventType, StoredEvent } from '../../events/index.js';
 import { asksPermission, stanceOf, type Stance } from '../../src/signals/speech.js';
 import { parseAt } from './at.js';
+import { boundedMemo } from '../../src/runtime/memo.js';
 
 /**
  * What health keeps of an event: a compact record per event a signal reads, and the evidence
@@ -39,18 +40,9 @@ export interface HealthRecord {
 
 const normaliseTopic = (s: string | undefined): string | undefined => s?.trim().toLowerCase().replace(/\s+/g, ' ') || undefined;
 
-// Topics repeat: a bounded memo of a pure function (cleared when full), so results never depend on it.
-const topicMemo = new Map<string, string | undefined>();
-function topicOf(s: string | undefined): string | undefined {
-  if (s === undefined) return undefined;
-  let t = topicMemo.get(s);
-  if (t === undefined && !topicMemo.has(s)) {
-    t = normaliseTopic(s);
-    if (topicMemo.size >= 4096) topicMemo.clear();
-    topicMemo.set(s, t);
-  }
-  return t;
-}
+// Topics repeat.
+const topicMemo = boundedMemo(normaliseTopic, 4096);
+const topicOf = (s: string | undefined): string | undefined => (s === undefined ? undefined : topicMemo(s));
 
 /** The first part of `clip`: the fold keeps this; the query collapses whitespace (`clip` = `cut` then collapse). */
 const cut = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

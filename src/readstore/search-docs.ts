@@ -1,6 +1,7 @@
 import { stemmer } from 'stemmer';
 import type { StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
+import { boundedMemo } from '../runtime/memo.js';
 import { isStopWord } from '../similarity/tokenize.js';
 import type { SearchDoc } from '../store/search-port.js';
 
@@ -16,9 +17,12 @@ import type { SearchDoc } from '../store/search-port.js';
  */
 export const SEARCH_WORDS_VERSION = 1;
 
+// Documents reuse a small vocabulary: each word is stemmed once.
+const stemOf = boundedMemo(stemmer, 50_000);
+
 export function searchWords(text: string): string[] {
   const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.filter((word) => !isStopWord(word)).map((word) => stemmer(word));
+  return words.filter((word) => !isStopWord(word)).map(stemOf);
 }
 
 /** The document an event adds to search, if it adds one. */

@@ -1,6 +1,7 @@
 import { antonymsOfStems, sensesOfStems } from './lexicon.js';
 import { termSet } from './tfidf.js';
 import { terms, words } from './tokenize.js';
+import { boundedMemo } from '../runtime/memo.js';
 
 /**
  * "Says the same thing", not "is about the same thing". Two findings on one topic share most
@@ -114,19 +115,8 @@ function entitiesOf(text: string): string[] {
   return [...out].sort();
 }
 
-// text → its side: a bounded memo of a pure function (cleared when full), so an earlier finding
-// that is a candidate for many later ones is read once, not once per comparison.
-const SIDE_MEMO_MAX = 20_000;
-const sideMemo = new Map<string, ClaimSide>();
-
-export function claimSide(text: string): ClaimSide {
-  let side = sideMemo.get(text);
-  if (side === undefined) {
-    if (sideMemo.size >= SIDE_MEMO_MAX) sideMemo.clear();
-    sideMemo.set(text, (side = readSide(text)));
-  }
-  return side;
-}
+// An earlier finding that is a candidate for many later ones is read once, not once per comparison.
+export const claimSide: (text: string) => ClaimSide = boundedMemo((text) => readSide(text), 20_000);
 
 function readSide(text: string): ClaimSide {
   const ws = words(text);

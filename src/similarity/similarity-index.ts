@@ -1,3 +1,4 @@
+import { boundedMemo } from '../runtime/memo.js';
 import { fileUnder, type Buckets } from './buckets.js';
 import { own } from './own.js';
 import { simhashBands } from './simhash.js';
@@ -94,17 +95,9 @@ export const jsonIndexStore = (index: SimilarityIndex): IndexStore => ({
 /** The score that decides: the embedding when both have one of the same model, else the stems. */
 export const decisiveScore = (n: { lexical: number; semantic?: number }): number => n.semantic ?? n.lexical;
 
-// term → its bucket key "t:<term>": a bounded memo (cleared when full) so the same key
-// string, already hashed, is reused instead of built twice per term of every document.
-const termKeys = new Map<string, string>();
-function termKey(term: string): string {
-  let key = termKeys.get(term);
-  if (key === undefined) {
-    if (termKeys.size >= 50_000) termKeys.clear();
-    termKeys.set(term, (key = `t:${term}`));
-  }
-  return key;
-}
+// term → its bucket key "t:<term>", memoised so the same key string, already hashed, is
+// reused instead of built twice per term of every document.
+const termKey = boundedMemo((term) => `t:${term}`, 50_000);
 
 /** The `k` best keys of a tally (ties by id); the lexical hot path calls `bestOf` directly. */
 const best = (tally: Map<string, number>, k: number): string[] => bestOf([...tally.keys()], [...tally.values()], k);

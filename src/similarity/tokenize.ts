@@ -1,5 +1,6 @@
 import { stemmer } from 'stemmer';
 import { eng } from 'stopword';
+import { boundedMemo } from '../runtime/memo.js';
 
 /**
  * Text → comparable terms: NFKC, lower case, Unicode letters and digits, English stop
@@ -30,21 +31,9 @@ export function words(text: string): string[] {
   return out;
 }
 
-// word → its term (null for a stop word or a word too short): a bounded memo of a pure
-// function, cleared when full, so what `terms` returns never depends on it. Findings reuse
-// a small vocabulary; stemming each occurrence again was most of the cost of indexing.
-const TERM_MEMO_MAX = 50_000;
-const termMemo = new Map<string, string | null>();
-
-function termOf(word: string): string | null {
-  let term = termMemo.get(word);
-  if (term === undefined) {
-    term = word.length < 2 || STOP.has(word) ? null : stemmer(unifySpelling(word));
-    if (termMemo.size >= TERM_MEMO_MAX) termMemo.clear();
-    termMemo.set(word, term);
-  }
-  return term;
-}
+// word → its term (null for a stop word or a word too short). Findings reuse a small
+// vocabulary; stemming each occurrence again was most of the cost of indexing.
+const termOf = boundedMemo((word): string | null => (word.length < 2 || STOP.has(word) ? null : stemmer(unifySpelling(word))), 50_000);
 
 /** The stemmed content terms of a text, in order, repeats kept. */
 export function terms(text: string): string[] {
