@@ -3,6 +3,7 @@ import { claimRaceBenchmark } from './claim-race.js';
 import { cliBenchmark } from './cli.js';
 import { convergenceBenchmark } from './convergence.js';
 import { exposureBenchmark } from './exposure.js';
+import { foldBenchmark } from './fold.js';
 import { jsonStoreBenchmark } from './json-store.js';
 import { mcpBenchmark } from './mcp.js';
 import { peerBenchmark } from './peer.js';
@@ -17,6 +18,7 @@ export const BENCHMARKS: Benchmark[] = [
   appendBenchmark,
   peerBenchmark,
   replayBenchmark,
+  foldBenchmark,
   cliBenchmark,
   waitBenchmark,
   claimRaceBenchmark,
