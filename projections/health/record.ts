@@ -1,7 +1,7 @@
 import type { EventType, StoredEvent } from '../../events/index.js';
 import { asksPermission, stanceOf, type Stance } from '../../src/signals/speech.js';
 import { parseAt } from './at.js';
-import { boundedMemo } from '../../src/runtime/memo.js';
+import { boundedMemo } from '../../src/memo.js';
 
 /**
  * What health keeps of an event: a compact record per event a signal reads, and the evidence

@@ -1,7 +1,7 @@
 import { stemmer } from 'stemmer';
 import type { StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
-import { boundedMemo } from '../runtime/memo.js';
+import { boundedMemo } from '../memo.js';
 import { isStopWord } from '../similarity/tokenize.js';
 import type { SearchDoc } from '../store/search-port.js';
 

@@ -1,7 +1,7 @@
 import { antonymsOfStems, sensesOfStems } from './lexicon.js';
 import { termSet } from './tfidf.js';
 import { terms, words } from './tokenize.js';
-import { boundedMemo } from '../runtime/memo.js';
+import { boundedMemo } from '../memo.js';
 
 /**
  * "Says the same thing", not "is about the same thing". Two findings on one topic share most

@@ -1,4 +1,4 @@
-import { boundedMemo } from '../runtime/memo.js';
+import { boundedMemo } from '../memo.js';
 import { fileUnder, type Buckets } from './buckets.js';
 import { own } from './own.js';
 import { simhashBands } from './simhash.js';

@@ -1,6 +1,6 @@
 import { stemmer } from 'stemmer';
 import { eng } from 'stopword';
-import { boundedMemo } from '../runtime/memo.js';
+import { boundedMemo } from '../memo.js';
 
 /**
  * Text → comparable terms: NFKC, lower case, Unicode letters and digits, English stop

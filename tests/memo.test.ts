@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedMemo } from '../../src/runtime/memo.js';
+import { boundedMemo } from '../src/memo.js';
 
 describe('a bounded memo of a pure function', () => {
   it('computes each argument once while it is remembered, undefined answers included', () => {
