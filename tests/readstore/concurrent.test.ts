@@ -115,4 +115,14 @@ describe('tables built by several processes at once', () => {
     expect(watermark).toBeGreaterThanOrEqual(30_000n);
     expectSameRows(dump(new Database(tables, { readonly: true })), await foldedAlone(ws.store, watermark));
   }, 180_000);
+
+  it("the fold's own thread says why it stopped: an import can then fold the rest itself", async () => {
+    // The compiled module: its thread runs the compiled fold-worker.js beside it.
+    const { BackgroundFold } = (await import(new URL('../../dist/src/readstore/background-fold.js', import.meta.url).href)) as typeof import('../../src/readstore/background-fold.js');
+    // Given a thread asked to fold a log that is not there
+    const missing = join(tempDir('cairn-no-log-'), 'log.db');
+    const fold = BackgroundFold.start(missing)!;
+    // When it is told the log is done growing, Then finishing rejects with what stopped it
+    await expect(fold.finish()).rejects.toThrow(/no cairn log/);
+  });
 });
