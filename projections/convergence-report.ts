@@ -118,14 +118,19 @@ function explainLink(facts: ConvergenceFacts, link: Link): Pick<LinkView, 'reaso
   return anonymous ? { reason, anonymousRead: anonymous } : { reason };
 }
 
-export function linkView(facts: ConvergenceFacts, link: Link, judgment = facts.judgment(link)): LinkView {
+/**
+ * A link as shown. Its contrasts are read here, for the pairs shown, never in the fold: a
+ * complete report groups millions of links and shows a page of them, so `clustersOf` asks for
+ * none and its clusters' links get theirs when cut for showing (`shownLinks`).
+ */
+export function linkView(facts: ConvergenceFacts, link: Link, judgment = facts.judgment(link), { contrasts = true } = {}): LinkView {
   return {
     earlier: link.earlier,
     later: link.later,
     kind: link.echo ? 'echo' : 'convergence',
     score: link.semantic ?? link.lexical,
     measure: link.semantic === undefined ? 'lexical' : 'semantic',
-    contrasts: contrastsOf(facts.finding(link.earlier).summary, facts.finding(link.later).summary),
+    contrasts: contrasts ? contrastsOf(facts.finding(link.earlier).summary, facts.finding(link.later).summary) : [],
     shared: facts.sharedStems(link.earlier, link.later),
     ...explainLink(facts, link),
     judgment,
@@ -192,7 +197,7 @@ export function clustersOf(candidates: Iterable<Link>, facts: ConvergenceFacts, 
     return {
       kind,
       members,
-      links: group.map((l) => linkView(facts, l, judgments.get(l))),
+      links: group.map((l) => linkView(facts, l, judgments.get(l), { contrasts: false })),
       roles: distinct(counted.map((m) => m.role)),
       instances: distinct(counted.map((m) => m.instanceId)),
     };
@@ -209,12 +214,24 @@ export function clustersOf(candidates: Iterable<Link>, facts: ConvergenceFacts, 
   };
 }
 
+/** Some of a cluster's links, about to be shown, with their contrasts (`linkView`): every end of a link is a member. */
+function shownLinks(cluster: Cluster, links: readonly LinkView[]): LinkView[] {
+  const summaries = new Map(cluster.members.map((m) => [m.findingId, m.summary]));
+  return links.map((l) => ({ ...l, contrasts: contrastsOf(summaries.get(l.earlier)!, summaries.get(l.later)!) }));
+}
+
+/** The whole report, every link shown with its contrasts. */
+export function shownInFull(report: ConvergenceReport): ConvergenceReport {
+  const show = (c: Cluster): Cluster => ({ ...c, links: shownLinks(c, c.links) });
+  return { ...report, convergences: report.convergences.map(show), echoes: report.echoes.map(show) };
+}
+
 /** A report cut to what a reader can take in: the first `limit` clusters of each kind, each with at most `limit` members and links. */
 export function boundedReport(report: ConvergenceReport, limit: number) {
   const cut = (c: Cluster) => ({
     ...c,
     members: c.members.slice(-limit),
-    links: c.links.slice(-limit),
+    links: shownLinks(c, c.links.slice(-limit)),
     sizes: { members: c.members.length, links: c.links.length },
   });
   return {

@@ -1,6 +1,6 @@
 import { activityProjection, instanceActivity, roleActivity } from '../../projections/activity.js';
 import { convergenceProjection } from '../../projections/convergence.js';
-import { convergenceClusters } from '../../projections/convergence-report.js';
+import { convergenceClusters, shownInFull } from '../../projections/convergence-report.js';
 import { findingsProjection, listFindings, listSyntheses } from '../../projections/findings.js';
 import { convergedIn, healthProjection, healthReport } from '../../projections/health.js';
 import { inboxProjection } from '../../projections/inbox.js';
@@ -67,7 +67,7 @@ export const VIEWS: Record<string, View> = {
   }),
   convergence: view(
     [convergenceProjection],
-    ([s]) => convergenceClusters(s, convergenceOptions()),
+    ([s]) => shownInFull(convergenceClusters(s, convergenceOptions())),
     (t) => convergenceReport(t.db, LIVE_CLUSTERS, convergenceOptions()),
   ),
   health: view(

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import { convergenceProjection, type ConvergenceState } from '../../projections/convergence.js';
-import { boundedReport, convergenceClusters, matcherCalibration, matchesFor, unjudgedCandidates } from '../../projections/convergence-report.js';
+import { boundedReport, convergenceClusters, matcherCalibration, matchesFor, shownInFull, unjudgedCandidates } from '../../projections/convergence-report.js';
 import { convergedIn, healthProjection, healthReport } from '../../projections/health.js';
 import { fold } from '../../projections/projection.js';
 import { calibration, convergedInTables, convergenceReport, matchesOf, unjudgedLinks } from '../../src/readstore/convergence-queries.js';
@@ -124,5 +124,10 @@ describe('convergence and health in tables equal a full replay of the folds', ()
     expect(plain(matchesOf(db, 'f-falls'))).toEqual(plain(matchesFor(state, 'f-falls')));
     const links = convergenceReport(db, 10).convergences.flatMap((c) => c.links);
     expect(links.map((l) => l.contrasts)).toEqual([['antonym']]);
+    // And the complete reports, which group every candidate and show a page of them
+    const loose = convergenceReport(db, 10, { threshold: 0.2 });
+    expect(loose.convergences.flatMap((c) => c.links).map((l) => l.contrasts)).toEqual([['antonym']]);
+    expect(plain(loose)).toEqual(plain(boundedReport(convergenceClusters(state, { threshold: 0.2 }), 10)));
+    expect(shownInFull(convergenceClusters(state)).convergences.flatMap((c) => c.links).map((l) => l.contrasts)).toEqual([['antonym']]);
   });
 });
