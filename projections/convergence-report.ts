@@ -130,7 +130,7 @@ export function linkView(facts: ConvergenceFacts, link: Link, judgment = facts.j
     kind: link.echo ? 'echo' : 'convergence',
     score: link.semantic ?? link.lexical,
     measure: link.semantic === undefined ? 'lexical' : 'semantic',
-    contrasts: contrasts ? contrastsOf(facts.finding(link.earlier).summary, facts.finding(link.later).summary) : [],
+    contrasts: contrasts ? contrastsBetween(link, (id) => facts.finding(id).summary) : [],
     shared: facts.sharedStems(link.earlier, link.later),
     ...explainLink(facts, link),
     judgment,
@@ -214,10 +214,13 @@ export function clustersOf(candidates: Iterable<Link>, facts: ConvergenceFacts, 
   };
 }
 
+/** What tells a link's two findings apart, from their summaries. */
+const contrastsBetween = (link: Pick<Link, 'earlier' | 'later'>, summaryOf: (id: string) => string): Contrast[] => contrastsOf(summaryOf(link.earlier), summaryOf(link.later));
+
 /** Some of a cluster's links, about to be shown, with their contrasts (`linkView`): every end of a link is a member. */
 function shownLinks(cluster: Cluster, links: readonly LinkView[]): LinkView[] {
   const summaries = new Map(cluster.members.map((m) => [m.findingId, m.summary]));
-  return links.map((l) => ({ ...l, contrasts: contrastsOf(summaries.get(l.earlier)!, summaries.get(l.later)!) }));
+  return links.map((l) => ({ ...l, contrasts: contrastsBetween(l, (id) => summaries.get(id)!) }));
 }
 
 /** The whole report, every link shown with its contrasts. */

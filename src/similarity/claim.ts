@@ -1,7 +1,7 @@
+import { boundedMemo } from '../memo.js';
 import { antonymsOfStems, sensesOfStems } from './lexicon.js';
 import { termSet } from './tfidf.js';
 import { terms, words } from './tokenize.js';
-import { boundedMemo } from '../memo.js';
 
 /**
  * "Says the same thing", not "is about the same thing". Two findings on one topic share most
@@ -116,7 +116,7 @@ function entitiesOf(text: string): string[] {
 }
 
 // An earlier finding that is a candidate for many later ones is read once, not once per comparison.
-export const claimSide: (text: string) => ClaimSide = boundedMemo((text) => readSide(text), 20_000);
+export const claimSide: (text: string) => ClaimSide = boundedMemo(readSide, 20_000);
 
 function readSide(text: string): ClaimSide {
   const ws = words(text);
