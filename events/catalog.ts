@@ -1,44 +1,51 @@
-import * as z from 'zod';
-import { InboxRead, InstanceJoined, InstanceLeft, InstanceSynced, RoleChanged } from './instance.js';
-import { ClaimReleased, ClaimRenewed, TaskAbandoned, TaskClaimed, TaskCompleted, TaskProposed } from './task.js';
-import { QuestionClosed, QuestionPosed } from './question.js';
-import { FindingRecorded } from './finding.js';
-import { MessagePosted } from './message.js';
-import { SynthesisPublished } from './synthesis.js';
-import { ContentShown } from './exposure.js';
-import { ConvergenceJudged } from './judgment.js';
-import { InvitationAccepted, InvitationIssued } from './invitation.js';
+import type * as z from 'zod';
+import { instanceEvents } from './instance.js';
+import { taskEvents } from './task.js';
+import { questionEvents } from './question.js';
+import { findingEvents } from './finding.js';
+import { messageEvents } from './message.js';
+import { synthesisEvents } from './synthesis.js';
+import { exposureEvents } from './exposure.js';
+import { judgmentEvents } from './judgment.js';
+import { invitationEvents } from './invitation.js';
 import type { EventMetadata } from './metadata.js';
 
+/**
+ * Every event cairn knows, by type: what makes the schema of its data. A schema is made on
+ * first use and kept. The twenty types take some 250 zod schemas, and making them all was a
+ * third of loading the CLI, for each call, while a call appends one event and folds a few.
+ */
+const EVENT_DATA = {
+  ...instanceEvents,
+  ...taskEvents,
+  ...questionEvents,
+  ...findingEvents,
+  ...messageEvents,
+  ...synthesisEvents,
+  ...exposureEvents,
+  ...judgmentEvents,
+  ...invitationEvents,
+};
+type EventData = typeof EVENT_DATA;
+
+export type EventType = keyof EventData;
 /** Every event cairn knows, as `{ type, data }`. */
-export const CairnEventSchema = z.discriminatedUnion('type', [
-  InstanceJoined,
-  RoleChanged,
-  InstanceLeft,
-  InstanceSynced,
-  InboxRead,
-  TaskProposed,
-  TaskClaimed,
-  ClaimRenewed,
-  ClaimReleased,
-  TaskCompleted,
-  TaskAbandoned,
-  QuestionPosed,
-  QuestionClosed,
-  FindingRecorded,
-  MessagePosted,
-  SynthesisPublished,
-  ContentShown,
-  ConvergenceJudged,
-  InvitationIssued,
-  InvitationAccepted,
-]);
-export type CairnEvent = z.infer<typeof CairnEventSchema>;
-export type EventType = CairnEvent['type'];
+export type CairnEvent = { [T in EventType]: { type: T; data: z.output<ReturnType<EventData[T]>> } }[EventType];
 export type EventOf<T extends EventType> = Extract<CairnEvent, { type: T }>;
 export type DataOf<T extends EventType> = EventOf<T>['data'];
 
-export const EVENT_TYPES: readonly EventType[] = CairnEventSchema.options.map((o) => o.shape.type.value);
+export const EVENT_TYPES = Object.keys(EVENT_DATA) as readonly EventType[];
+
+export const isEventType = (type: unknown): type is EventType => typeof type === 'string' && Object.hasOwn(EVENT_DATA, type);
+
+const made = new Map<EventType, z.ZodType>();
+
+/** The schema of an event type's data (unknown keys refused), made the first time it is asked for. */
+export function dataSchemaOf<T extends EventType>(type: T): z.ZodType<DataOf<T>> {
+  let schema = made.get(type);
+  if (schema === undefined) made.set(type, (schema = EVENT_DATA[type]()));
+  return schema as z.ZodType<DataOf<T>>;
+}
 
 /** An event with its metadata, as written by an instance. */
 export type Envelope<E extends CairnEvent = CairnEvent> = E & { metadata: EventMetadata };

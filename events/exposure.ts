@@ -15,21 +15,22 @@ export const ShownStream = z
 /** How many streams one ContentShown names; a read that showed more appends several. */
 export const MAX_SHOWN_STREAMS = 2_000;
 
-/**
- * A read showed an instance (or an anonymous reader) content written by others: the edge of
- * happens-before that reads add. `streams` were shown as they stood at `upTo`; with
- * `everything`, every event up to `upTo` was (an export, a full replay). Only what was new to
- * the reader is named, so a read that showed nothing new appends nothing.
- */
-export const ContentShown = z.object({
-  type: z.literal('ContentShown'),
-  data: z.strictObject({
-    /** Absent: a read without an identity (an analyst, the dashboard), counted, never ignored. */
-    instanceId: InstanceId.optional(),
-    /** The operation or surface that showed it: findings, inbox, log, dashboard… */
-    via: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { message: 'must be a lower-case operation name' }),
-    upTo: PositionString,
-    streams: z.array(ShownStream).max(MAX_SHOWN_STREAMS, { message: `must have at most ${MAX_SHOWN_STREAMS} entries` }),
-    everything: z.boolean(),
-  }),
-});
+/** The data of each of these events, as a schema made on first use (see catalog.ts). */
+export const exposureEvents = {
+  /**
+   * A read showed an instance (or an anonymous reader) content written by others: the edge of
+   * happens-before that reads add. `streams` were shown as they stood at `upTo`; with
+   * `everything`, every event up to `upTo` was (an export, a full replay). Only what was new to
+   * the reader is named, so a read that showed nothing new appends nothing.
+   */
+  ContentShown: () =>
+    z.strictObject({
+      /** Absent: a read without an identity (an analyst, the dashboard), counted, never ignored. */
+      instanceId: InstanceId.optional(),
+      /** The operation or surface that showed it: findings, inbox, log, dashboard… */
+      via: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { message: 'must be a lower-case operation name' }),
+      upTo: PositionString,
+      streams: z.array(ShownStream).max(MAX_SHOWN_STREAMS, { message: `must have at most ${MAX_SHOWN_STREAMS} entries` }),
+      everything: z.boolean(),
+    }),
+};

@@ -1,7 +1,9 @@
-import { CairnEventSchema, EVENT_TYPES, type CairnEvent, type Envelope } from './catalog.js';
+import { EVENT_TYPES, dataSchemaOf, isEventType, type CairnEvent, type Envelope } from './catalog.js';
 import { CURRENT_SCHEMA_VERSION, EventMetadata } from './metadata.js';
 import { upcast, type UpcasterRegistry } from './upcast.js';
 import { ValidationError, issuesOf, parseOrThrow } from './validation.js';
+
+const UNKNOWN_TYPE = { field: 'type', reason: `must be one of ${EVENT_TYPES.join(', ')}` };
 
 export const defaultUpcasters: UpcasterRegistry = { currentVersion: CURRENT_SCHEMA_VERSION, steps: {} };
 
@@ -26,19 +28,19 @@ export function parseEvent(raw: RawEvent, upcasters: UpcasterRegistry = defaultU
       { field: 'metadata.schemaVersion', reason: `${metadata.schemaVersion} is newer than this cairn understands (${upcasters.currentVersion})` },
     ]);
   }
-  if (typeof raw.type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(raw.type)) {
-    throw new ValidationError([{ field: 'type', reason: `must be one of ${EVENT_TYPES.join(', ')}` }]);
-  }
+  if (!isEventType(raw.type)) throw new ValidationError([UNKNOWN_TYPE]);
   if (typeof raw.data !== 'object' || raw.data === null || Array.isArray(raw.data)) {
     throw new ValidationError([{ field: 'data', reason: 'must be an object' }]);
   }
   const data = upcast(raw.type, raw.data as Record<string, unknown>, metadata.schemaVersion, upcasters);
-  const parsed = CairnEventSchema.safeParse({ type: raw.type, data });
-  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error));
-  return { ...parsed.data, metadata: { ...metadata, schemaVersion: upcasters.currentVersion } };
+  const parsed = dataSchemaOf(raw.type).safeParse(data);
+  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error, 'data'));
+  return { type: raw.type, data: parsed.data, metadata: { ...metadata, schemaVersion: upcasters.currentVersion } } as Envelope;
 }
 
 /** Validates an event about to be written (current version only). */
 export function parseNewEvent(event: unknown): CairnEvent {
-  return parseOrThrow(CairnEventSchema, event);
+  const { type, data } = (typeof event === 'object' && event !== null ? event : {}) as { type?: unknown; data?: unknown };
+  if (!isEventType(type)) throw new ValidationError([UNKNOWN_TYPE]);
+  return { type, data: parseOrThrow(dataSchemaOf(type), data, 'data') } as CairnEvent;
 }

@@ -25,7 +25,7 @@ export async function loadState<C, E extends CairnEvent, S>(
     if (streamOf(event) !== streamName) {
       throw new CorruptEventError(recorded.position, `${event.type} belongs to ${streamOf(event)}, not ${streamName}`);
     }
-    state = decider.evolve(state, event as E);
+    state = decider.evolve(state, event as CairnEvent as E);
     revision = recorded.revision;
   }
   return { state, revision };

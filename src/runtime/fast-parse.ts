@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CairnEventSchema, EventMetadata, defaultUpcasters, type Envelope, type RawEvent, type UpcasterRegistry } from '../../events/index.js';
+import { EVENT_TYPES, EventMetadata, dataSchemaOf, defaultUpcasters, isEventType, type Envelope, type RawEvent, type UpcasterRegistry } from '../../events/index.js';
 
 /**
  * A fast path for validating events read back from the log, compiled from the very same zod
@@ -258,40 +258,18 @@ function compile(schema: Schema): Validator | undefined {
 
 const asSchema = (schema: z.ZodType): Schema => schema as unknown as Schema;
 
-/**
- * The options of the event union by type, when every option is exactly `{ type: literal, data }`
- * with unknown keys stripped (zod's answer is then `{ type, data }`): each event's data can
- * then be checked alone, which saves building and checking that wrapper for every event.
- * Undefined when the union has another shape, and whole events go through one validator.
- */
-function dataSchemasByType(): Map<unknown, Schema> | undefined {
-  const byType = new Map<unknown, Schema>();
-  for (const option of defOf(asSchema(CairnEventSchema)).options ?? []) {
-    const { shape, catchall, checks } = defOf(option);
-    if (!shape || catchall !== undefined || checks?.length || Object.keys(shape).join() !== 'type,data') return undefined;
-    const tag = defOf(shape.type!);
-    if (tag.type !== 'literal') return undefined;
-    for (const value of tag.values ?? []) byType.set(value, shape.data!);
-  }
-  return byType;
-}
-
 // Validators are compiled when first needed, each event type's on its first event: a CLI
 // call parses a handful of events of a few types, a replay millions of every type.
 let metadataValidator: Validator | undefined | null = null;
-let eventValidator: Validator | undefined | null = null;
-let dataSchemas: Map<unknown, Schema> | undefined | null = null;
 const dataValidators = new Map<unknown, Validator | undefined>();
 
 const metadataOf = (): Validator | undefined => (metadataValidator === null ? (metadataValidator = compile(asSchema(EventMetadata))) : metadataValidator);
-const eventOf = (): Validator | undefined => (eventValidator === null ? (eventValidator = compile(asSchema(CairnEventSchema))) : eventValidator);
-const schemasByType = (): Map<unknown, Schema> | undefined => (dataSchemas === null ? (dataSchemas = dataSchemasByType()) : dataSchemas);
 
-function dataOf(schemas: Map<unknown, Schema>, type: unknown): Validator | undefined {
+/** The compiled validator of a type's data; undefined for an unknown type, or a schema the compiler does not know. */
+function dataOf(type: unknown): Validator | undefined {
   let validate = dataValidators.get(type);
   if (validate === undefined && !dataValidators.has(type)) {
-    const schema = schemas.get(type);
-    validate = schema && compile(schema);
+    validate = isEventType(type) ? compile(asSchema(dataSchemaOf(type))) : undefined;
     dataValidators.set(type, validate);
   }
   return validate;
@@ -299,8 +277,7 @@ function dataOf(schemas: Map<unknown, Schema>, type: unknown): Validator | undef
 
 /** Whether the compiler understood every schema (if not, those events go through zod). */
 export function fastParseCompiled(): boolean {
-  const schemas = schemasByType();
-  return metadataOf() !== undefined && eventOf() !== undefined && (schemas === undefined || [...schemas.keys()].every((type) => dataOf(schemas, type) !== undefined));
+  return metadataOf() !== undefined && EVENT_TYPES.every((type) => dataOf(type) !== undefined);
 }
 
 /**
@@ -312,14 +289,7 @@ export function fastParseEvent(raw: RawEvent, upcasters: UpcasterRegistry = defa
   if (!validateMetadata || upcasters !== defaultUpcasters) return undefined;
   const metadata = validateMetadata(raw.metadata) as Envelope['metadata'] | typeof UNSURE;
   if (metadata === UNSURE || metadata.schemaVersion !== upcasters.currentVersion) return undefined;
-  const schemas = schemasByType();
-  if (schemas) {
-    const validate = dataOf(schemas, raw.type);
-    const data = validate ? validate(raw.data) : UNSURE;
-    return data === UNSURE ? undefined : ({ type: raw.type, data, metadata } as Envelope);
-  }
-  const validateEvent = eventOf();
-  const event = validateEvent ? (validateEvent({ type: raw.type, data: raw.data }) as Omit<Envelope, 'metadata'> | typeof UNSURE) : UNSURE;
-  if (event === UNSURE) return undefined;
-  return { type: event.type, data: event.data, metadata } as Envelope;
+  const validate = dataOf(raw.type);
+  const data = validate ? validate(raw.data) : UNSURE;
+  return data === UNSURE ? undefined : ({ type: raw.type, data, metadata } as Envelope);
 }
