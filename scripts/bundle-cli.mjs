@@ -185,7 +185,7 @@ async function bundleOf({ entry, register }, prefix, warmUp, template) {
     alias: { stopword: 'stopword/src/stopword.js' },
     plugins: [moduleUrls(), lazyCommandsUnbundled()],
   });
-  const code = lazyBuiltins(result.outputFiles[0].text);
+  const code = asciiOnly(lazyBuiltins(result.outputFiles[0].text));
   const name = `${prefix}.${createHash('sha256').update(code).digest('hex').slice(0, 12)}.cjs`;
   const file = join(cliDir, name);
   writeFileSync(file, code);
@@ -199,6 +199,19 @@ async function bundleOf({ entry, register }, prefix, warmUp, template) {
     rmSync(scratch, { recursive: true, force: true });
   }
   return { name, kib: (code.length / 1024).toFixed(0) };
+}
+
+/**
+ * esbuild escapes non-ASCII characters everywhere but in regular expression literals, and a
+ * few of cairn's (curly quotes, an emoji) are enough to make the whole bundle a two-byte string
+ * in V8: read, hashed against its code cache and scanned at twice the size. The only non-ASCII
+ * code left is inside literals, where \uXXXX means the same UTF-16 unit (with or without the
+ * `u` flag, a surrogate pair of escapes is the same pair).
+ */
+function asciiOnly(code) {
+  // An escaped one (\’) would become \\u2019, an escaped backslash: refuse rather than change a meaning.
+  if (/\\[^\x00-\x7f]/.test(code)) throw new Error('the bundle escapes a non-ASCII character; asciiOnly cannot rewrite it');
+  return code.replace(/[^\x00-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Rewrites the bundle's require() of LAZY_BUILTINS to a proxy that requires on first use. */
