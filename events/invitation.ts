@@ -1,9 +1,6 @@
 import * as z from 'zod';
 import { Id, InstanceId, Role, Timestamp } from './fields.js';
 
-/** A SHA-256 digest in hex: what the log keeps of an invitation's code. */
-const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be a SHA-256 digest in hex' });
-
 /** The data of each of these events, as a schema made on first use (see catalog.ts). */
 export const invitationEvents = {
   /**
@@ -17,7 +14,8 @@ export const invitationEvents = {
       role: Role,
       for: InstanceId.optional(),
       expiresAt: Timestamp,
-      codeSha256: Sha256Hex,
+      /** What the log keeps of the code: its SHA-256 digest in hex. */
+      codeSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be a SHA-256 digest in hex' }),
     }),
 
   /** The invitation was spent: the instance that presented it joined with its role. */

@@ -1,4 +1,4 @@
-import { Duration } from './duration.js';
+import { duration } from './duration.js';
 
 /** The longest a `wait` may block when it holds an HTTP request (the client allows a little more). */
 export const HTTP_WAIT_CAP_MS = 5 * 60_000;
@@ -15,6 +15,6 @@ export function boundWait(input: unknown, maxMs: number): unknown {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
   const raw = (input as Record<string, unknown>).timeout;
   if (raw === undefined) return input;
-  const parsed = Duration.safeParse(raw);
+  const parsed = duration().safeParse(raw);
   return parsed.success && parsed.data > maxMs ? { ...input, timeout: maxMs } : input;
 }

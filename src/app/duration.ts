@@ -4,19 +4,21 @@ const UNITS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as con
 
 /**
  * A duration as people write it ("90s", "15m", "2h") or as a number of milliseconds.
- * Bounded to a week: a longer lease is a claim nobody can take back.
+ * Bounded to a week: a longer lease is a claim nobody can take back. A new schema each call,
+ * made where an input schema is made (on first use, see defineOperation).
  */
-export const Duration = z
-  .union([
-    z.string().regex(/^\d{1,9}(ms|s|m|h|d)$/, { message: 'must be a duration like 500ms, 90s, 15m, 2h or 1d' }),
-    z.number().int().positive(),
-  ])
-  .transform((value) => {
-    if (typeof value === 'number') return value;
-    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value)!;
-    return Number(amount) * UNITS[unit as keyof typeof UNITS];
-  })
-  .refine((ms) => ms > 0 && ms <= 7 * UNITS.d, { message: 'must be more than 0 and at most 7 days' });
+export const duration = () =>
+  z
+    .union([
+      z.string().regex(/^\d{1,9}(ms|s|m|h|d)$/, { message: 'must be a duration like 500ms, 90s, 15m, 2h or 1d' }),
+      z.number().int().positive(),
+    ])
+    .transform((value) => {
+      if (typeof value === 'number') return value;
+      const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value)!;
+      return Number(amount) * UNITS[unit as keyof typeof UNITS];
+    })
+    .refine((ms) => ms > 0 && ms <= 7 * UNITS.d, { message: 'must be more than 0 and at most 7 days' });
 
 export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '-' : '';

@@ -8,7 +8,7 @@ import { taskText } from '../signals/compare.js';
 import { terms } from '../similarity/tokenize.js';
 import { requireIdentity } from './actor.js';
 import type { App } from './app.js';
-import { Duration } from './duration.js';
+import { duration } from './duration.js';
 import { defineOperation, type Caller } from './operation.js';
 
 /**
@@ -50,7 +50,7 @@ const SCAN = 5_000;
 export const hook = defineOperation({
   name: 'hook',
   summary: 'What is new for you since you last asked: messages, your leases running out, tasks released near your topics, convergences with your findings; nothing twice',
-  input: z.strictObject({ limit: z.number().int().min(1).max(50).default(6), leaseWarning: Duration.default(5 * 60_000) }),
+  input: () => z.strictObject({ limit: z.number().int().min(1).max(50).default(6), leaseWarning: duration().default(5 * 60_000) }),
   // It needs the caller's identity, and remembers what it showed them.
   writes: true,
   run: (app, input, caller) => hookDigest(app, caller, { limit: input.limit, leaseWarningMs: input.leaseWarning }),

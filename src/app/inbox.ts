@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { unjudgedLinks } from '../readstore/convergence-queries.js';
 import { inboxPage, instanceRow } from '../readstore/queries.js';
-import { pageRequest, Paging } from './page.js';
+import { pageRequest, paging } from './page.js';
 import { requireIdentity } from './actor.js';
 import { runInstanceCommand } from './instance-commands.js';
 import { defineOperation } from './operation.js';
@@ -14,7 +14,7 @@ import { defineOperation } from './operation.js';
 export const inbox = defineOperation({
   name: 'inbox',
   summary: 'Read messages to you, your role or all: unread ones oldest first, or with --all every one newest first; --mark-read advances your cursor past those shown',
-  input: z.strictObject({ all: z.boolean().default(false), markRead: z.boolean().default(false), ...Paging }),
+  input: () => z.strictObject({ all: z.boolean().default(false), markRead: z.boolean().default(false), ...paging() }),
   // Needs the caller's identity: it reads the caller's own inbox.
   writes: true,
   async run(app, input, caller) {

@@ -23,7 +23,7 @@ export async function runInstanceCommand(app: App, who: Caller | Actor, command:
 export const leave = defineOperation({
   name: 'leave',
   summary: 'Leave the log (your claims stay until they are released or their leases run out)',
-  input: z.strictObject({ reason: text(500).optional() }),
+  input: () => z.strictObject({ reason: text(500).optional() }),
   writes: true,
   async run(app, input, caller) {
     const { actor, events } = await runInstanceCommand(app, caller, (a) => ({ type: 'leave', instanceId: a.instanceId, reason: input.reason }));

@@ -5,11 +5,11 @@ import { handleCommand } from '../domain/handle.js';
 import { invitationDecider } from '../domain/invitation.js';
 import { actorOf, metadataFor } from './actor.js';
 import type { App } from './app.js';
-import { Duration } from './duration.js';
+import { duration } from './duration.js';
 import type { Caller } from './operation.js';
 
 /** An invitation lasts a day unless told otherwise (at most a week, as any duration). */
-export const InviteInput = z.strictObject({ role: Role, for: InstanceId.optional(), expires: Duration.default(24 * 3_600_000) });
+export const InviteInput = z.strictObject({ role: Role, for: InstanceId.optional(), expires: duration().default(24 * 3_600_000) });
 export type InviteInput = z.infer<typeof InviteInput>;
 
 /** `inv-<hex>.<secret>`: the id names the stream to read, the secret proves the holder got it from the issuer. */

@@ -11,7 +11,7 @@ export const JoinInput = z.strictObject({ role: Role, description: text(500).opt
 export const join = defineOperation({
   name: 'join',
   summary: 'Join the log as an instance with a role (explorer, builder, reflector, coordinator, or any name)',
-  input: JoinInput,
+  input: () => JoinInput,
   writes: true,
   async run(app, input, caller) {
     const instanceId = requireIdentity(caller);

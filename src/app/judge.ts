@@ -42,7 +42,7 @@ export const JudgeInput = z
 export const judge = defineOperation({
   name: 'judge',
   summary: 'Judge a candidate convergence (EARLIER~LATER) as saying the same thing or not, with a short reason; only for instances that wrote neither finding',
-  input: JudgeInput,
+  input: () => JudgeInput,
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);

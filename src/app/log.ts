@@ -3,24 +3,25 @@ import { EVENT_TYPES, Id, type StoredEvent } from '../../events/index.js';
 import { toStored } from '../runtime/stored.js';
 import { LogPoint } from './point.js';
 import { defineOperation } from './operation.js';
-import { Cursor, DEFAULT_LIMIT } from './page.js';
+import { cursor, DEFAULT_LIMIT } from './page.js';
 
-export const LogInput = z.strictObject({
-  type: z.array(z.enum(EVENT_TYPES as [string, ...string[]], { message: `must be one of ${EVENT_TYPES.join(', ')}` })).optional(),
-  /** A stream name or a prefix of one (`task-` for every task). */
-  stream: z.string().max(100).optional(),
-  instance: Id.optional(),
-  since: LogPoint.optional(),
-  /** Bounded by default like every listing; `next` continues (a position: events after it). */
-  limit: z.number().int().min(1).max(100_000).default(DEFAULT_LIMIT),
-  cursor: Cursor.optional(),
-});
+const logInput = () =>
+  z.strictObject({
+    type: z.array(z.enum(EVENT_TYPES as [string, ...string[]], { message: `must be one of ${EVENT_TYPES.join(', ')}` })).optional(),
+    /** A stream name or a prefix of one (`task-` for every task). */
+    stream: z.string().max(100).optional(),
+    instance: Id.optional(),
+    since: LogPoint.optional(),
+    /** Bounded by default like every listing; `next` continues (a position: events after it). */
+    limit: z.number().int().min(1).max(100_000).default(DEFAULT_LIMIT),
+    cursor: cursor().optional(),
+  });
 
 /** The raw history, filtered: what analysts read and `cairn log` prints as NDJSON. */
 export const log = defineOperation({
   name: 'log',
   summary: 'List events in log order, filtered by type, stream, instance or since a position or time',
-  input: LogInput,
+  input: logInput,
   writes: false,
   async run(app, input): Promise<{ events: StoredEvent[]; next: string | null }> {
     const since = input.since;

@@ -12,12 +12,13 @@ export const DEFAULT_LIMIT = 30;
 export const MAX_LIMIT = 10_000;
 
 /** A cursor is the position of the last item shown: the next page continues after it (older ones, or newer in an unread inbox). */
-export const Cursor = z.string().regex(/^\d{1,20}$/, { message: 'must be a cursor returned as `next` by an earlier page' });
+export const cursor = () => z.string().regex(/^\d{1,20}$/, { message: 'must be a cursor returned as `next` by an earlier page' });
 
-export const Paging = {
+/** The paging fields of a listing's input, made with it (see defineOperation). */
+export const paging = () => ({
   limit: z.number().int().min(1, { message: 'must be at least 1' }).max(MAX_LIMIT, { message: `must be at most ${MAX_LIMIT}` }).optional(),
-  cursor: Cursor.optional(),
-};
+  cursor: cursor().optional(),
+});
 
 export function pageRequest(input: { limit?: number | undefined; cursor?: string | undefined }, all = false): PageRequest {
   return { limit: input.limit ?? (all ? Infinity : DEFAULT_LIMIT), cursor: input.cursor === undefined ? undefined : BigInt(input.cursor) };

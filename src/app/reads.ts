@@ -6,7 +6,7 @@ import type { FindingRecord, SynthesisRecord } from '../../projections/findings.
 import { findingsPage, questionsPage, tasksPage } from '../readstore/queries.js';
 import { LogPoint } from './point.js';
 import { defineOperation } from './operation.js';
-import { pageRequest, Paging } from './page.js';
+import { pageRequest, paging } from './page.js';
 
 /**
  * Queries over the read models' tables, bounded by default (page.ts). None of them writes;
@@ -16,11 +16,11 @@ import { pageRequest, Paging } from './page.js';
 export const tasks = defineOperation({
   name: 'tasks',
   summary: 'List tasks with owners and lease countdowns, newest first (open and claimed unless --all or --status)',
-  input: z.strictObject({
+  input: () => z.strictObject({
     status: z.enum(['open', 'claimed', 'completed', 'abandoned']).optional(),
     all: z.boolean().default(false),
     owner: Id.optional(),
-    ...Paging,
+    ...paging(),
   }),
   writes: false,
   async run(app, input) {
@@ -34,14 +34,14 @@ export const tasks = defineOperation({
 export const findings = defineOperation({
   name: 'findings',
   summary: 'List findings and syntheses, newest first, filtered by topic, tag, question, author or since a point',
-  input: z.strictObject({
+  input: () => z.strictObject({
     topic: Topic.optional(),
     tag: Tag.optional(),
     question: Id.optional(),
     by: Id.optional(),
     since: LogPoint.optional(),
     all: z.boolean().default(false),
-    ...Paging,
+    ...paging(),
   }),
   writes: false,
   async run(app, input) {
@@ -63,7 +63,7 @@ export const findings = defineOperation({
 export const questions = defineOperation({
   name: 'questions',
   summary: 'List research questions, newest first, with the findings and syntheses recorded against each',
-  input: z.strictObject({ status: z.enum(['open', 'closed']).optional(), all: z.boolean().default(false), ...Paging }),
+  input: () => z.strictObject({ status: z.enum(['open', 'closed']).optional(), all: z.boolean().default(false), ...paging() }),
   writes: false,
   async run(app, input) {
     const tables = await app.tables();
@@ -75,7 +75,7 @@ export const questions = defineOperation({
 export const activity = defineOperation({
   name: 'activity',
   summary: 'What each instance and each role is doing: last seen, claims held, counts, topics',
-  input: z.strictObject({}),
+  input: () => z.strictObject({}),
   writes: false,
   async run(app) {
     const tables = await app.tables();

@@ -9,20 +9,21 @@ import { newEntityId } from './ids.js';
 import { defineOperation } from './operation.js';
 import { requireBasis, requireExisting } from './references.js';
 
-export const FindInput = z.strictObject({
-  summary: nonEmptyText(4_000),
-  topic: Topic.optional(),
-  tags: Tags.default([]),
-  cites: z.array(Id).max(50, { message: 'must have at most 50 entries' }).default([]),
-  question: Id.optional(),
-  id: Id.optional(),
-});
+const findInput = () =>
+  z.strictObject({
+    summary: nonEmptyText(4_000),
+    topic: Topic.optional(),
+    tags: Tags.default([]),
+    cites: z.array(Id).max(50, { message: 'must have at most 50 entries' }).default([]),
+    question: Id.optional(),
+    id: Id.optional(),
+  });
 
 /** Records a shared learning. Its `seenUpTo` is what later proves whether it was reached independently. */
 export const find = defineOperation({
   name: 'find',
   summary: 'Record a finding (a shared learning), optionally citing other findings or answering a question',
-  input: FindInput,
+  input: findInput,
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);
@@ -75,16 +76,17 @@ async function embed(summary: string): Promise<{ embedding?: { model: string; ve
 }
 
 // "role:" alone or "role:Builders" also passes as an instance id; a role prefix must name a role.
-const SayRecipient = Recipient.refine((to) => !to.startsWith('role:') || Role.safeParse(to.slice(5)).success, {
-  message: 'must be an instance id, "role:NAME" (a lower-case role name) or "all"',
-});
+const sayRecipient = () =>
+  Recipient.refine((to) => !to.startsWith('role:') || Role.safeParse(to.slice(5)).success, {
+    message: 'must be an instance id, "role:NAME" (a lower-case role name) or "all"',
+  });
 
-export const SayInput = z.strictObject({ body: nonEmptyText(10_000), to: SayRecipient, replyTo: Id.optional(), id: Id.optional() });
+const sayInput = () => z.strictObject({ body: nonEmptyText(10_000), to: sayRecipient(), replyTo: Id.optional(), id: Id.optional() });
 
 export const say = defineOperation({
   name: 'say',
   summary: 'Post a message to an instance, a whole role ("role:builder") or everyone ("all")',
-  input: SayInput,
+  input: sayInput,
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);
@@ -100,19 +102,20 @@ export const say = defineOperation({
   },
 });
 
-export const SynthesizeInput = z.strictObject({
-  summary: nonEmptyText(10_000),
-  integrates: z.array(Id).min(1, { message: 'must name at least one finding' }).max(200),
-  question: Id.optional(),
-  tags: Tags.default([]),
-  id: Id.optional(),
-});
+const synthesizeInput = () =>
+  z.strictObject({
+    summary: nonEmptyText(10_000),
+    integrates: z.array(Id).min(1, { message: 'must name at least one finding' }).max(200),
+    question: Id.optional(),
+    tags: Tags.default([]),
+    id: Id.optional(),
+  });
 
 /** The Reflector's integration of several findings into one statement. */
 export const synthesize = defineOperation({
   name: 'synthesize',
   summary: 'Publish a synthesis integrating several findings',
-  input: SynthesizeInput,
+  input: synthesizeInput,
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);

@@ -45,7 +45,7 @@ function asEntity(hit: SearchHit & { meaning?: number | undefined }): Record<str
 export const search = defineOperation({
   name: 'search',
   summary: 'Search findings, syntheses, questions, tasks and messages by their words, best matches first, filtered by kind, author, role, topic and time',
-  input: z.strictObject({
+  input: () => z.strictObject({
     query: z.string().max(500, { message: 'must be at most 500 characters' }),
     kind: z.enum(KINDS).optional(),
     by: Id.optional(),

@@ -8,12 +8,12 @@ import { healthWindow } from '../readstore/health.js';
 import type { ReadStore } from '../readstore/read-store.js';
 import { healthReport } from '../../projections/health.js';
 import { advise as adviseFrom } from '../signals/advise.js';
-import { Duration } from './duration.js';
+import { duration } from './duration.js';
 import { defineOperation } from './operation.js';
 
 /** The signals no other tool gives: convergence, health and the decision framework. */
 
-const Threshold = z.number().min(0).max(1);
+const threshold = () => z.number().min(0).max(1);
 
 /** Threshold from the input, else the environment (CAIRN_CONVERGENCE_THRESHOLD), else the default. */
 export const convergenceOptions = (threshold?: number): ConvergenceOptions => ({
@@ -27,8 +27,8 @@ const DEFAULT_CLUSTERS = 10;
 export const convergence = defineOperation({
   name: 'convergence',
   summary: 'Findings that independently say the same thing (convergence), and those reached after seeing each other (echo)',
-  input: z.strictObject({
-    threshold: Threshold.optional(),
+  input: () => z.strictObject({
+    threshold: threshold().optional(),
     limit: z.number().int().min(1).max(1_000).default(DEFAULT_CLUSTERS),
     all: z.boolean().default(false),
   }),
@@ -42,7 +42,7 @@ export const convergence = defineOperation({
 export const health = defineOperation({
   name: 'health',
   summary: "The philosophy's success and warning signals over a window, each good, watch or warning, with the events behind it",
-  input: z.strictObject({ window: Duration.default(24 * 3_600_000), threshold: Threshold.optional() }),
+  input: () => z.strictObject({ window: duration().default(24 * 3_600_000), threshold: threshold().optional() }),
   writes: false,
   async run(app, input) {
     const tables = await app.tables();
@@ -80,7 +80,7 @@ export function relatedTasks(db: Database.Database, text: string, now: Date) {
 export const advise = defineOperation({
   name: 'advise',
   summary: 'Should this work be coordinated or done independently? Applies the decision framework to the log',
-  input: z.strictObject({ text: nonEmptyText(2_000), recent: z.number().int().min(1).max(5_000).default(200) }),
+  input: () => z.strictObject({ text: nonEmptyText(2_000), recent: z.number().int().min(1).max(5_000).default(200) }),
   writes: false,
   async run(app, input, caller) {
     const tables = await app.tables();

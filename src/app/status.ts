@@ -20,7 +20,7 @@ const CLAIMS_COMPARED = 200;
 export const status = defineOperation({
   name: 'status',
   summary: "The coordinator's board: counts, who holds what, stale leases, the newest open tasks and questions, suggestions",
-  input: z.strictObject({ limit: z.number().int().min(1).max(200).default(10) }),
+  input: () => z.strictObject({ limit: z.number().int().min(1).max(200).default(10) }),
   writes: false,
   async run(app, input) {
     const tables = await app.tables();

@@ -12,7 +12,7 @@ import { defineOperation } from './operation.js';
 export const sync = defineOperation({
   name: 'sync',
   summary: 'Show what is new since your last sync, and record that you have seen it',
-  input: z.strictObject({}),
+  input: () => z.strictObject({}),
   writes: true,
   async run(app, _input, caller): Promise<Digest> {
     const actor = await actorOf(app, caller);

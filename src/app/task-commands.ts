@@ -4,7 +4,7 @@ import { handleCommand } from '../domain/handle.js';
 import { DEFAULT_LEASE_MS, taskDecider, type TaskCommand, type TaskState } from '../domain/task.js';
 import { actorOf, metadataFor } from './actor.js';
 import type { App } from './app.js';
-import { Duration } from './duration.js';
+import { duration } from './duration.js';
 import { newEntityId } from './ids.js';
 import { defineOperation, type Caller } from './operation.js';
 import { DUPLICATE_TASK_THRESHOLD, nearDuplicateTasks } from '../signals/advise.js';
@@ -40,17 +40,13 @@ async function runTaskCommand(
   return { taskId, status: state.status, owner: state.owner, leaseUntil: state.leaseUntil?.toISOString(), events };
 }
 
-export const ProposeInput = z.strictObject({
-  title: nonEmptyText(200),
-  description: text(10_000).optional(),
-  tags: Tags.default([]),
-  id: Id.optional(),
-});
+const proposeInput = () =>
+  z.strictObject({ title: nonEmptyText(200), description: text(10_000).optional(), tags: Tags.default([]), id: Id.optional() });
 
 export const propose = defineOperation({
   name: 'propose',
   summary: 'Propose a task anyone may take (warns when it is a near-duplicate of an open one)',
-  input: ProposeInput,
+  input: proposeInput,
   writes: true,
   async run(app, input, caller) {
     // Warn, never forbid: the proposer may know why a similar task is still worth doing.
@@ -71,13 +67,13 @@ export const propose = defineOperation({
   },
 });
 
-const TaskRef = z.strictObject({ task: Id });
-const LeaseInput = TaskRef.extend({ lease: Duration.default(DEFAULT_LEASE_MS) });
+const taskRef = () => z.strictObject({ task: Id });
+const leaseInput = () => taskRef().extend({ lease: duration().default(DEFAULT_LEASE_MS) });
 
 export const claim = defineOperation({
   name: 'claim',
   summary: 'Claim a task with a lease (default 15m): exactly one of several racing claimers wins',
-  input: LeaseInput,
+  input: leaseInput,
   writes: true,
   run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'claim', leaseMs: input.lease })),
 });
@@ -85,7 +81,7 @@ export const claim = defineOperation({
 export const renew = defineOperation({
   name: 'renew',
   summary: 'Extend the lease on a task you hold',
-  input: LeaseInput,
+  input: leaseInput,
   writes: true,
   run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'renew', leaseMs: input.lease })),
 });
@@ -93,7 +89,7 @@ export const renew = defineOperation({
 export const release = defineOperation({
   name: 'release',
   summary: 'Let go of a task you hold so that someone else may claim it',
-  input: TaskRef.extend({ reason: text(2_000).optional() }),
+  input: () => taskRef().extend({ reason: text(2_000).optional() }),
   writes: true,
   run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'release', reason: input.reason })),
 });
@@ -101,7 +97,7 @@ export const release = defineOperation({
 export const complete = defineOperation({
   name: 'complete',
   summary: 'Mark a task done (its owner, or a coordinator when it is delivered)',
-  input: TaskRef.extend({ outcome: text(10_000).optional() }),
+  input: () => taskRef().extend({ outcome: text(10_000).optional() }),
   writes: true,
   run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'complete', outcome: input.outcome })),
 });
@@ -109,7 +105,7 @@ export const complete = defineOperation({
 export const abandon = defineOperation({
   name: 'abandon',
   summary: 'Close a task that is no longer worth doing (its owner, proposer or a coordinator)',
-  input: TaskRef.extend({ reason: text(2_000).optional() }),
+  input: () => taskRef().extend({ reason: text(2_000).optional() }),
   writes: true,
   run: (app, input, caller) => runTaskCommand(app, caller, input.task, (base) => ({ ...base, type: 'abandon', reason: input.reason })),
 });

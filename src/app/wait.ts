@@ -8,7 +8,7 @@ import { DomainError, WaitTimeoutError } from '../errors.js';
 import { toStored } from '../runtime/stored.js';
 import { requireIdentity } from './actor.js';
 import type { App } from './app.js';
-import { Duration } from './duration.js';
+import { duration } from './duration.js';
 import { defineOperation, type Caller } from './operation.js';
 
 export const WaitInput = z
@@ -18,7 +18,7 @@ export const WaitInput = z
     message: z.boolean().default(false),
     question: Id.optional(),
     findings: z.number().int().min(1).max(10_000).optional(),
-    timeout: Duration.default(60_000),
+    timeout: duration().default(60_000),
   })
   .superRefine((input, ctx) => {
     const kinds = [input.task !== undefined, input.message, input.question !== undefined].filter(Boolean).length;
@@ -54,7 +54,7 @@ export interface WaitResult {
 export const wait = defineOperation({
   name: 'wait',
   summary: 'Block until a task reaches a state, a message reaches you, or a question has N findings (--timeout)',
-  input: WaitInput,
+  input: () => WaitInput,
   writes: false,
   async run(app, input, caller): Promise<WaitResult> {
     const started = app.clock().getTime();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
-import { Duration } from '../app/duration.js';
+import { duration } from '../app/duration.js';
 import { hook, type HookDigest } from '../app/hook.js';
 import { renderHook } from '../render/hook.js';
 import { identityOf, remoteOf, runOperation, storeUrlOf, type GlobalOptions } from './context.js';
@@ -38,7 +38,7 @@ export function registerHook(program: Command): void {
       if (!FORMATS.includes(options.format)) throw new ValidationError([{ field: '--format', reason: `must be one of ${FORMATS.join(', ')}` }]);
       const limit = options.limit === undefined ? 6 : Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new ValidationError([{ field: '--limit', reason: 'must be a whole number from 1 to 50' }]);
-      const lease = Duration.safeParse(options.leaseWarning ?? '5m');
+      const lease = duration().safeParse(options.leaseWarning ?? '5m');
       if (!lease.success) throw new ValidationError([{ field: '--lease-warning', reason: lease.error.issues[0]?.message ?? 'must be a duration' }]);
       const instanceId = identityOf(globals);
       if (!instanceId) throw new ValidationError([{ field: '--as', reason: 'is required: the hook digests what is new for one instance (pass --as ID or set CAIRN_INSTANCE)' }]);

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import type { StoredEvent } from '../../events/index.js';
-import { log, LogInput } from '../app/log.js';
+import { log } from '../app/log.js';
 import { DEFAULT_LIMIT } from '../app/page.js';
 import { exportLog, importExport, type ExportLines, type ImportResult } from '../app/transfer.js';
 import { BackgroundFold } from '../readstore/background-fold.js';
@@ -48,7 +48,7 @@ export function registerLogCommands(program: Command): void {
     .option('--follow', 'after the history, keep printing new events as they are appended')
     .action(async (options: Record<string, unknown>, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const parsed = LogInput.safeParse({
+      const parsed = log.input.safeParse({
         type: options.type,
         stream: options.stream,
         instance: options.instance,
