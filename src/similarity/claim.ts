@@ -128,7 +128,7 @@ function readSide(text: string): ClaimSide {
   const antonyms = antonymsOfStems();
   const opposites: [string, string[]][] = [];
   for (const t of stems) {
-    const others = (antonyms[t] ?? []).filter((x) => !stemSet.has(x));
+    const others = (antonyms(t) ?? []).filter((x) => !stemSet.has(x));
     if (others.length > 0) opposites.push([t, others]);
   }
   return { stems, stemSet, opposites, negations, numbers: figuresOf(text), entities: entitiesOf(text) };
@@ -142,14 +142,14 @@ function coverage(from: readonly string[], direct: ReadonlySet<string>, toSenses
   for (const t of from) {
     const w = weight(t);
     total += w;
-    if (direct.has(t) || (senses[t] ?? []).some((s) => toSenses.has(s))) matched += w;
+    if (direct.has(t) || (senses(t) ?? []).some((s) => toSenses.has(s))) matched += w;
   }
   return total === 0 ? 0 : matched / total;
 }
 
 const sensesOf = (stems: readonly string[]): Set<number> => {
   const senses = sensesOfStems();
-  return new Set(stems.flatMap((t) => senses[t] ?? []));
+  return new Set(stems.flatMap((t) => senses(t) ?? []));
 };
 
 /** A stem of `a` that `b` lacks, with one of its antonyms in `b` that `a` lacks. */
