@@ -2,13 +2,13 @@ import { own } from '../src/similarity/own.js';
 import { sharedStems } from '../src/similarity/similarity-index.js';
 import { contrastsOf, type Contrast } from '../src/similarity/claim.js';
 import { anonymousReadBefore, describePath, pathTo, type AnonymousRead, type PathStep } from './causality.js';
-import { DEFAULT_THRESHOLD, isSimilar, linkBetween, linkKey, type ConvergenceOptions, type ConvergenceState, type FindingNode, type Link } from './convergence.js';
+import { isSimilar, linkKey, type ConvergenceOptions, type ConvergenceState, type FindingNode, type Link } from './convergence.js';
 
 /**
  * What the convergence state says to people and agents: clusters of findings that say the
  * same thing, each pair independent or an echo with its path, judged or not; the matches of
- * one finding; the candidates awaiting a judgment; the matcher held against the judgments.
- * Queries only: the fold is in convergence.ts.
+ * one finding; the candidates awaiting a judgment. Queries only: the fold is in convergence.ts,
+ * the matcher held against the judgments in convergence-calibration.ts.
  */
 
 export type LinkKind = 'convergence' | 'echo';
@@ -277,66 +277,4 @@ export function unjudgedCandidates(state: ConvergenceState, limit = 5): { total:
     if (!l.echo && isSimilar(l) && !own(state.judgments, linkKey(l.earlier, l.later))) newest.push(linkView(facts, l));
   }
   return { total: state.unjudged, links: newest };
-}
-
-/** Judged candidates needed before a threshold is suggested from them. */
-export const CALIBRATION_MIN_JUDGED = 10;
-
-/**
- * How well the matcher agrees with agents' judgments: of the judged candidates it calls
- * similar at this threshold, the share confirmed (its precision), and the judged-same pairs
- * it would miss. With enough judgments, the lexical threshold that agrees with them best (F1
- * of "same"), for CAIRN_CONVERGENCE_THRESHOLD: the log's own judges calibrate the matcher.
- */
-export function matcherCalibration(state: ConvergenceState, options: ConvergenceOptions = {}) {
-  const judged: JudgedLink[] = [];
-  for (const key of Object.keys(state.judgments)) {
-    const [earlier, later] = key.split('~') as [string, string];
-    const link = linkBetween(state, earlier, later);
-    if (link) judged.push({ link, status: judgmentOf(state, link).status });
-  }
-  return calibrationOf(judged, options);
-}
-
-/** A candidate some agent judged, and where the judgments leave it. */
-export interface JudgedLink {
-  link: Pick<Link, 'lexical' | 'semantic'>;
-  status: JudgmentStatus;
-}
-
-/** The same, from the judged candidates wherever they are kept. */
-export function calibrationOf(judgedLinks: Iterable<JudgedLink>, options: ConvergenceOptions = {}) {
-  let confirmed = 0;
-  let rejected = 0;
-  let missed = 0;
-  const judgedScores: { score: number; same: boolean }[] = [];
-  for (const { link, status } of judgedLinks) {
-    if (status !== 'confirmed' && status !== 'rejected') continue;
-    if (link.semantic === undefined) judgedScores.push({ score: link.lexical, same: status === 'confirmed' });
-    if (isSimilar(link, options)) status === 'confirmed' ? confirmed++ : rejected++;
-    else if (status === 'confirmed') missed++;
-  }
-  const judged = confirmed + rejected;
-  return {
-    judged,
-    confirmed,
-    rejected,
-    missedBelowThreshold: missed,
-    precision: judged === 0 ? null : confirmed / judged,
-    suggestedThreshold: judgedScores.length >= CALIBRATION_MIN_JUDGED ? bestThreshold(judgedScores) : null,
-  };
-}
-
-/** The threshold among the judged scores with the best F1 against the judgments (the highest on a tie). */
-function bestThreshold(judged: readonly { score: number; same: boolean }[]): number {
-  let best = { t: DEFAULT_THRESHOLD, f1: -1 };
-  for (const t of [...new Set(judged.map((j) => j.score))].sort((a, b) => b - a)) {
-    const tp = judged.filter((j) => j.same && j.score >= t).length;
-    const fp = judged.filter((j) => !j.same && j.score >= t).length;
-    const fn = judged.filter((j) => j.same && j.score < t).length;
-    const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-    if (f1 > best.f1) best = { t, f1 };
-  }
-  // Rounded down, so that every pair at the best threshold still clears it.
-  return Math.floor(best.t * 1000) / 1000;
 }

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { FLOOR, pathVia, type AnonymousRead, type Raise, type Why } from '../../projections/causality.js';
 import { DEFAULT_SEMANTIC_THRESHOLD, DEFAULT_THRESHOLD, type ConvergenceOptions, type FindingNode, type Link } from '../../projections/convergence.js';
+import { calibrationOf } from '../../projections/convergence-calibration.js';
 import {
   boundedReport,
-  calibrationOf,
   clustersOf,
   judgmentFrom,
   linkView,
