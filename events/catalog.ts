@@ -12,7 +12,7 @@ import type { EventMetadata } from './metadata.js';
 
 /**
  * Every event cairn knows, by type: what makes the schema of its data. A schema is made on
- * first use and kept. The twenty types take some 250 zod schemas, and making them all was a
+ * first use and kept. The twenty types take some 190 zod schemas, and making them all was a
  * third of loading the CLI, for each call, while a call appends one event and folds a few.
  */
 const EVENT_DATA = {

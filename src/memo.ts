@@ -15,3 +15,16 @@ export function boundedMemo<R>(compute: (key: string) => R, max: number): (key: 
     return value as R;
   };
 }
+
+/** What `make` returns, made on the first call and kept: for values that cost to build and may never be needed. */
+export function once<T>(make: () => T): () => T {
+  let made = false;
+  let value: T;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value;
+  };
+}

@@ -1,13 +1,14 @@
 import * as z from 'zod';
+import { once } from '../memo.js';
 
 const UNITS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /**
  * A duration as people write it ("90s", "15m", "2h") or as a number of milliseconds.
- * Bounded to a week: a longer lease is a claim nobody can take back. A new schema each call,
- * made where an input schema is made (on first use, see defineOperation).
+ * Bounded to a week: a longer lease is a claim nobody can take back. Made on first use, as the
+ * input schemas that hold it are (see defineOperation), then kept: `.default()` makes a new one.
  */
-export const duration = () =>
+export const duration = once(() =>
   z
     .union([
       z.string().regex(/^\d{1,9}(ms|s|m|h|d)$/, { message: 'must be a duration like 500ms, 90s, 15m, 2h or 1d' }),
@@ -18,7 +19,8 @@ export const duration = () =>
       const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value)!;
       return Number(amount) * UNITS[unit as keyof typeof UNITS];
     })
-    .refine((ms) => ms > 0 && ms <= 7 * UNITS.d, { message: 'must be more than 0 and at most 7 days' });
+    .refine((ms) => ms > 0 && ms <= 7 * UNITS.d, { message: 'must be more than 0 and at most 7 days' }),
+);
 
 export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '-' : '';

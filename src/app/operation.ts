@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { once } from '../memo.js';
 import type { App } from './app.js';
 
 /**
@@ -31,11 +32,11 @@ export type OperationSpec<I extends z.ZodType, R> = Omit<Operation<I, R>, 'input
  * loads was a few milliseconds of each call.
  */
 export function defineOperation<I extends z.ZodType, R>(spec: OperationSpec<I, R>): Operation<I, R> {
-  let input: I | undefined;
+  const input = once(spec.input);
   return {
     ...spec,
     get input() {
-      return (input ??= spec.input());
+      return input();
     },
   };
 }

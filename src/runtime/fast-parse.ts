@@ -40,8 +40,6 @@ interface Def {
   element?: Schema;
   shape?: Record<string, Schema>;
   catchall?: Schema;
-  options?: Schema[];
-  discriminator?: string;
 }
 interface CheckDef {
   check: string;
@@ -231,24 +229,6 @@ function compile(schema: Schema): Validator | undefined {
         }
         // Every own key was a field (counted above), so nothing was skipped.
         return seen === count ? v : rebuild(v);
-      };
-    }
-    case 'union': {
-      const discriminator = def.discriminator;
-      if (discriminator === undefined || !def.options) return undefined;
-      const byValue = new Map<unknown, Validator>();
-      for (const option of def.options) {
-        const shape = defOf(option).shape;
-        const tag = shape?.[discriminator];
-        if (!tag || defOf(tag).type !== 'literal') return undefined;
-        const validate = compile(option);
-        if (!validate) return undefined;
-        for (const value of defOf(tag).values ?? []) byValue.set(value, validate);
-      }
-      return (v) => {
-        if (!isRecord(v)) return UNSURE;
-        const validate = byValue.get(v[discriminator]);
-        return validate ? validate(v) : UNSURE;
       };
     }
     default:
