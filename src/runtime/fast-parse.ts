@@ -117,17 +117,28 @@ function compile(schema: Schema): Validator | undefined {
   switch (def.type) {
     case 'string': {
       if (def.coerce) return undefined;
-      const checks = predicatesOf(def);
-      if (!checks) return undefined;
+      const checks = def.checks ?? [];
+      // Length limits are compared inline; the other checks (patterns, refinements) run after.
+      let min = 0;
+      let max = Infinity;
+      const rest: CheckDef[] = [];
+      for (const { _zod } of checks) {
+        const check = _zod.def;
+        if (check.check === 'min_length') min = Math.max(min, check.minimum!);
+        else if (check.check === 'max_length') max = Math.min(max, check.maximum!);
+        else rest.push(check);
+      }
+      const predicates = predicatesOf({ type: 'string', checks: rest.map((def) => ({ _zod: { def } })) });
+      if (!predicates) return undefined;
       if (def.format !== undefined) {
         // A format schema (z.uuid(), z.iso.datetime()) is its own first check.
         const own = predicateOf({ check: 'string_format', format: def.format, pattern: def.pattern });
         if (!own) return undefined;
-        checks.unshift(own);
+        predicates.unshift(own);
       }
       return (v) => {
-        if (typeof v !== 'string') return UNSURE;
-        for (const check of checks) if (!check(v as never)) return UNSURE;
+        if (typeof v !== 'string' || v.length < min || v.length > max) return UNSURE;
+        for (let i = 0; i < predicates.length; i++) if (!predicates[i]!(v as never)) return UNSURE;
         return v;
       };
     }
@@ -171,7 +182,7 @@ function compile(schema: Schema): Validator | undefined {
       const catchall = def.catchall === undefined ? 'strip' : defOf(def.catchall).type === 'never' ? 'strict' : undefined;
       if (!catchall) return undefined;
       const keys = Object.keys(def.shape);
-      const index = new Map(keys.map((key, i) => [key, i]));
+      const known = new Set(keys);
       const fields: { key: string; optional: boolean; validate: Validator }[] = [];
       for (const key of keys) {
         let field = def.shape[key]!;
@@ -195,40 +206,34 @@ function compile(schema: Schema): Validator | undefined {
         }
         return out;
       };
+      /** The slow path: any key order, unknown keys stripped (or refused when strict). */
+      const general = (v: Record<string, unknown>): unknown => {
+        if (catchall === 'strict') for (const key in v) if (Object.hasOwn(v, key) && !known.has(key)) return UNSURE;
+        return rebuild(v);
+      };
       return (v) => {
         if (!isRecord(v)) return UNSURE;
         // When the input already is exactly zod's answer (as every event cairn wrote is: known
         // keys in the shape's order, values returned as they are), it is returned as it is,
-        // without allocating; otherwise the answer is built like zod builds it.
-        let canonical = true;
-        let last = -1;
-        let count = 0;
-        for (const key in v) {
-          if (!Object.hasOwn(v, key)) continue;
-          count++;
-          const at = index.get(key);
-          if (at === undefined) {
-            if (catchall === 'strict') return UNSURE;
-            canonical = false;
-          } else if (at < last) canonical = false;
-          else last = at;
-        }
-        if (!canonical) return rebuild(v);
-        let seen = 0;
-        for (let i = 0; i < fields.length; i++) {
-          const { key, optional, validate } = fields[i]!;
-          const value = v[key];
-          if (value === undefined) {
-            if (optional && !Object.hasOwn(v, key)) continue;
-            return UNSURE; // a required key missing, or present as undefined (JSON has none): zod decides
+        // without allocating. Its keys are then the shape's, in order, optional ones skipped:
+        // one walk along both lists tells, and anything else takes the general path.
+        const own = Object.keys(v);
+        let j = 0;
+        for (let i = 0; i < own.length; i++, j++) {
+          const key = own[i]!;
+          while (j < fields.length && fields[j]!.key !== key) {
+            if (!fields[j]!.optional) return general(v); // out of order, or a required key missing: zod decides below
+            j++;
           }
-          seen++;
-          const result = validate(value);
+          if (j === fields.length) return general(v); // an unknown key, or one out of order
+          const value = v[key];
+          if (value === undefined) return UNSURE; // present as undefined (JSON has none): zod decides
+          const result = fields[j]!.validate(value);
           if (result === UNSURE) return UNSURE;
           if (result !== value) return rebuild(v);
         }
-        // Every own key was a field (counted above), so nothing was skipped.
-        return seen === count ? v : rebuild(v);
+        for (; j < fields.length; j++) if (!fields[j]!.optional) return UNSURE; // a required key missing
+        return v;
       };
     }
     default:

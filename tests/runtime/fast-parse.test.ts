@@ -18,6 +18,36 @@ describe('fastParseEvent', () => {
     }
   });
 
+  it('answers as zod does when optional keys are missing, keys come in another order, or a key is unknown', () => {
+    const finding = realisticLog(3, 3_000).events.find((e) => e.type === 'FindingRecorded' && 'topic' in e.data && e.data.questionId === undefined)!;
+    const base = JSON.parse(JSON.stringify({ type: finding.type, data: finding.data, metadata: finding.metadata }));
+    const { findingId, by, summary, topic, tags, cites } = base.data;
+    const variants = {
+      'optional questionId and embedding left out': { findingId, by, summary, topic, tags, cites },
+      'optional topic left out in the middle': { findingId, by, summary, tags, cites },
+      'keys in reverse order': Object.fromEntries(Object.entries(base.data).reverse()),
+      'an unknown key (strict: refused)': { ...base.data, extra: 1 },
+      'a required key missing': { findingId, by, topic, tags, cites },
+      'an unknown key in place of an optional one': { findingId, by, summary, colour: 'red', tags, cites },
+    };
+    for (const [name, data] of Object.entries(variants)) {
+      const raw = { ...base, data };
+      let zod: unknown;
+      try {
+        zod = parseEvent(raw);
+      } catch {
+        zod = undefined;
+      }
+      const fast = fastParseEvent(raw);
+      // Where the fast path is not sure it answers undefined; where it answers, it is zod's answer.
+      if (fast !== undefined) expect(JSON.stringify(fast), name).toBe(JSON.stringify(zod));
+      if (zod === undefined) expect(fast, name).toBeUndefined();
+    }
+    // The two shapes every event cairn wrote has take the fast path and return the input itself.
+    expect(fastParseEvent({ ...base, data: variants['optional topic left out in the middle'] })?.data).toBe(variants['optional topic left out in the middle']);
+    expect(fastParseEvent({ ...base, data: variants['keys in reverse order'] })?.data).toEqual(base.data);
+  });
+
   it('leaves older schema versions to parseEvent and its upcasters', () => {
     const [event] = realisticLog(3, 1).events;
     const raw = JSON.parse(JSON.stringify({ type: event!.type, data: event!.data, metadata: { ...event!.metadata, schemaVersion: 0 } }));
