@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Embedding, Id, InstanceId, Tags, Topic, nonEmptyText } from './fields.js';
+import { embedding, Id, InstanceId, Tags, Topic, nonEmptyText } from './fields.js';
 
 /** The data of each of these events, as a schema made on first use (see catalog.ts). */
 export const findingEvents = {
@@ -13,6 +13,6 @@ export const findingEvents = {
       tags: Tags,
       cites: z.array(Id).max(50, { message: 'must have at most 50 entries' }),
       questionId: Id.optional(),
-      embedding: Embedding.optional(),
+      embedding: embedding().optional(),
     }),
 };
