@@ -1,6 +1,6 @@
 import { ANONYMOUS, type StoredEvent } from '../events/index.js';
 import type { Projection } from './projection.js';
-import { bump, dict, laterAt, topicKey, type Dict } from './shared.js';
+import { bump, dict, isBefore, laterAt, topicKey, type Dict } from './shared.js';
 
 /** What one instance has done, as the log records it. */
 export interface InstanceRecord {
@@ -147,7 +147,7 @@ function applyTo(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBo
       const { taskId, owner, leaseUntil } = event.data;
       if (book.holder(taskId) !== owner) release(state, book, taskId);
       const holder = instanceOf(state, owner, event.metadata.role);
-      dropLapsed(holder, Date.parse(at) - LAPSED_KEPT_MS);
+      dropLapsed(holder, new Date(Date.parse(at) - LAPSED_KEPT_MS).toISOString());
       holder.claims[taskId] = leaseUntil;
       book.hold(taskId, owner);
       if (event.type === 'TaskClaimed') for (const tag of book.tags(taskId) ?? []) credit(holder, tag);
@@ -177,9 +177,9 @@ function applyTo(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBo
  */
 const LAPSED_KEPT_MS = 86_400_000;
 
-/** Drops the holder's claims whose lease ended before `before` (ms): on each new claim of its own, so each event costs nothing. */
-function dropLapsed(instance: InstanceRecord, before: number): void {
-  for (const taskId of Object.keys(instance.claims)) if (Date.parse(instance.claims[taskId]!) < before) delete instance.claims[taskId];
+/** Drops the holder's claims whose lease ended before `before` (an ISO time): on each new claim of its own, so each event costs nothing. */
+function dropLapsed(instance: InstanceRecord, before: string): void {
+  for (const taskId of Object.keys(instance.claims)) if (isBefore(instance.claims[taskId]!, before)) delete instance.claims[taskId];
 }
 
 function release(state: Pick<ActivityState, 'instances'>, book: TaskBook, taskId: string): void {

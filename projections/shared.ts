@@ -16,17 +16,18 @@ export function bump(counts: Dict<number>, key: string): void {
 /** Topics and tags are counted case- and space-insensitively: "Resilience " is "resilience". */
 export const topicKey = (topic: string): string => topic.trim().toLowerCase();
 
+// Replay compares times for every event: two UTC times as toISOString writes them
+// ("2026-03-01T09:00:00.000Z", 24 characters) order as strings, without parsing.
+const isUtcIso = (t: string): boolean => t.length === 24 && t.charCodeAt(23) === 90;
+
 /**
- * The later of two ISO times. Compared as instants, not strings: writers may use different
- * offsets ("+02:00" and "Z").
+ * Whether ISO time `a` is before `b`. Compared as instants, not strings: writers may use
+ * different offsets ("+02:00" and "Z").
  */
-export const laterAt = (a: string | null, b: string): string => {
-  if (a === null) return b;
-  // Replay calls this for every event: two UTC times as toISOString writes them
-  // ("2026-03-01T09:00:00.000Z", 24 characters) order as strings, without parsing.
-  if (a.length === 24 && b.length === 24 && a.charCodeAt(23) === 90 && b.charCodeAt(23) === 90) return b > a ? b : a;
-  return Date.parse(b) > Date.parse(a) ? b : a;
-};
+export const isBefore = (a: string, b: string): boolean => (isUtcIso(a) && isUtcIso(b) ? a < b : Date.parse(a) < Date.parse(b));
+
+/** The later of two ISO times, compared as instants. */
+export const laterAt = (a: string | null, b: string): string => (a === null || isBefore(a, b) ? b : a);
 
 /** Sorts by a bigint key in place; positions are unique, so the order is total. */
 export function sortBy<T>(items: T[], key: (item: T) => bigint): T[] {
