@@ -2,7 +2,7 @@ import { stemmer } from 'stemmer';
 import type { StoredEvent } from '../../events/index.js';
 import { topicKey } from '../../projections/shared.js';
 import { boundedMemo } from '../memo.js';
-import { isStopWord } from '../similarity/tokenize.js';
+import { isAscii, isStopWord } from '../similarity/tokenize.js';
 import type { SearchDoc } from '../store/search-port.js';
 
 /**
@@ -21,7 +21,8 @@ export const SEARCH_WORDS_VERSION = 1;
 const stemOf = boundedMemo(stemmer, 50_000);
 
 export function searchWords(text: string): string[] {
-  const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  // ASCII text has no accents to drop, and its letters and digits are a-z and 0-9 (see isAscii).
+  const words = (isAscii(text) ? text.toLowerCase().match(/[a-z0-9]+/g) : text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu)) ?? [];
   return words.filter((word) => !isStopWord(word)).map(stemOf);
 }
 

@@ -15,16 +15,31 @@ const STOP: ReadonlySet<string> = new Set([...eng, ...EXTRA_STOP]);
 /** A word too common to tell texts apart (lower-case, unstemmed). */
 export const isStopWord = (word: string): boolean => STOP.has(word);
 
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+/**
+ * Most of what agents write is ASCII, whose words need no Unicode property classes: compiling
+ * those regular expressions cost a one-shot CLI call about a millisecond (V8 keeps no
+ * compiled regular expression in its code cache). For ASCII text each ASCII pattern below
+ * matches exactly what its Unicode twin does (tests/signals/tokenize.test.ts checks it):
+ * NFKC and NFKD leave ASCII as it is, and once lower-cased its letters are a-z.
+ */
+export const isAscii = (text: string): boolean => ASCII.test(text);
+const ASCII = /^[\x00-\x7f]*$/;
 
-/** British and American spellings meet (behaviour/behavior, synchronise/synchronize). */
-const unifySpelling = (word: string): string =>
-  word.length < 6 ? word : word.replace(/(?<=\p{L}{3})is(e|ed|es|ing|ation|ations|er|ers)$/u, 'iz$1').replace(/(?<=\p{L}{3})our$/u, 'or').replace(/(?<=\p{L}{3})yse$/u, 'yze');
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+const ASCII_WORD = /[a-z0-9]+(?:'[a-z]+)*/g;
+
+/** British and American spellings meet (behaviour/behavior, synchronise/synchronize), in a lower-case word. */
+export const unifySpelling = (word: string): string => {
+  if (word.length < 6) return word;
+  if (isAscii(word)) return word.replace(/(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)$/, 'iz$1').replace(/(?<=[a-z]{3})our$/, 'or').replace(/(?<=[a-z]{3})yse$/, 'yze');
+  return word.replace(/(?<=\p{L}{3})is(e|ed|es|ing|ation|ations|er|ers)$/u, 'iz$1').replace(/(?<=\p{L}{3})our$/u, 'or').replace(/(?<=\p{L}{3})yse$/u, 'yze');
+};
 
 /** The words of a text, lower-cased, possessives and contractions cut ("agent's" → "agent", "they're" → "they"). */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const [raw] of text.normalize('NFKC').toLowerCase().matchAll(WORD)) {
+  const ascii = isAscii(text);
+  for (const [raw] of (ascii ? text.toLowerCase() : text.normalize('NFKC').toLowerCase()).matchAll(ascii ? ASCII_WORD : WORD)) {
     // Both patterns need an apostrophe; most words have none.
     out.push(raw.includes("'") || raw.includes('’') ? raw.replace(/['’](?:s|t|re|ve|ll|d|m)$/u, '').replace(/['’]/gu, '') : raw);
   }
