@@ -4,7 +4,7 @@ import { ReadStore } from '../src/readstore/read-store.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { rawReadAndParse } from './baselines/raw-sqlite.js';
 import { monthOfWork } from './support/month.js';
-import { sized, type Benchmark } from './support/figure.js';
+import { againstRawLoop, sized, type Benchmark } from './support/figure.js';
 import { fmt, settle } from './support/stats.js';
 
 /**
@@ -38,18 +38,16 @@ export const foldBenchmark: Benchmark = {
       ctx.log(`fold round ${round + 1}/${rounds}: raw read+parse ${fmt(raw)} ms, tables ${fmt(fold)} ms`);
     }
     return [
-      {
+      againstRawLoop({
         id: 'fold.tables',
         name: `the tables (every read model, the similarity index, happens-before, search) folded from nothing, ${count.toLocaleString('en-US')} events of a month of work`,
-        value: (count / fold) * 1000,
-        unit: 'events/s',
-        baseline: { name: 'raw read + JSON.parse loop', value: (count / raw) * 1000, unit: 'events/s' },
-        ratio: raw / fold,
+        events: count,
+        ms: fold,
+        rawMs: raw,
         target: '(tracked, no target of its own)',
         met: null,
         command: 'npm run bench -- --only fold',
-        details: { events: count, foldMs: fold, rawMs: raw },
-      },
+      }),
     ];
   },
 };

@@ -8,7 +8,7 @@ import type { EventStore } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { realisticLog } from '../tests/projections/generate.js';
 import { openRaw, rawInserter, rawReadAndParse } from './baselines/raw-sqlite.js';
-import { sized, type Benchmark, type Figure } from './support/figure.js';
+import { againstRawLoop, sized, type Benchmark, type Figure } from './support/figure.js';
 import { fmt, settle } from './support/stats.js';
 
 /**
@@ -50,37 +50,16 @@ export const replayBenchmark: Benchmark = {
       ctx.log(`replay round ${round + 1}/${rounds}: raw read+parse ${fmt(raw)} ms, core ${fmt(best.core)} ms, all ${fmt(best.all)} ms; read ${fmt(best.decoded)} ms, read and checked ${fmt(best.read)} ms, core folds alone ${fmt(best.folds)} ms`);
     }
 
+    const command = 'npm run bench -- --only replay';
     const figure = (id: string, projections: Projection<unknown>[], ms: number, target: number): Figure => {
-      const value = (count / ms) * 1000;
-      const baseline = (count / raw) * 1000;
-      const ratio = value / baseline;
-      return {
-        id,
-        name: `replay of ${projections.length} projections (${projections.map((p) => p.name).join(', ')}), ${count.toLocaleString('en-US')} events`,
-        value,
-        unit: 'events/s',
-        baseline: { name: 'raw read + JSON.parse loop', value: baseline, unit: 'events/s' },
-        ratio,
-        target: `>= ${target} of raw`,
-        met: ratio >= target,
-        command: 'npm run bench -- --only replay',
-        details: { events: count, replayMs: ms, rawMs: raw, projections: projections.map((p) => p.name) },
-      };
+      const names = projections.map((p) => p.name);
+      const name = `replay of ${projections.length} projections (${names.join(', ')}), ${count.toLocaleString('en-US')} events`;
+      return againstRawLoop({ id, name, events: count, ms, rawMs: raw, target: `>= ${target} of raw`, met: raw / ms >= target, command, details: { projections: names } });
     };
     // Where the core replay's time goes, so the distance to its goal can be read off: the
     // store's read, the same with every event checked, and the five folds over events already read.
-    const part = (id: string, name: string, ms: number): Figure => ({
-      id,
-      name: `${name}, ${count.toLocaleString('en-US')} events`,
-      value: (count / ms) * 1000,
-      unit: 'events/s',
-      baseline: { name: 'raw read + JSON.parse loop', value: (count / raw) * 1000, unit: 'events/s' },
-      ratio: raw / ms,
-      target: '(where the core replay\'s time goes)',
-      met: null,
-      command: 'npm run bench -- --only replay',
-      details: { events: count, ms, rawMs: raw, perEventUs: (ms * 1000) / count },
-    });
+    const part = (id: string, name: string, ms: number): Figure =>
+      againstRawLoop({ id, name: `${name}, ${count.toLocaleString('en-US')} events`, events: count, ms, rawMs: raw, target: "(where the core replay's time goes)", met: null, command });
     // Issue 15's goals: every projection at half the raw loop's speed, the core ones at 0.8.
     return [
       figure('replay.all', all, best.all, 0.5),

@@ -33,6 +33,35 @@ export interface BenchContext {
   log(message: string): void;
 }
 
+/**
+ * A rate in events/s against the raw read-and-parse loop of the same run (the floor of any
+ * replay or fold), its ratio raw time / measured time.
+ */
+export function againstRawLoop(f: {
+  id: string;
+  name: string;
+  events: number;
+  ms: number;
+  rawMs: number;
+  target: string;
+  met: boolean | null;
+  command: string;
+  details?: Record<string, unknown>;
+}): Figure {
+  return {
+    id: f.id,
+    name: f.name,
+    value: (f.events / f.ms) * 1000,
+    unit: 'events/s',
+    baseline: { name: 'raw read + JSON.parse loop', value: (f.events / f.rawMs) * 1000, unit: 'events/s' },
+    ratio: f.rawMs / f.ms,
+    target: f.target,
+    met: f.met,
+    command: f.command,
+    details: { events: f.events, ms: f.ms, rawMs: f.rawMs, ...f.details },
+  };
+}
+
 /** A size scaled for this run, never below `min`. */
 export const sized = (ctx: BenchContext, full: number, quick: number, min = 1): number =>
   Math.max(min, Math.round((ctx.quick ? quick : full) * ctx.scale));
