@@ -230,7 +230,7 @@ function compile(schema: Schema): Validator | undefined {
           if (value === undefined) return UNSURE; // present as undefined (JSON has none): zod decides
           const result = fields[j]!.validate(value);
           if (result === UNSURE) return UNSURE;
-          if (result !== value) return rebuild(v);
+          if (result !== value) return general(v); // a value zod answers with a copy: so must this, and keys not walked yet may be unknown
         }
         for (; j < fields.length; j++) if (!fields[j]!.optional) return UNSURE; // a required key missing
         return v;

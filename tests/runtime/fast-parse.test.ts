@@ -29,6 +29,9 @@ describe('fastParseEvent', () => {
       'an unknown key (strict: refused)': { ...base.data, extra: 1 },
       'a required key missing': { findingId, by, topic, tags, cites },
       'an unknown key in place of an optional one': { findingId, by, summary, colour: 'red', tags, cites },
+      // The embedding's keys reordered make zod answer with a copy of it; the unknown key after it must still be refused.
+      'a nested object to copy, then an unknown key': { findingId, by, summary, tags, cites, embedding: { vector: [0.5, 0.5], model: 'm' }, extra: 1 },
+      'a nested object to copy': { findingId, by, summary, tags, cites, embedding: { vector: [0.5, 0.5], model: 'm' } },
     };
     for (const [name, data] of Object.entries(variants)) {
       const raw = { ...base, data };
