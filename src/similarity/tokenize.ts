@@ -22,8 +22,8 @@ export const isStopWord = (word: string): boolean => STOP.has(word);
  * matches exactly what its Unicode twin does (tests/signals/tokenize.test.ts checks it):
  * NFKC and NFKD leave ASCII as it is, and once lower-cased its letters are a-z.
  */
-export const isAscii = (text: string): boolean => ASCII.test(text);
 const ASCII = /^[\x00-\x7f]*$/;
+export const isAscii = (text: string): boolean => ASCII.test(text);
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const ASCII_WORD = /[a-z0-9]+(?:'[a-z]+)*/g;
