@@ -9,8 +9,8 @@ import { duration } from './duration.js';
 import type { Caller } from './operation.js';
 
 /** An invitation lasts a day unless told otherwise (at most a week, as any duration). */
-export const InviteInput = z.strictObject({ role: Role, for: InstanceId.optional(), expires: duration().default(24 * 3_600_000) });
-export type InviteInput = z.infer<typeof InviteInput>;
+export const inviteInput = () => z.strictObject({ role: Role, for: InstanceId.optional(), expires: duration().default(24 * 3_600_000) });
+export type InviteInput = z.output<ReturnType<typeof inviteInput>>;
 
 /** `inv-<hex>.<secret>`: the id names the stream to read, the secret proves the holder got it from the issuer. */
 const CODE = /^(inv-[0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;

@@ -5,13 +5,13 @@ import { instanceDecider, loadInstance } from '../domain/instance.js';
 import { requireIdentity } from './actor.js';
 import { defineOperation } from './operation.js';
 
-export const JoinInput = z.strictObject({ role: Role, description: text(500).optional() });
+const joinInput = () => z.strictObject({ role: Role, description: text(500).optional() });
 
 /** Joining is idempotent: the same role twice appends nothing; a new role appends RoleChanged. */
 export const join = defineOperation({
   name: 'join',
   summary: 'Join the log as an instance with a role (explorer, builder, reflector, coordinator, or any name)',
-  input: () => JoinInput,
+  input: joinInput,
   writes: true,
   async run(app, input, caller) {
     const instanceId = requireIdentity(caller);

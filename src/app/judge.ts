@@ -9,7 +9,7 @@ import { defineOperation } from './operation.js';
 import { requireExisting } from './references.js';
 
 /** A candidate as `convergence` prints it: two finding ids joined by "~" (either order). */
-export const LinkRef = z.string().transform((value, ctx) => {
+const linkRef = () => z.string().transform((value, ctx) => {
   const parts = value.split('~');
   const ids = parts.map((p) => Id.safeParse(p));
   if (parts.length !== 2 || !ids.every((r) => r.success)) {
@@ -23,16 +23,17 @@ export const LinkRef = z.string().transform((value, ctx) => {
   return [parts[0]!, parts[1]!] as const;
 });
 
-export const JudgeInput = z
-  .strictObject({
-    link: LinkRef,
-    same: z.boolean().default(false),
-    different: z.boolean().default(false),
-    reason: nonEmptyText(1_000),
-  })
-  .superRefine((input, ctx) => {
-    if (input.same === input.different) ctx.addIssue({ code: 'custom', path: ['verdict'], message: 'give exactly one of --same or --different' });
-  });
+const judgeInput = () =>
+  z
+    .strictObject({
+      link: linkRef(),
+      same: z.boolean().default(false),
+      different: z.boolean().default(false),
+      reason: nonEmptyText(1_000),
+    })
+    .superRefine((input, ctx) => {
+      if (input.same === input.different) ctx.addIssue({ code: 'custom', path: ['verdict'], message: 'give exactly one of --same or --different' });
+    });
 
 /**
  * Says whether a candidate convergence really says the same thing. Agents read meaning far
@@ -42,7 +43,7 @@ export const JudgeInput = z
 export const judge = defineOperation({
   name: 'judge',
   summary: 'Judge a candidate convergence (EARLIER~LATER) as saying the same thing or not, with a short reason; only for instances that wrote neither finding',
-  input: () => JudgeInput,
+  input: judgeInput,
   writes: true,
   async run(app, input, caller) {
     const actor = await actorOf(app, caller);

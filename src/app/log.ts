@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { EVENT_TYPES, Id, type StoredEvent } from '../../events/index.js';
 import { toStored } from '../runtime/stored.js';
-import { LogPoint } from './point.js';
+import { logPoint } from './point.js';
 import { defineOperation } from './operation.js';
 import { cursor, DEFAULT_LIMIT } from './page.js';
 
@@ -11,7 +11,7 @@ const logInput = () =>
     /** A stream name or a prefix of one (`task-` for every task). */
     stream: z.string().max(100).optional(),
     instance: Id.optional(),
-    since: LogPoint.optional(),
+    since: logPoint().optional(),
     /** Bounded by default like every listing; `next` continues (a position: events after it). */
     limit: z.number().int().min(1).max(100_000).default(DEFAULT_LIMIT),
     cursor: cursor().optional(),

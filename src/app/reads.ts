@@ -4,7 +4,7 @@ import { instanceActivity, roleActivity } from '../../projections/activity.js';
 import { activityOf } from '../readstore/activity.js';
 import type { FindingRecord, SynthesisRecord } from '../../projections/findings.js';
 import { findingsPage, questionsPage, tasksPage } from '../readstore/queries.js';
-import { LogPoint } from './point.js';
+import { logPoint } from './point.js';
 import { defineOperation } from './operation.js';
 import { pageRequest, paging } from './page.js';
 
@@ -39,7 +39,7 @@ export const findings = defineOperation({
     tag: Tag.optional(),
     question: Id.optional(),
     by: Id.optional(),
-    since: LogPoint.optional(),
+    since: logPoint().optional(),
     all: z.boolean().default(false),
     ...paging(),
   }),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors.js';
-import { LogPoint } from './point.js';
+import { logPoint } from './point.js';
 import { defineOperation } from './operation.js';
 import { VIEW_NAMES, VIEWS, showViews } from './views.js';
 
@@ -11,7 +11,7 @@ import { VIEW_NAMES, VIEWS, showViews } from './views.js';
 export const replay = defineOperation({
   name: 'replay',
   summary: 'Show read models as they were at a past log position or time',
-  input: () => z.strictObject({ at: LogPoint, projection: z.string().max(40).optional() }),
+  input: () => z.strictObject({ at: logPoint(), projection: z.string().max(40).optional() }),
   writes: false,
   async run(app, input) {
     if (input.projection !== undefined && !VIEWS[input.projection]) {

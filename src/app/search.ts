@@ -11,7 +11,7 @@ import { ValidationError } from '../errors.js';
 import { embeddingProviderFromEnv } from '../similarity/embedding.js';
 import { cosineQ, dequantize, quantize } from '../similarity/vector.js';
 import { defineOperation } from './operation.js';
-import { LogPoint } from './point.js';
+import { logPoint, type LogPoint } from './point.js';
 
 const KINDS = ['finding', 'synthesis', 'question', 'task', 'message'] as const satisfies readonly SearchKind[];
 const DEFAULT_RESULTS = 20;
@@ -51,8 +51,8 @@ export const search = defineOperation({
     by: Id.optional(),
     role: Role.optional(),
     topic: Topic.optional(),
-    since: LogPoint.optional(),
-    until: LogPoint.optional(),
+    since: logPoint().optional(),
+    until: logPoint().optional(),
     /** Re-rank the best matches by meaning (CAIRN_EMBEDDINGS): closest to the query's embedding first. */
     meaning: z.boolean().default(false),
     limit: z.number().int().min(1, { message: 'must be at least 1' }).max(200, { message: 'must be at most 200' }).default(DEFAULT_RESULTS),

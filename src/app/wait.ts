@@ -11,22 +11,23 @@ import type { App } from './app.js';
 import { duration } from './duration.js';
 import { defineOperation, type Caller } from './operation.js';
 
-export const WaitInput = z
-  .strictObject({
-    task: Id.optional(),
-    state: z.enum(['open', 'claimed', 'completed', 'abandoned']).optional(),
-    message: z.boolean().default(false),
-    question: Id.optional(),
-    findings: z.number().int().min(1).max(10_000).optional(),
-    timeout: duration().default(60_000),
-  })
-  .superRefine((input, ctx) => {
-    const kinds = [input.task !== undefined, input.message, input.question !== undefined].filter(Boolean).length;
-    if (kinds !== 1) ctx.addIssue({ code: 'custom', path: ['condition'], message: 'give exactly one of --task ID --state S, --message, or --question ID --findings N' });
-    if (input.task !== undefined && input.state === undefined) ctx.addIssue({ code: 'custom', path: ['state'], message: 'is required with --task' });
-    if (input.question !== undefined && input.findings === undefined) ctx.addIssue({ code: 'custom', path: ['findings'], message: 'is required with --question' });
-  });
-type WaitInput = z.output<typeof WaitInput>;
+const waitInput = () =>
+  z
+    .strictObject({
+      task: Id.optional(),
+      state: z.enum(['open', 'claimed', 'completed', 'abandoned']).optional(),
+      message: z.boolean().default(false),
+      question: Id.optional(),
+      findings: z.number().int().min(1).max(10_000).optional(),
+      timeout: duration().default(60_000),
+    })
+    .superRefine((input, ctx) => {
+      const kinds = [input.task !== undefined, input.message, input.question !== undefined].filter(Boolean).length;
+      if (kinds !== 1) ctx.addIssue({ code: 'custom', path: ['condition'], message: 'give exactly one of --task ID --state S, --message, or --question ID --findings N' });
+      if (input.task !== undefined && input.state === undefined) ctx.addIssue({ code: 'custom', path: ['state'], message: 'is required with --task' });
+      if (input.question !== undefined && input.findings === undefined) ctx.addIssue({ code: 'custom', path: ['findings'], message: 'is required with --question' });
+    });
+type WaitInput = z.output<ReturnType<typeof waitInput>>;
 
 /** A condition being watched: the state it starts from, folded forward by each new event. */
 interface Condition {
@@ -54,7 +55,7 @@ export interface WaitResult {
 export const wait = defineOperation({
   name: 'wait',
   summary: 'Block until a task reaches a state, a message reaches you, or a question has N findings (--timeout)',
-  input: () => WaitInput,
+  input: waitInput,
   writes: false,
   async run(app, input, caller): Promise<WaitResult> {
     const started = app.clock().getTime();

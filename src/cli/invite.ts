@@ -16,8 +16,8 @@ export function registerInvite(program: Command): void {
     .option('--expires <duration>', 'how long it stays valid, like 2h or 3d (default 1d, at most 7d)')
     .action(async (options: { role: string; for?: string; expires?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const [{ parseOrThrow }, { InviteInput, invite }, { openApp }] = await Promise.all([import('../../events/index.js'), import('../app/invitations.js'), import('../app/app.js')]);
-      const input = parseOrThrow(InviteInput, { role: options.role, for: options.for, expires: options.expires });
+      const [{ parseOrThrow }, { inviteInput, invite }, { openApp }] = await Promise.all([import('../../events/index.js'), import('../app/invitations.js'), import('../app/app.js')]);
+      const input = parseOrThrow(inviteInput(), { role: options.role, for: options.for, expires: options.expires });
       const app = await openApp(storeUrlOf(globals));
       try {
         const invitation = await invite(app, input, { instanceId: identityOf(globals) });
