@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { once } from '../memo.js';
 import { EVENT_TYPES, EventMetadata, dataSchemaOf, defaultUpcasters, isEventType, type Envelope, type RawEvent, type UpcasterRegistry } from '../../events/index.js';
 
 /**
@@ -99,10 +100,12 @@ function predicateOf(check: CheckDef): ((value: never) => boolean) | undefined {
   }
 }
 
-function predicatesOf(def: Def): ((value: never) => boolean)[] | undefined {
+const checksOf = (def: Def): CheckDef[] => (def.checks ?? []).map((check) => check._zod.def);
+
+function predicatesOf(checks: readonly CheckDef[]): ((value: never) => boolean)[] | undefined {
   const out: ((value: never) => boolean)[] = [];
-  for (const check of def.checks ?? []) {
-    const predicate = predicateOf(check._zod.def);
+  for (const check of checks) {
+    const predicate = predicateOf(check);
     if (!predicate) return undefined;
     out.push(predicate);
   }
@@ -117,18 +120,16 @@ function compile(schema: Schema): Validator | undefined {
   switch (def.type) {
     case 'string': {
       if (def.coerce) return undefined;
-      const checks = def.checks ?? [];
       // Length limits are compared inline; the other checks (patterns, refinements) run after.
       let min = 0;
       let max = Infinity;
       const rest: CheckDef[] = [];
-      for (const { _zod } of checks) {
-        const check = _zod.def;
+      for (const check of checksOf(def)) {
         if (check.check === 'min_length') min = Math.max(min, check.minimum!);
         else if (check.check === 'max_length') max = Math.min(max, check.maximum!);
         else rest.push(check);
       }
-      const predicates = predicatesOf({ type: 'string', checks: rest.map((def) => ({ _zod: { def } })) });
+      const predicates = predicatesOf(rest);
       if (!predicates) return undefined;
       if (def.format !== undefined) {
         // A format schema (z.uuid(), z.iso.datetime()) is its own first check.
@@ -144,7 +145,7 @@ function compile(schema: Schema): Validator | undefined {
     }
     case 'number': {
       if (def.coerce) return undefined;
-      const checks = predicatesOf(def);
+      const checks = predicatesOf(checksOf(def));
       if (!checks) return undefined;
       return (v) => {
         if (typeof v !== 'number' || !Number.isFinite(v)) return UNSURE;
@@ -161,7 +162,7 @@ function compile(schema: Schema): Validator | undefined {
     }
     case 'array': {
       const element = def.element && compile(def.element);
-      const checks = predicatesOf(def);
+      const checks = predicatesOf(checksOf(def));
       if (!element || !checks) return undefined;
       return (v) => {
         if (!Array.isArray(v)) return UNSURE;
@@ -245,10 +246,9 @@ const asSchema = (schema: z.ZodType): Schema => schema as unknown as Schema;
 
 // Validators are compiled when first needed, each event type's on its first event: a CLI
 // call parses a handful of events of a few types, a replay millions of every type.
-let metadataValidator: Validator | undefined | null = null;
 const dataValidators = new Map<unknown, Validator | undefined>();
 
-const metadataOf = (): Validator | undefined => (metadataValidator === null ? (metadataValidator = compile(asSchema(EventMetadata))) : metadataValidator);
+const metadataOf = once((): Validator | undefined => compile(asSchema(EventMetadata)));
 
 /** The compiled validator of a type's data; undefined for an unknown type, or a schema the compiler does not know. */
 function dataOf(type: unknown): Validator | undefined {

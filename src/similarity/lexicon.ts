@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { once } from '../memo.js';
+import { own } from './own.js';
 
 /**
  * WordNet by Porter stem (built by scripts/build-lexicon.mjs into dist/lexicon-*.json): the
@@ -18,16 +20,13 @@ function load<T>(name: string): (stem: string) => T | undefined {
     const path = fileURLToPath(new URL(`${dir}lexicon-${name}.json`, import.meta.url));
     if (!existsSync(path)) continue;
     const stems = (JSON.parse(readFileSync(path, 'utf8')) as { stems: Record<string, T> }).stems;
-    // Own keys only: a stem such as "constructor" must not find Object's. (Copying the entries
-    // into a prototype-less object instead cost a CLI call ~2 ms more than parsing them.)
-    return (stem) => (Object.hasOwn(stems, stem) ? stems[stem] : undefined);
+    // Read in place through own(): a stem such as "constructor" must not find Object's. (Copying
+    // the entries into a prototype-less object instead cost a CLI call ~2 ms more than parsing them.)
+    return (stem) => own(stems, stem);
   }
   // Comparing without it would give other answers than the log gives elsewhere: refuse, loudly.
   throw new Error(`dist/lexicon-${name}.json is missing: run \`npm run build\` (it builds the WordNet lexicon the claim matcher needs)`);
 }
 
-let senses: Senses | undefined;
-let antonyms: Antonyms | undefined;
-
-export const sensesOfStems = (): Senses => (senses ??= load<number[]>('senses'));
-export const antonymsOfStems = (): Antonyms => (antonyms ??= load<string[]>('antonyms'));
+export const sensesOfStems: () => Senses = once(() => load<number[]>('senses'));
+export const antonymsOfStems: () => Antonyms = once(() => load<string[]>('antonyms'));
