@@ -46,9 +46,10 @@ const EXTERNAL = [
  * Node built-ins outside its start-up snapshot cost a compile on first require: child_process
  * (which commander loads for a feature cairn does not use) and crypto alone were ~5 ms of a
  * ~90 ms command. The bundle requires these on first use instead, through a proxy; a read
- * that never makes an id or spawns a process never loads them.
+ * that never makes an id or spawns a process never loads them. worker_threads (import's fold
+ * thread, in the same bundle as `log`) loads node's streams with it: ~5 ms of every `log`.
  */
-const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'fs/promises', 'stream/promises'];
+const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'fs/promises', 'stream/promises', 'worker_threads'];
 
 /** [expected exit code, ...args]: V8 caches what a run compiled, so warm it on what agents run. */
 const WARM = [

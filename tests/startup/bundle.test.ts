@@ -55,6 +55,27 @@ describe('the CLI bundle', () => {
     expect(bundleFor(['status'], {}, fake)).toBe(join(fake, 'cairn.0.cjs'));
   });
 
+  it('loads, for the commands agents run most, none of the built-ins they do not use', () => {
+    // Each of these costs a compile in every process (worker_threads ~5 ms: node's streams
+    // come with it); the bundle requires them on first use (LAZY_BUILTINS in scripts/bundle-cli.mjs).
+    const store = join(dir, 'lean.db');
+    const probe = join(dir, 'loaded.cjs');
+    writeFileSync(probe, `process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'));`);
+    const run = (...args: string[]) => {
+      const result = spawnSync(process.execPath, ['--require', probe, CLI, ...args], { env: { ...process.env, CAIRN_STORE: store, CAIRN_INSTANCE: '' }, encoding: 'utf8', cwd: dir });
+      expect(result.status, result.stderr).toBe(0);
+      return /\nLOADED (.*)\n/.exec(result.stderr)![1]!.split(' ');
+    };
+    run('init');
+    run('join', '--role', 'builder', '--as', 'ada');
+    run('propose', 'Map the retry paths', '--id', 't-1', '--as', 'ada');
+    const unused = ['child_process', 'crypto', 'readline', 'fs/promises', 'stream/promises', 'worker_threads', 'net'];
+    expect(run('--help')).toContain('fs'); // the probe sees what a command loads
+    for (const args of [['status'], ['tasks'], ['inbox', '--as', 'ada'], ['hook', '--as', 'ada'], ['log', '--limit', '20'], ['claim', 't-1', '--as', 'ada'], ['find', 'Retries ignore Retry-After', '--as', 'ada']]) {
+      expect({ args, loaded: run(...args).filter((name) => unused.includes(name)) }).toEqual({ args, loaded: [] });
+    }
+  });
+
   it('answers exactly as the compiled modules do', () => {
     const store = join(dir, 'log.db');
     const run = (bundle: string, ...args: string[]) =>
