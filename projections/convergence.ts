@@ -108,7 +108,8 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
     const echo = knows(state.causality, node.instanceId, earlier.instanceId, earlier.position);
     const link: Link = { earlier: n.id, later: node.findingId, lexical: n.lexical, echo };
     if (n.semantic !== undefined) link.semantic = n.semantic;
-    if (!echo && isSimilar(link)) state.unjudged++;
+    // A verdict can come before its later finding (an imported log): that candidate is judged already.
+    if (!echo && isSimilar(link) && own(state.judgments, linkKey(link.earlier, link.later)) === undefined) state.unjudged++;
     addLink(state, link);
   }
   return state;
@@ -116,7 +117,7 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
 
 export const convergenceProjection: Projection<ConvergenceState> = {
   name: 'convergence',
-  version: 6,
+  version: 7,
   initialState: () => ({ index: emptyIndex(), findings: {}, causality: causalityProjection.initialState(), links: [], linksOf: {}, judgments: dict(), unjudged: 0 }),
   evolve,
 };

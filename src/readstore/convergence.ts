@@ -93,7 +93,7 @@ export class ConvergenceTables {
 
   // Read in this transaction: a finding's rows never change; a member moves only when its
   // cluster joins another (the cache follows) or is regrouped (the cache is dropped).
-  private readonly findings = new Map<string, { position: bigint; instance: string } | undefined>();
+  private readonly findings = new Map<string, { position: bigint; instance: string }>();
   private readonly people = new Map<bigint, { instance: string; role: string }>();
   private readonly members = new Map<bigint, { cluster: bigint; independent: boolean }>();
   /** What each cluster gained in this transaction, written with its kind and counts at the end (or before it is read). */
@@ -122,8 +122,10 @@ export class ConvergenceTables {
   }
 
   private finding(id: string): { position: bigint; instance: string } | undefined {
-    if (!this.findings.has(id)) this.findings.set(id, this.s.finding.get(id) as { position: bigint; instance: string } | undefined);
-    return this.findings.get(id);
+    let finding = this.findings.get(id);
+    // Only a finding found is kept: a verdict can name one the log records later.
+    if (!finding && (finding = this.s.finding.get(id) as { position: bigint; instance: string } | undefined)) this.findings.set(id, finding);
+    return finding;
   }
 
   private person(finding: bigint): { instance: string; role: string } {
