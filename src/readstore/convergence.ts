@@ -24,6 +24,9 @@ export const judgedKey = (status: JudgmentStatus) => `convergence:judged:${statu
 /** Each judge's latest verdict on a pair, in the order `judgmentFrom` expects. */
 export const VERDICTS_SQL = `SELECT judge AS by, verdict, reason, position FROM judgments WHERE earlier = ? AND later = ? ORDER BY judge`;
 
+/** One judge's latest verdict on a pair, as `judgmentFrom` takes it. */
+type Verdict = { by: string; verdict: 'same' | 'different'; reason: string; position: bigint };
+
 interface LinkRow {
   later: bigint;
   rank: number;
@@ -58,6 +61,8 @@ export class ConvergenceTables {
       judge: () => prepare(`INSERT INTO judgments (earlier, later, judge, verdict, reason, position, at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (earlier, later, judge) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, position = excluded.position, at = excluded.at`),
       verdicts: () => prepare(VERDICTS_SQL),
+      // Every verdict on the pairs of one later finding and its candidates (a JSON array of ids), in one statement: seeks in the primary key.
+      verdictsOn: () => prepare(`SELECT earlier, judge AS by, verdict, reason, position FROM judgments WHERE later = ? AND earlier IN (SELECT value FROM json_each(?)) ORDER BY earlier, judge`),
       memberOf: () => prepare(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`),
       addMember: () => prepare(`INSERT INTO cluster_members (finding, cluster, independent) VALUES (?, ?, 0)`),
       newCluster: () => prepare(`INSERT INTO clusters (id, kind, members, links, independent_links, latest, roles, instances) VALUES (?, 'echo', 0, 0, 0, ?, 0, 0)`),
@@ -148,13 +153,15 @@ export class ConvergenceTables {
   addFinding(event: Stored<'FindingRecorded'>): void {
     const { data, position } = event;
     const instance = event.metadata.instanceId;
+    const candidates = addDocument(this.index, data.findingId, data.summary, data.embedding, DEFAULT_LIMITS);
+    const verdicts = this.verdictsOn(data.findingId, candidates.map((n) => n.id));
     let rank = 0;
-    for (const n of addDocument(this.index, data.findingId, data.summary, data.embedding, DEFAULT_LIMITS)) {
+    for (const n of candidates) {
       const earlier = this.finding(n.id)!;
       if (earlier.instance === instance) continue;
       const echo = this.causality.knows(instance, earlier.instance, earlier.position);
       const similar = isSimilar(n);
-      const status = this.judgmentStatus(n.id, data.findingId);
+      const status = judgmentFrom(verdicts.get(n.id) ?? []).status;
       const row: LinkRow = { later: position, rank: rank++, earlier: earlier.position, lexical: n.lexical, semantic: n.semantic ?? null, echo: echo ? 1 : 0, similar: similar ? 1 : 0, status };
       this.s.link.run(row.later, row.rank, row.earlier, row.lexical, row.semantic, row.echo, row.similar, status);
       if (counts(status, similar)) this.join(row);
@@ -186,7 +193,20 @@ export class ConvergenceTables {
   }
 
   private judgmentStatus(earlier: string, later: string): JudgmentStatus {
-    return judgmentFrom(this.s.verdicts.all(earlier, later) as { by: string; verdict: 'same' | 'different'; reason: string; position: bigint }[]).status;
+    return judgmentFrom(this.s.verdicts.all(earlier, later) as Verdict[]).status;
+  }
+
+  /** The verdicts on each pair (earlier, `later`) of the `earlier` ids given, each pair's by judge. */
+  private verdictsOn(later: string, earlier: string[]): Map<string, Verdict[]> {
+    const verdicts = new Map<string, Verdict[]>();
+    if (earlier.length === 0) return verdicts;
+    for (const row of this.s.verdictsOn.all(later, JSON.stringify(earlier)) as (Verdict & { earlier: string })[]) {
+      const { earlier: id, ...verdict } = row;
+      let pair = verdicts.get(id);
+      if (!pair) verdicts.set(id, (pair = []));
+      pair.push(verdict);
+    }
+    return verdicts;
   }
 
   /** The judged tally at the default thresholds: independent candidates only, as the report counts them. */
