@@ -137,10 +137,18 @@ export class TableWriter {
     } else this.lastSeen.set(instance, [role, at, position]);
   }
 
-  /** Before a write that needs the instance rows as they stand. */
+  /** Before a read of the instance rows as they stand. */
   private flushSeen(): void {
     for (const [instance, [role, at, position]] of this.lastSeen) this.s.seen.run(instance, role, at, position);
     this.lastSeen.clear();
+  }
+
+  /** Before a write to one instance's row: only that row must exist (a sync or inbox read each event of ten instances would write all ten). */
+  private flushSeenOf(instance: string): void {
+    const seen = this.lastSeen.get(instance);
+    if (!seen) return;
+    this.s.seen.run(instance, ...seen);
+    this.lastSeen.delete(instance);
   }
 
   apply(event: StoredEvent): void {
@@ -157,25 +165,25 @@ export class TableWriter {
     switch (event.type) {
       case 'InstanceJoined': {
         const { data } = event;
-        this.flushSeen();
+        this.flushSeenOf(data.instanceId);
         s.seen.run(data.instanceId, data.role, at, position);
         s.joined.run(data.role, data.instanceId);
         break;
       }
       case 'RoleChanged':
-        this.flushSeen();
+        this.flushSeenOf(event.data.instanceId);
         s.role.run(event.data.to, event.data.instanceId);
         break;
       case 'InstanceLeft':
-        this.flushSeen();
+        this.flushSeenOf(event.data.instanceId);
         s.left.run(at, event.data.instanceId);
         break;
       case 'InstanceSynced':
-        this.flushSeen();
+        this.flushSeenOf(event.data.instanceId);
         s.synced.run(BigInt(event.data.upTo), event.data.instanceId);
         break;
       case 'InboxRead':
-        this.flushSeen();
+        this.flushSeenOf(event.data.instanceId);
         s.inboxRead.run(BigInt(event.data.upTo), event.data.instanceId);
         break;
       case 'TaskProposed': {

@@ -24,12 +24,16 @@ import type { EventLog } from '../projections/fixtures.js';
 
 const everything = { limit: Infinity, cursor: undefined };
 
-/** A realistic log, then reads (ContentShown), more findings citing earlier work, replies and syncs. */
+/**
+ * A realistic log, then reads (ContentShown), more findings citing earlier work, replies,
+ * syncs and inbox reads, some by instances that never joined: their rows first appear in the
+ * middle of a batch, from whatever they write first.
+ */
 function logWithReads(seed: number, count: number): EventLog {
   const log = realisticLog(seed, count);
   const rnd = random(seed + 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-  const instances = [...new Set(log.events.filter((e) => e.type === 'InstanceJoined').map((e) => e.metadata.instanceId))];
+  const instances = [...new Set(log.events.filter((e) => e.type === 'InstanceJoined').map((e) => e.metadata.instanceId)), 'drifter-1', 'drifter-2'];
   const streams = [...new Set(log.events.filter((e) => /^(finding|message|task|question|synthesis)-/.test(e.streamName)).map((e) => e.streamName))];
   const findings = log.events.flatMap((e) => (e.type === 'FindingRecorded' ? [e.data.findingId] : []));
   for (let i = 0; i < count / 2; i++) {
@@ -44,8 +48,10 @@ function logWithReads(seed: number, count: number): EventLog {
       findings.push(id);
       log.add('FindingRecorded', { findingId: id, by: who, summary: `finding ${i}`, topic: pick(['leases', 'sync']), tags: ['x'], cites: rnd() < 0.5 ? [pick(findings)] : [] });
       streams.push(`finding-${id}`);
-    } else if (roll < 0.85) {
+    } else if (roll < 0.8) {
       log.add('InstanceSynced', { instanceId: who, upTo: String(log.events.length) });
+    } else if (roll < 0.85) {
+      log.add('InboxRead', { instanceId: who, upTo: String(log.events.length) });
     } else {
       log.add('MessagePosted', { messageId: `r-${i}`, from: who, to: pick([...instances, 'all']), body: 'see above', replyTo: 'm-1' });
     }
