@@ -16,6 +16,12 @@ interface Entry {
   at: bigint;
 }
 
+/** A content event of a stream: what a read or a cite of the stream passes on. */
+interface Carrier {
+  position: bigint;
+  author: string;
+}
+
 
 export class CausalityTables {
   /** Clocks read in this transaction: every receive asks several entries of the same few instances. */
@@ -30,7 +36,7 @@ export class CausalityTables {
       raise: () => prepare(`INSERT INTO raises (instance, author, at, up_to, kind, via, stream, carrier, carrier_author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (instance, author, at, up_to) DO NOTHING`),
       valueAt: () => prepare(`SELECT up_to FROM raises WHERE instance = ? AND author = ? AND at <= ? ORDER BY at DESC, up_to DESC LIMIT 1`).pluck(),
-      carriers: () => prepare(`SELECT position, author FROM carriers WHERE stream = ? AND position <= ? ORDER BY position`),
+      carriers: () => prepare(`SELECT position, author FROM carriers WHERE stream = ? ORDER BY position`),
       carrier: () => prepare(`INSERT OR IGNORE INTO carriers (stream, position, author) VALUES (?, ?, ?)`),
       lastCarrier: () => prepare(`INSERT INTO meta (key, value) VALUES ('last_carrier', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
       anonymousStream: () => prepare(`INSERT OR IGNORE INTO anonymous_streams (stream, at, via) VALUES (?, ?, ?)`),
@@ -41,10 +47,13 @@ export class CausalityTables {
   /** Clock entries raised in this transaction, written at its end. */
   private readonly dirty = new Map<string, Set<string>>();
   private lastCarrier: bigint | undefined;
+  /** Each stream's content events read in these transactions, oldest first: reads and cites return to the same streams. */
+  private readonly carriers = new Map<string, Carrier[]>();
 
   /** Forgets cached clocks: another process may have caught the tables up since. */
   reset(): void {
     this.clocks.clear();
+    this.carriers.clear();
     this.dirty.clear();
     this.lastCarrier = undefined;
   }
@@ -97,7 +106,7 @@ export class CausalityTables {
   }
 
   /** `reader` takes in one content event: its author's work up to it, and all its author knew then. */
-  private receive(reader: string, carrier: { position: bigint; author: string }, at: bigint, why: Why): void {
+  private receive(reader: string, carrier: Carrier, at: bigint, why: Why): void {
     this.raise(reader, carrier.author, carrier.position, at, why);
     // The fold's order (the floor last), so the raises kept never depend on where a batch began.
     for (const [author, entry] of [...this.clockOf(carrier.author)].sort(([a], [b]) => byAuthorFloorLast(a, b))) {
@@ -109,8 +118,15 @@ export class CausalityTables {
     }
   }
 
-  private receiveStream(reader: string, stream: string, asOf: bigint, at: bigint, why: (c: { position: bigint; author: string }) => Why): void {
-    for (const c of this.s.carriers.all(stream, asOf) as { position: bigint; author: string }[]) {
+  private carriersOf(stream: string): Carrier[] {
+    let carriers = this.carriers.get(stream);
+    if (!carriers) this.carriers.set(stream, (carriers = this.s.carriers.all(stream) as Carrier[]));
+    return carriers;
+  }
+
+  private receiveStream(reader: string, stream: string, asOf: bigint, at: bigint, why: (c: Carrier) => Why): void {
+    for (const c of this.carriersOf(stream)) {
+      if (c.position > asOf) break;
       if (c.author !== reader) this.receive(reader, c, at, why(c));
     }
   }
@@ -136,7 +152,8 @@ export class CausalityTables {
     if (event.type === 'InstanceSynced') this.raise(event.data.instanceId, FLOOR, BigInt(event.data.upTo), at, { kind: 'synced' });
     for (const s of referencesOf(event)) this.receiveStream(author, s, at, at, citedBy(s));
     if (CARRIES.has(event.type)) {
-      this.s.carrier.run(event.streamName, at, author);
+      // Folded in log order: a new carrier is its stream's latest.
+      if (this.s.carrier.run(event.streamName, at, author).changes > 0) this.carriers.get(event.streamName)?.push({ position: at, author });
       this.lastCarrier = at;
     }
   }
