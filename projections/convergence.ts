@@ -86,7 +86,8 @@ function evolve(state: ConvergenceState, event: StoredEvent): ConvergenceState {
     const first = own(state.judgments, key) === undefined;
     (state.judgments[key] ??= dict())[by] = { verdict, reason, position: event.position, at: event.metadata.at };
     const link = first ? linkBetween(state, earlier, later) : undefined;
-    if (link && !link.echo && isSimilar(link)) state.unjudged--;
+    // A verdict counts under the link's own order (as judgmentOf reads it); one naming the pair the other way round decides nothing.
+    if (link && link.earlier === earlier && !link.echo && isSimilar(link)) state.unjudged--;
     return state;
   }
   if (event.type !== 'FindingRecorded' || own(state.findings, event.data.findingId)) return state;

@@ -58,10 +58,15 @@ function convergingLog(seed: number): StoredEvent[] {
     if (!judge) continue;
     log.add('ConvergenceJudged', { earlier: link.earlier, later: link.later, by: judge, verdict: rnd() < 0.5 ? 'same' : 'different', reason: 'read both' }, { instanceId: judge });
   }
-  // Verdicts on pairs whose later finding comes after them (the judge command refuses them, an
-  // imported log may hold them): they decide a link from the moment it is scored.
+  // Verdicts the judge command never writes but an imported log may hold: on pairs whose later
+  // finding comes after them (they decide the link from the moment it is scored), and on pairs
+  // named the other way round.
   for (let i = 0; i < 30; i++) {
     log.add('ConvergenceJudged', { earlier: pick(findings), later: `cb-${Math.floor(rnd() * 40)}`, by: pick(instances), verdict: rnd() < 0.5 ? 'same' : 'different', reason: 'ahead of time' });
+  }
+  for (let i = 0; i < 5 && state.links.length > 0; i++) {
+    const link = pick(state.links);
+    log.add('ConvergenceJudged', { earlier: link.later, later: link.earlier, by: pick(instances), verdict: rnd() < 0.5 ? 'same' : 'different', reason: 'the other way round' });
   }
   addFindings(40, 'b');
   return log.events;
