@@ -62,7 +62,7 @@ export interface TaskBook {
 
 const stateBook = (state: ActivityState): TaskBook => ({
   tags: (taskId) => state.taskTags[taskId],
-  proposed: (taskId, tags) => void (state.taskTags[taskId] = tags),
+  proposed: (taskId, tags) => void (state.taskTags[taskId] ??= tags),
   holder: (taskId) => state.holders[taskId],
   hold: (taskId, owner) => {
     if (owner === undefined) delete state.holders[taskId];
@@ -72,7 +72,7 @@ const stateBook = (state: ActivityState): TaskBook => ({
 
 export const activityProjection: Projection<ActivityState> = {
   name: 'activity',
-  version: 3,
+  version: 4,
   initialState: () => ({ instances: dict(), roles: dict(), taskTags: dict(), holders: dict() }),
   evolve: (state, event) => {
     evolveActivity(state, stateBook(state), event);
@@ -145,6 +145,8 @@ function applyTo(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBo
     case 'TaskClaimed':
     case 'ClaimRenewed': {
       const { taskId, owner, leaseUntil } = event.data;
+      // As the task board: a claim on a task never proposed (only an imported log can hold one) is no claim.
+      if (book.tags(taskId) === undefined) return;
       if (book.holder(taskId) !== owner) release(state, book, taskId);
       const holder = instanceOf(state, owner, event.metadata.role);
       dropLapsed(holder, new Date(Date.parse(at) - LAPSED_KEPT_MS).toISOString());

@@ -56,6 +56,22 @@ function logWithReads(seed: number, count: number): EventLog {
       log.add('MessagePosted', { messageId: `r-${i}`, from: who, to: pick([...instances, 'all']), body: 'see above', replyTo: 'm-1' });
     }
   }
+  // What the commands never write but an imported log may hold: a task proposed again under
+  // its id, work on a task or question never proposed, a question closed twice.
+  const who = pick(instances);
+  const proposal = log.events.find((e) => e.type === 'TaskProposed');
+  if (proposal?.type === 'TaskProposed') {
+    log.add('TaskProposed', { taskId: proposal.data.taskId, title: 'proposed again', tags: ['again'], proposedBy: who });
+    log.add('TaskClaimed', { taskId: proposal.data.taskId, owner: who, leaseUntil: '2030-01-01T00:00:00.000Z' });
+  }
+  log.add('TaskClaimed', { taskId: 't-nowhere', owner: who, leaseUntil: '2030-01-01T00:00:00.000Z' });
+  log.add('TaskCompleted', { taskId: 't-nowhere', by: who, outcome: 'done' });
+  log.add('QuestionClosed', { questionId: 'q-nowhere', by: who, resolution: 'answered' });
+  const question = log.events.find((e) => e.type === 'QuestionPosed');
+  if (question?.type === 'QuestionPosed') {
+    log.add('QuestionClosed', { questionId: question.data.questionId, by: who, resolution: 'once' });
+    log.add('QuestionClosed', { questionId: question.data.questionId, by: who, resolution: 'twice' });
+  }
   return log;
 }
 
