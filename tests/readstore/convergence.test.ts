@@ -68,6 +68,10 @@ function convergingLog(seed: number): StoredEvent[] {
     const link = pick(state.links);
     log.add('ConvergenceJudged', { earlier: link.later, later: link.earlier, by: pick(instances), verdict: rnd() < 0.5 ? 'same' : 'different', reason: 'the other way round' });
   }
+  // And findings that reuse an id, or cite one recorded later or never.
+  for (let i = 0; i < 3; i++) {
+    log.add('FindingRecorded', { findingId: pick(findings), by: pick(instances), summary: `the ${pick(WORDS)} drops the ${pick(WORDS)} again`, tags: [], cites: [`cb-${Math.floor(rnd() * 40)}`, 'never-recorded'] });
+  }
   addFindings(40, 'b');
   return log.events;
 }
