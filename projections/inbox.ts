@@ -15,6 +15,8 @@ export interface Message {
 export interface InboxState {
   /** In log order; appended to, never copied. */
   messages: Message[];
+  /** The ids posted: a message id posted again (only an imported log can hold that) is the first message's. */
+  ids: Dict<true>;
   /** Read cursor per instance: the position its last InboxRead moved it to. */
   cursors: Dict<bigint>;
   /** Current role per instance, to deliver "role:NAME" messages. */
@@ -28,14 +30,16 @@ export interface InboxEntry extends Message {
 
 export const inboxProjection: Projection<InboxState> = {
   name: 'inbox',
-  version: 1,
-  initialState: () => ({ messages: [], cursors: dict(), roles: dict() }),
+  version: 2,
+  initialState: () => ({ messages: [], ids: dict(), cursors: dict(), roles: dict() }),
   evolve(state, event) {
     // An instance that never joined is known by the role its first event carried.
     state.roles[event.metadata.instanceId] ??= event.metadata.role;
     switch (event.type) {
       case 'MessagePosted': {
         const { messageId, from, to, body, replyTo } = event.data;
+        if (state.ids[messageId]) break;
+        state.ids[messageId] = true;
         state.messages.push({ messageId, from, to, body, replyTo: replyTo ?? null, at: event.metadata.at, position: event.position });
         break;
       }

@@ -67,6 +67,9 @@ function logWithReads(seed: number, count: number): EventLog {
   log.add('TaskClaimed', { taskId: 't-nowhere', owner: who, leaseUntil: '2030-01-01T00:00:00.000Z' });
   log.add('TaskCompleted', { taskId: 't-nowhere', by: who, outcome: 'done' });
   log.add('QuestionClosed', { questionId: 'q-nowhere', by: who, resolution: 'answered' });
+  log.add('MessagePosted', { messageId: 'r-again', from: who, to: 'all', body: 'first' });
+  log.add('MessagePosted', { messageId: 'r-again', from: who, to: 'all', body: 'the same id again' });
+  log.add('MessagePosted', { messageId: 'r-role', from: who, to: 'role:explorer', body: 'to every explorer, joined or not' });
   const question = log.events.find((e) => e.type === 'QuestionPosed');
   if (question?.type === 'QuestionPosed') {
     log.add('QuestionClosed', { questionId: question.data.questionId, by: who, resolution: 'once' });
@@ -123,7 +126,7 @@ describe('the tables equal a full replay of the folds', () => {
         const queries = new CausalityQueries(db);
         const head = events[events.length - 1]!.position;
         const streams = [...new Set(events.map((e) => e.streamName))];
-        for (const instance of Object.keys(inbox.roles)) {
+        for (const instance of [...Object.keys(inbox.roles), 'drifter-1', 'drifter-2']) {
           if (instance === 'anonymous') continue;
           const me = instanceRow(db, instance);
           const all = inboxPage(db, instance, me?.role, undefined, everything).items;
