@@ -70,6 +70,14 @@ function logWithReads(seed: number, count: number): EventLog {
   log.add('MessagePosted', { messageId: 'r-again', from: who, to: 'all', body: 'first' });
   log.add('MessagePosted', { messageId: 'r-again', from: who, to: 'all', body: 'the same id again' });
   log.add('MessagePosted', { messageId: 'r-role', from: who, to: 'role:explorer', body: 'to every explorer, joined or not' });
+  for (const earlier of [log.events.find((e) => e.type === 'FindingRecorded'), log.events.find((e) => e.type === 'SynthesisPublished'), log.events.find((e) => e.type === 'QuestionPosed')]) {
+    if (earlier?.type === 'FindingRecorded') log.add('FindingRecorded', { ...earlier.data, by: who, summary: 'the same id again', tags: ['again'] });
+    if (earlier?.type === 'SynthesisPublished') log.add('SynthesisPublished', { ...earlier.data, by: who, summary: 'the same id again' });
+    if (earlier?.type === 'QuestionPosed') log.add('QuestionPosed', { ...earlier.data, askedBy: who, text: 'the same id again?' });
+  }
+  log.add('RoleChanged', { instanceId: 'drifter-1', from: 'explorer', to: 'builder' });
+  log.add('InstanceLeft', { instanceId: 'drifter-2' });
+  log.add('MessagePosted', { messageId: 'r-after', from: 'drifter-2', to: 'role:builder', body: 'written after leaving' });
   const question = log.events.find((e) => e.type === 'QuestionPosed');
   if (question?.type === 'QuestionPosed') {
     log.add('QuestionClosed', { questionId: question.data.questionId, by: who, resolution: 'once' });
