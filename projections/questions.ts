@@ -21,23 +21,23 @@ export interface QuestionRecord {
 export interface QuestionsState {
   questions: Dict<QuestionRecord>;
   /**
-   * Every finding ("f:ID") and synthesis ("s:ID") recorded: one recorded again under its id
+   * The ids of every finding and every synthesis recorded: one recorded again under its id
    * (only an imported log can hold that) is the first one, against the first one's question.
    */
-  recorded: Dict<true>;
+  recorded: { findings: Dict<true>; syntheses: Dict<true> };
 }
 
-/** Whether this is the first time the log records this finding or synthesis id; notes it if so. */
-function firstRecord(state: QuestionsState, key: string): boolean {
-  if (state.recorded[key]) return false;
-  state.recorded[key] = true;
+/** Whether this is the first time the log records this id; notes it if so. */
+function firstRecord(ids: Dict<true>, id: string): boolean {
+  if (ids[id]) return false;
+  ids[id] = true;
   return true;
 }
 
 export const questionsProjection: Projection<QuestionsState> = {
   name: 'questions',
   version: 2,
-  initialState: () => ({ questions: dict(), recorded: dict() }),
+  initialState: () => ({ questions: dict(), recorded: { findings: dict(), syntheses: dict() } }),
   evolve(state, event) {
     switch (event.type) {
       case 'QuestionPosed': {
@@ -69,10 +69,10 @@ export const questionsProjection: Projection<QuestionsState> = {
       }
       // Work against a question nobody posed has nothing to attach to; the findings projection still has it.
       case 'FindingRecorded':
-        if (firstRecord(state, `f:${event.data.findingId}`) && event.data.questionId !== undefined) state.questions[event.data.questionId]?.findings.push(event.data.findingId);
+        if (firstRecord(state.recorded.findings, event.data.findingId) && event.data.questionId !== undefined) state.questions[event.data.questionId]?.findings.push(event.data.findingId);
         break;
       case 'SynthesisPublished':
-        if (firstRecord(state, `s:${event.data.synthesisId}`) && event.data.questionId !== undefined) state.questions[event.data.questionId]?.syntheses.push(event.data.synthesisId);
+        if (firstRecord(state.recorded.syntheses, event.data.synthesisId) && event.data.questionId !== undefined) state.questions[event.data.questionId]?.syntheses.push(event.data.synthesisId);
         break;
     }
     return state;
