@@ -146,13 +146,14 @@ function applyTo(state: Pick<ActivityState, 'instances' | 'roles'>, book: TaskBo
     case 'ClaimRenewed': {
       const { taskId, owner, leaseUntil } = event.data;
       // As the task board: a claim on a task never proposed (only an imported log can hold one) is no claim.
-      if (book.tags(taskId) === undefined) return;
+      const tags = book.tags(taskId);
+      if (tags === undefined) return;
       if (book.holder(taskId) !== owner) release(state, book, taskId);
       const holder = instanceOf(state, owner, event.metadata.role);
       dropLapsed(holder, new Date(Date.parse(at) - LAPSED_KEPT_MS).toISOString());
       holder.claims[taskId] = leaseUntil;
       book.hold(taskId, owner);
-      if (event.type === 'TaskClaimed') for (const tag of book.tags(taskId) ?? []) credit(holder, tag);
+      if (event.type === 'TaskClaimed') for (const tag of tags) credit(holder, tag);
       return;
     }
     case 'ClaimReleased':
