@@ -68,6 +68,8 @@ function convergingLog(seed: number): StoredEvent[] {
     const link = pick(state.links);
     log.add('ConvergenceJudged', { earlier: link.later, later: link.earlier, by: pick(instances), verdict: rnd() < 0.5 ? 'same' : 'different', reason: 'the other way round' });
   }
+  // A finding whose event carries no identity, though its data names an author.
+  log.add('FindingRecorded', { findingId: 'c-anonymous', by: pick(instances), summary: `the ${pick(WORDS)} drops the ${pick(WORDS)} unsigned`, tags: [], cites: [] }, { instanceId: 'anonymous', role: 'anonymous' });
   // And findings that reuse an id, or cite one recorded later or never.
   for (let i = 0; i < 3; i++) {
     log.add('FindingRecorded', { findingId: pick(findings), by: pick(instances), summary: `the ${pick(WORDS)} drops the ${pick(WORDS)} again`, tags: [], cites: [`cb-${Math.floor(rnd() * 40)}`, 'never-recorded'] });

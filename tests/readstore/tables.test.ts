@@ -75,6 +75,11 @@ function logWithReads(seed: number, count: number): EventLog {
     if (earlier?.type === 'SynthesisPublished') log.add('SynthesisPublished', { ...earlier.data, by: who, summary: 'the same id again' });
     if (earlier?.type === 'QuestionPosed') log.add('QuestionPosed', { ...earlier.data, askedBy: who, text: 'the same id again?' });
   }
+  // Knowledge claimed of positions the log has not reached yet.
+  log.add('InstanceSynced', { instanceId: pick(instances), upTo: String(log.events.length + 40) });
+  log.add('ContentShown', { instanceId: who, via: 'findings', upTo: String(log.events.length + 40), streams: [pick(streams), 'finding-never-recorded'], everything: true });
+  log.add('FindingRecorded', { findingId: 'g-ahead', by: who, summary: 'written having seen the future', tags: [], cites: ['never-recorded'] }, { seenUpTo: BigInt(log.events.length + 40) });
+  log.add('MessagePosted', { messageId: 'r-anonymous', from: who, to: 'all', body: 'written without an identity' }, { instanceId: 'anonymous', role: 'anonymous' });
   log.add('RoleChanged', { instanceId: 'drifter-1', from: 'explorer', to: 'builder' });
   log.add('InstanceLeft', { instanceId: 'drifter-2' });
   log.add('MessagePosted', { messageId: 'r-after', from: 'drifter-2', to: 'role:builder', body: 'written after leaving' });
