@@ -26,14 +26,15 @@ function evolve(state: HealthState, event: StoredEvent): HealthState {
   if (event.type === 'InstanceJoined') state.roles[event.data.instanceId] = event.data.role;
   else if (event.type === 'RoleChanged') state.roles[event.data.instanceId] = event.data.to;
   else if (state.roles[metadata.instanceId] !== metadata.role || !Object.hasOwn(state.roles, metadata.instanceId)) state.roles[metadata.instanceId] = metadata.role;
-  if (event.type === 'TaskProposed') {
-    const topic = taskTopicOf(event.data.tags, event.data.title);
-    if (topic) state.taskTopics[event.data.taskId] = topic;
+  // A task or finding recorded again under its id (only an imported log can hold one) keeps
+  // what its first record said, as the task board and the findings do ('' for no topic).
+  if (event.type === 'TaskProposed' && !Object.hasOwn(state.taskTopics, event.data.taskId)) {
+    state.taskTopics[event.data.taskId] = taskTopicOf(event.data.tags, event.data.title) ?? '';
   }
-  if (event.type === 'FindingRecorded') state.findingRoles[event.data.findingId] = metadata.role;
+  if (event.type === 'FindingRecorded' && !Object.hasOwn(state.findingRoles, event.data.findingId)) state.findingRoles[event.data.findingId] = metadata.role;
 
   const record = recordOf(
-    { roleOf: (i) => own(state.roles, i), findingRole: (f) => own(state.findingRoles, f), taskTopic: (t) => own(state.taskTopics, t) },
+    { roleOf: (i) => own(state.roles, i), findingRole: (f) => own(state.findingRoles, f), taskTopic: (t) => own(state.taskTopics, t) || undefined },
     event,
   );
   if (!record) return state;
@@ -50,7 +51,7 @@ function evolve(state: HealthState, event: StoredEvent): HealthState {
 
 export const healthProjection: Projection<HealthState> = {
   name: 'health',
-  version: 3,
+  version: 4,
   initialState: () => ({ roles: {}, findingRoles: {}, taskTopics: {}, records: [], latestAt: 0 }),
   evolve,
 };

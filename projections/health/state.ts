@@ -7,7 +7,7 @@ export interface HealthState {
   roles: Record<string, string>;
   /** Role of each finding's author, for syntheses. */
   findingRoles: Record<string, string>;
-  /** Topic of each task (first tag, else title), for claims. */
+  /** Topic of each task proposed (first tag, else title; '' when neither gives one), for claims. */
   taskTopics: Record<string, string>;
   /** In log order; records older than RETENTION_MS before `latestAt` are pruned. */
   records: HealthRecord[];

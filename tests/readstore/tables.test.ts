@@ -4,13 +4,17 @@ import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import { activityProjection, instanceActivity, roleActivity } from '../../projections/activity.js';
 import { causalityProjection, everythingIsNew, newTo, newToAnonymous } from '../../projections/causality.js';
+import { convergenceProjection } from '../../projections/convergence.js';
 import { findingsProjection, listFindings, listSyntheses } from '../../projections/findings.js';
+import { convergedIn, healthProjection, healthReport } from '../../projections/health.js';
 import { inboxOf, inboxProjection } from '../../projections/inbox.js';
 import { fold } from '../../projections/projection.js';
 import { listQuestions, questionsProjection } from '../../projections/questions.js';
 import { taskBoard, tasksProjection, type TaskStatus } from '../../projections/tasks.js';
 import { activityOf } from '../../src/readstore/activity.js';
 import { CausalityQueries } from '../../src/readstore/causality.js';
+import { convergedInTables } from '../../src/readstore/convergence-queries.js';
+import { healthWindow } from '../../src/readstore/health.js';
 import { findingsPage, inboxPage, instanceRow, questionsPage, tasksPage } from '../../src/readstore/queries.js';
 import { random, realisticLog } from '../projections/generate.js';
 import { plain, tablesOver } from './fold-tables.js';
@@ -163,6 +167,21 @@ describe('the tables equal a full replay of the folds', () => {
         expect(queries.everythingIsNew(undefined, head)).toBe(everythingIsNew(causality, undefined, head));
       }),
       { numRuns: 25 },
+    );
+  });
+
+  it('health over a window, on the same logs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 4 }), fc.integer({ min: 1, max: 72 }), fc.boolean(), (seed, cuts, hours, keepCaches) => {
+        const events = logWithReads(seed, 250).events;
+        const db = tablesOver(events, cuts, { keepCaches });
+        const now = new Date(Date.parse(events.at(-1)!.metadata.at) + 60_000);
+        const options = { now, windowMs: hours * 3_600_000, evidenceLimit: 50 };
+        const fromFold = healthReport(fold(healthProjection, events), { ...options, converged: convergedIn(fold(convergenceProjection, events)) });
+        const fromTables = healthReport(healthWindow(db, now.getTime() - options.windowMs, now.getTime()), { ...options, converged: convergedInTables(db) });
+        expect(plain(fromTables)).toEqual(plain(fromFold));
+      }),
+      { numRuns: 15 },
     );
   });
 });
