@@ -68,6 +68,9 @@ function convergingLog(seed: number): StoredEvent[] {
     const link = pick(state.links);
     log.add('ConvergenceJudged', { earlier: link.later, later: link.earlier, by: pick(instances), verdict: rnd() < 0.5 ? 'same' : 'different', reason: 'the other way round' });
   }
+  // A finding that cites itself, and a synthesis of findings recorded later or never.
+  log.add('FindingRecorded', { findingId: 'c-self', by: pick(instances), summary: `the ${pick(WORDS)} skips the ${pick(WORDS)} itself`, tags: [], cites: ['c-self'] });
+  log.add('SynthesisPublished', { synthesisId: 's-ahead', by: pick(instances), summary: 'ahead of its findings', integrates: [`cb-${Math.floor(rnd() * 40)}`, 'never-recorded'], tags: [] });
   // A finding whose event carries no identity, though its data names an author.
   log.add('FindingRecorded', { findingId: 'c-anonymous', by: pick(instances), summary: `the ${pick(WORDS)} drops the ${pick(WORDS)} unsigned`, tags: [], cites: [] }, { instanceId: 'anonymous', role: 'anonymous' });
   // And findings that reuse an id, or cite one recorded later or never.
