@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { lazily } from '../runtime/lazily.js';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
-import { byAuthorFloorLast, CARRIES, citedBy, FLOOR, referencesOf, shownBy, type Why } from '../../projections/causality.js';
+import { byAuthorFloorLast, CARRIES, citedBy, FLOOR, referencesOf, shownBy, type Carrier, type Why } from '../../projections/causality.js';
 
 /**
  * Happens-before in tables: the fold of projections/causality.ts, row by row, so a read asks
@@ -14,12 +14,6 @@ import { byAuthorFloorLast, CARRIES, citedBy, FLOOR, referencesOf, shownBy, type
 interface Entry {
   upTo: bigint;
   at: bigint;
-}
-
-/** A content event of a stream: what a read or a cite of the stream passes on. */
-interface Carrier {
-  position: bigint;
-  author: string;
 }
 
 
