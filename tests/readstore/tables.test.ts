@@ -12,6 +12,7 @@ import { fold } from '../../projections/projection.js';
 import { listQuestions, questionsProjection } from '../../projections/questions.js';
 import { taskBoard, tasksProjection, type TaskStatus } from '../../projections/tasks.js';
 import { activityOf } from '../../src/readstore/activity.js';
+import { talkedPairs } from '../../src/readstore/board.js';
 import { CausalityQueries } from '../../src/readstore/causality.js';
 import { convergedInTables } from '../../src/readstore/convergence-queries.js';
 import { healthWindow } from '../../src/readstore/health.js';
@@ -96,6 +97,25 @@ function logWithReads(seed: number, count: number): EventLog {
 }
 
 
+/**
+ * Who has exchanged a message, read off the log: a message to an instance, or to a role as
+ * every instance known then held it (an instance is known from its first event or its join).
+ */
+function talkedOf(events: readonly StoredEvent[]): string[] {
+  const roles = new Map<string, string>();
+  const pairs = new Set<string>();
+  for (const e of events) {
+    if (e.metadata.instanceId !== 'anonymous' && !roles.has(e.metadata.instanceId)) roles.set(e.metadata.instanceId, e.metadata.role);
+    if (e.type === 'InstanceJoined') roles.set(e.data.instanceId, e.data.role);
+    if (e.type === 'RoleChanged' && roles.has(e.data.instanceId)) roles.set(e.data.instanceId, e.data.to);
+    if (e.type !== 'MessagePosted' || e.data.to === 'all') continue;
+    const { from, to } = e.data;
+    const others = to.startsWith('role:') ? [...roles].filter(([, role]) => role === to.slice(5)).map(([id]) => id) : [to];
+    for (const other of others) if (other !== from) pairs.add(from < other ? `${from} ${other}` : `${other} ${from}`);
+  }
+  return [...pairs].sort();
+}
+
 describe('the tables equal a full replay of the folds', () => {
   it('tasks, findings, questions, inboxes, activity, counts and happens-before, whatever the catch-up batches, caches kept between them or not', () => {
     fc.assert(
@@ -155,6 +175,8 @@ describe('the tables equal a full replay of the folds', () => {
           expect(queries.everythingIsNew(instance, head)).toBe(everythingIsNew(causality, instance, head));
         }
         expect(queries.newToAnonymous(streams)).toEqual(newToAnonymous(causality, streams));
+
+        expect(talkedPairs(db).map(([a, b]) => `${a} ${b}`).sort()).toEqual(talkedOf(events));
 
         // Row for row, the tables do not depend on where the catch-up batches began.
         const whole = tablesOver(events, []);
