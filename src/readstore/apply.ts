@@ -70,10 +70,13 @@ export class TableWriter {
 
   /** Instances seen in this batch: written once at its end rather than once per event. */
   private readonly lastSeen = new Map<string, [role: string, at: string, position: bigint]>();
+  /** Instances whose row this writer wrote while its caches hold: the row and its role are in the table. */
+  private readonly written = new Set<string>();
 
   /** Starts a transaction: what was cached from the tables may have changed since. */
   reset(): void {
     this.lastSeen.clear();
+    this.written.clear();
     this.counters.reset();
     this.causality.reset();
     this.convergence.reset();
@@ -137,17 +140,34 @@ export class TableWriter {
     } else this.lastSeen.set(instance, [role, at, position]);
   }
 
-  /** Before a read of the instance rows as they stand. */
+  private writeSeen(instance: string, role: string, at: string, position: bigint): void {
+    this.s.seen.run(instance, role, at, position);
+    this.written.add(instance);
+  }
+
+  /** At the end of a transaction: every instance row as it stands. */
   private flushSeen(): void {
-    for (const [instance, [role, at, position]] of this.lastSeen) this.s.seen.run(instance, role, at, position);
+    for (const [instance, seen] of this.lastSeen) this.writeSeen(instance, ...seen);
     this.lastSeen.clear();
+  }
+
+  /**
+   * Before a read of the instances' roles: the instances that have no row yet. What an
+   * instance writes never changes the role in its row, so the others can wait for the end.
+   */
+  private flushNewInstances(): void {
+    for (const [instance, seen] of this.lastSeen) {
+      if (this.written.has(instance)) continue;
+      this.writeSeen(instance, ...seen);
+      this.lastSeen.delete(instance);
+    }
   }
 
   /** Before a write to one instance's row: only that row must exist (a sync or inbox read each event of ten instances would write all ten). */
   private flushSeenOf(instance: string): void {
     const seen = this.lastSeen.get(instance);
     if (!seen) return;
-    this.s.seen.run(instance, ...seen);
+    this.writeSeen(instance, ...seen);
     this.lastSeen.delete(instance);
   }
 
@@ -166,7 +186,7 @@ export class TableWriter {
       case 'InstanceJoined': {
         const { data } = event;
         this.flushSeenOf(data.instanceId);
-        s.seen.run(data.instanceId, data.role, at, position);
+        this.writeSeen(data.instanceId, data.role, at, position);
         s.joined.run(data.role, data.instanceId);
         break;
       }
@@ -252,7 +272,7 @@ export class TableWriter {
           this.searchable(event);
         }
         if (data.to === 'all') break;
-        if (data.to.startsWith('role:')) this.flushSeen();
+        if (data.to.startsWith('role:')) this.flushNewInstances();
         const others = data.to.startsWith('role:') ? (s.ofRole.all(data.to.slice(5), data.from) as string[]) : [data.to];
         for (const other of others) if (other !== data.from) s.talked.run(...(data.from < other ? [data.from, other] : [other, data.from]));
         break;
