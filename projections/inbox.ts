@@ -1,5 +1,5 @@
 import type { Projection } from './projection.js';
-import { dict, type Dict } from './shared.js';
+import { dict, firstTime, type Dict } from './shared.js';
 
 export interface Message {
   messageId: string;
@@ -38,8 +38,7 @@ export const inboxProjection: Projection<InboxState> = {
     switch (event.type) {
       case 'MessagePosted': {
         const { messageId, from, to, body, replyTo } = event.data;
-        if (state.ids[messageId]) break;
-        state.ids[messageId] = true;
+        if (!firstTime(state.ids, messageId)) break;
         state.messages.push({ messageId, from, to, body, replyTo: replyTo ?? null, at: event.metadata.at, position: event.position });
         break;
       }

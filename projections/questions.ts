@@ -1,5 +1,5 @@
 import type { Projection } from './projection.js';
-import { dict, sortBy, type Dict } from './shared.js';
+import { dict, firstTime, sortBy, type Dict } from './shared.js';
 
 export interface QuestionRecord {
   questionId: string;
@@ -27,12 +27,6 @@ export interface QuestionsState {
   recorded: { findings: Dict<true>; syntheses: Dict<true> };
 }
 
-/** Whether this is the first time the log records this id; notes it if so. */
-function firstRecord(ids: Dict<true>, id: string): boolean {
-  if (ids[id]) return false;
-  ids[id] = true;
-  return true;
-}
 
 export const questionsProjection: Projection<QuestionsState> = {
   name: 'questions',
@@ -69,10 +63,10 @@ export const questionsProjection: Projection<QuestionsState> = {
       }
       // Work against a question nobody posed has nothing to attach to; the findings projection still has it.
       case 'FindingRecorded':
-        if (firstRecord(state.recorded.findings, event.data.findingId) && event.data.questionId !== undefined) state.questions[event.data.questionId]?.findings.push(event.data.findingId);
+        if (firstTime(state.recorded.findings, event.data.findingId) && event.data.questionId !== undefined) state.questions[event.data.questionId]?.findings.push(event.data.findingId);
         break;
       case 'SynthesisPublished':
-        if (firstRecord(state.recorded.syntheses, event.data.synthesisId) && event.data.questionId !== undefined) state.questions[event.data.questionId]?.syntheses.push(event.data.synthesisId);
+        if (firstTime(state.recorded.syntheses, event.data.synthesisId) && event.data.questionId !== undefined) state.questions[event.data.questionId]?.syntheses.push(event.data.synthesisId);
         break;
     }
     return state;

@@ -13,6 +13,13 @@ export function bump(counts: Dict<number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
+/** Whether `id` is new to `seen`; notes it if so. A fold keeps the first of two records under one id, as the tables do. */
+export function firstTime(seen: Dict<true>, id: string): boolean {
+  if (seen[id]) return false;
+  seen[id] = true;
+  return true;
+}
+
 /** Topics and tags are counted case- and space-insensitively: "Resilience " is "resilience". */
 export const topicKey = (topic: string): string => topic.trim().toLowerCase();
 
