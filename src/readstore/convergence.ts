@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../events/index.js';
 
 type Stored<T extends StoredEvent['type']> = Extract<StoredEvent, { type: T }>;
 import { isSimilar } from '../../projections/convergence.js';
-import { candidateStatus, judgmentFrom, type JudgmentStatus } from '../../projections/convergence-report.js';
+import { candidateStatus, judgmentFrom, type JudgmentStatus, type JudgmentView } from '../../projections/convergence-report.js';
 import { DEFAULT_LIMITS, addDocument } from '../similarity/similarity-index.js';
 import type { CausalityTables } from './causality.js';
 import type { Counters } from './counters.js';
@@ -25,7 +25,7 @@ export const judgedKey = (status: JudgmentStatus) => `convergence:judged:${statu
 export const VERDICTS_SQL = `SELECT judge AS by, verdict, reason, position FROM judgments WHERE earlier = ? AND later = ? ORDER BY judge`;
 
 /** One judge's latest verdict on a pair, as `judgmentFrom` takes it. */
-type Verdict = { by: string; verdict: 'same' | 'different'; reason: string; position: bigint };
+type Verdict = JudgmentView['judges'][number];
 
 interface LinkRow {
   later: bigint;
