@@ -7,6 +7,7 @@ import { ActivityTables } from './activity.js';
 import { ConvergenceTables } from './convergence.js';
 import { HealthTables } from './health.js';
 import { searchDocOf } from './search-docs.js';
+import { SeenInstances } from './seen-instances.js';
 import { countKey, Counters } from './counters.js';
 import { taskText } from '../signals/compare.js';
 import { termSet } from '../similarity/tfidf.js';
@@ -23,6 +24,7 @@ export class TableWriter {
   private readonly health: HealthTables;
   private readonly activity: ActivityTables;
   private readonly counters: Counters;
+  private readonly instances: SeenInstances;
   private readonly s;
 
   constructor(db: Database.Database) {
@@ -31,10 +33,9 @@ export class TableWriter {
     this.convergence = new ConvergenceTables(db, this.causality, this.counters);
     this.health = new HealthTables(db);
     this.activity = new ActivityTables(db);
+    this.instances = new SeenInstances(db);
     const prepare = (sql: string) => db.prepare(sql);
     this.s = lazily({
-      seen: () => prepare(`INSERT INTO instances (id, role, joined, last_seen, last_position) VALUES (?, ?, 0, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, last_position = excluded.last_position`),
       joined: () => prepare(`UPDATE instances SET role = ?, joined = 1, left_at = NULL WHERE id = ?`),
       role: () => prepare(`UPDATE instances SET role = ? WHERE id = ?`),
       left: () => prepare(`UPDATE instances SET left_at = ? WHERE id = ?`),
@@ -68,15 +69,9 @@ export class TableWriter {
     });
   }
 
-  /** Instances seen in this batch: written once at its end rather than once per event. */
-  private readonly lastSeen = new Map<string, [role: string, at: string, position: bigint]>();
-  /** Instances whose row this writer wrote while its caches hold: the row and its role are in the table. */
-  private readonly written = new Set<string>();
-
   /** Starts a transaction: what was cached from the tables may have changed since. */
   reset(): void {
-    this.lastSeen.clear();
-    this.written.clear();
+    this.instances.reset();
     this.counters.reset();
     this.causality.reset();
     this.convergence.reset();
@@ -86,7 +81,7 @@ export class TableWriter {
 
   /** Ends a transaction: writes what was kept for its end. */
   finish(): void {
-    this.flushSeen();
+    this.instances.flush();
     this.counters.finish();
     this.causality.finish();
     this.convergence.finish();
@@ -132,51 +127,12 @@ export class TableWriter {
     if (topic !== null) c.bump(countKey.findingsByTopic(topic));
   }
 
-  private seen(instance: string, role: string, at: string, position: bigint): void {
-    const known = this.lastSeen.get(instance);
-    if (known) {
-      known[1] = at;
-      known[2] = position;
-    } else this.lastSeen.set(instance, [role, at, position]);
-  }
-
-  private writeSeen(instance: string, role: string, at: string, position: bigint): void {
-    this.s.seen.run(instance, role, at, position);
-    this.written.add(instance);
-  }
-
-  /** At the end of a transaction: every instance row as it stands. */
-  private flushSeen(): void {
-    for (const [instance, seen] of this.lastSeen) this.writeSeen(instance, ...seen);
-    this.lastSeen.clear();
-  }
-
-  /**
-   * Before a read of the instances' roles: the instances that have no row yet. What an
-   * instance writes never changes the role in its row, so the others can wait for the end.
-   */
-  private flushNewInstances(): void {
-    for (const [instance, seen] of this.lastSeen) {
-      if (this.written.has(instance)) continue;
-      this.writeSeen(instance, ...seen);
-      this.lastSeen.delete(instance);
-    }
-  }
-
-  /** Before a write to one instance's row: only that row must exist (a sync or inbox read each event of ten instances would write all ten). */
-  private flushSeenOf(instance: string): void {
-    const seen = this.lastSeen.get(instance);
-    if (!seen) return;
-    this.writeSeen(instance, ...seen);
-    this.lastSeen.delete(instance);
-  }
-
   apply(event: StoredEvent): void {
     const { instanceId: author, role, at } = event.metadata;
     const position = event.position;
     const s = this.s;
     // An instance that never joined is known by the role its first event carried.
-    if (author !== ANONYMOUS) this.seen(author, role, at, position);
+    if (author !== ANONYMOUS) this.instances.seen(author, role, at, position);
     let newFinding = false;
     // Before the task rows change: a claim asks who held the task until now.
     this.activity.apply(event);
@@ -185,25 +141,25 @@ export class TableWriter {
     switch (event.type) {
       case 'InstanceJoined': {
         const { data } = event;
-        this.flushSeenOf(data.instanceId);
-        this.writeSeen(data.instanceId, data.role, at, position);
+        this.instances.flushOne(data.instanceId);
+        this.instances.write(data.instanceId, data.role, at, position);
         s.joined.run(data.role, data.instanceId);
         break;
       }
       case 'RoleChanged':
-        this.flushSeenOf(event.data.instanceId);
+        this.instances.flushOne(event.data.instanceId);
         s.role.run(event.data.to, event.data.instanceId);
         break;
       case 'InstanceLeft':
-        this.flushSeenOf(event.data.instanceId);
+        this.instances.flushOne(event.data.instanceId);
         s.left.run(at, event.data.instanceId);
         break;
       case 'InstanceSynced':
-        this.flushSeenOf(event.data.instanceId);
+        this.instances.flushOne(event.data.instanceId);
         s.synced.run(BigInt(event.data.upTo), event.data.instanceId);
         break;
       case 'InboxRead':
-        this.flushSeenOf(event.data.instanceId);
+        this.instances.flushOne(event.data.instanceId);
         s.inboxRead.run(BigInt(event.data.upTo), event.data.instanceId);
         break;
       case 'TaskProposed': {
@@ -272,7 +228,7 @@ export class TableWriter {
           this.searchable(event);
         }
         if (data.to === 'all') break;
-        if (data.to.startsWith('role:')) this.flushNewInstances();
+        if (data.to.startsWith('role:')) this.instances.flushNew();
         const others = data.to.startsWith('role:') ? (s.ofRole.all(data.to.slice(5), data.from) as string[]) : [data.to];
         for (const other of others) if (other !== data.from) s.talked.run(...(data.from < other ? [data.from, other] : [other, data.from]));
         break;
