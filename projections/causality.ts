@@ -114,19 +114,26 @@ function raise(state: CausalityState, instance: string, author: string, upTo: bi
   (clock[author] ??= []).push({ at, upTo, why });
 }
 
-export const byAuthorFloorLast = (a: string, b: string): number => (a === FLOOR ? 1 : b === FLOOR ? -1 : a < b ? -1 : a > b ? 1 : 0);
-
 /** `reader` takes in one content event: its author's work up to it, and all its author knew then. */
 function receive(state: CausalityState, reader: string, carrier: Carrier, at: bigint, why: Why): void {
   raise(state, reader, carrier.author, carrier.position, at, why);
   const theirs = own(state.knows, carrier.author);
   if (!theirs) return;
-  // A fixed order, the floor last (as src/readstore/causality.ts visits them): which raises are
-  // kept, and so the path an echo names, never depends on the order entries were first made.
-  for (const author of Object.keys(theirs).sort(byAuthorFloorLast)) {
-    if (author === reader) continue;
-    const v = valueAt(theirs[author]!, carrier.position);
+  // The floor last (as src/readstore/causality.ts visits it): raising it first would hide the
+  // entries it covers, so which raises are kept, and the path an echo names, would change.
+  // Every other entry raises only itself, so their order does not matter.
+  for (const author in theirs) {
+    if (author === reader || author === FLOOR) continue;
+    const raises = theirs[author]!;
+    // Nothing to learn from an entry the reader already knows as far as it goes now.
+    if (last(raises) <= knownUpTo(state, reader, author)) continue;
+    const v = valueAt(raises, carrier.position);
     if (v > 0n) raise(state, reader, author, v, at, why);
+  }
+  const floor = own(theirs, FLOOR);
+  if (floor) {
+    const v = valueAt(floor, carrier.position);
+    if (v > 0n) raise(state, reader, FLOOR, v, at, why);
   }
 }
 

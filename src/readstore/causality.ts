@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { lazily } from '../runtime/lazily.js';
 import { ANONYMOUS, type StoredEvent } from '../../events/index.js';
-import { byAuthorFloorLast, CARRIES, citedBy, FLOOR, referencesOf, shownBy, type Carrier, type Why } from '../../projections/causality.js';
+import { CARRIES, citedBy, FLOOR, referencesOf, shownBy, type Carrier, type Why } from '../../projections/causality.js';
 
 /**
  * Happens-before in tables: the fold of projections/causality.ts, row by row, so a read asks
@@ -102,14 +102,21 @@ export class CausalityTables {
   /** `reader` takes in one content event: its author's work up to it, and all its author knew then. */
   private receive(reader: string, carrier: Carrier, at: bigint, why: Why): void {
     this.raise(reader, carrier.author, carrier.position, at, why);
-    // The fold's order (the floor last), so the raises kept never depend on where a batch began.
-    for (const [author, entry] of [...this.clockOf(carrier.author)].sort(([a], [b]) => byAuthorFloorLast(a, b))) {
-      // Nothing to learn from an entry the reader already knows as far as it goes now.
-      if (author === reader || entry.upTo <= this.knownUpTo(reader, author)) continue;
-      // The entry as the author had it when writing: its current value, unless raised since.
-      const v = entry.at <= carrier.position ? entry.upTo : ((this.s.valueAt.get(carrier.author, author, carrier.position) as bigint | undefined) ?? 0n);
-      if (v > 0n) this.raise(reader, author, v, at, why);
-    }
+    // The fold's order, the floor last (projections/causality.ts says why), so the raises kept
+    // never depend on where a batch began.
+    const theirs = this.clockOf(carrier.author);
+    for (const [author, entry] of theirs) if (author !== FLOOR) this.learn(reader, carrier, author, entry, at, why);
+    const floor = theirs.get(FLOOR);
+    if (floor) this.learn(reader, carrier, FLOOR, floor, at, why);
+  }
+
+  /** `reader` takes in one entry of the clock `carrier`'s author had when writing it. */
+  private learn(reader: string, carrier: Carrier, author: string, entry: Entry, at: bigint, why: Why): void {
+    // Nothing to learn from an entry the reader already knows as far as it goes now.
+    if (author === reader || entry.upTo <= this.knownUpTo(reader, author)) return;
+    // The entry as the author had it when writing: its current value, unless raised since.
+    const v = entry.at <= carrier.position ? entry.upTo : ((this.s.valueAt.get(carrier.author, author, carrier.position) as bigint | undefined) ?? 0n);
+    if (v > 0n) this.raise(reader, author, v, at, why);
   }
 
   private carriersOf(stream: string): Carrier[] {
