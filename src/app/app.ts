@@ -4,6 +4,7 @@ import { openStore } from '../store/open.js';
 import type { ProgressFactory } from '../runtime/progress.js';
 import { ProjectionRuntime } from '../runtime/runtime.js';
 import { ReadStore } from '../readstore/read-store.js';
+import { PastTables, type PastPoint } from '../readstore/past-tables.js';
 
 /** Everything an operation needs: the log, the read models over it, and the clock. */
 export interface App {
@@ -11,6 +12,8 @@ export interface App {
   readonly runtime: ProjectionRuntime;
   /** The read models as indexed tables, caught up with the log: what everyday reads answer from. */
   tables(): Promise<ReadStore>;
+  /** The same tables as they stood at a past moment, folded into a scratch file: close them after reading. */
+  tablesAt(point: PastPoint): Promise<PastTables>;
   /** Where the log lives, for messages (never secrets). */
   readonly describe: string;
   clock(): Date;
@@ -45,6 +48,7 @@ export function appOver(
       await reads.catchUp(store, options.progress);
       return reads;
     },
+    tablesAt: (point) => PastTables.at(store, point, options.progress),
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),
     newEventId: randomUuid,

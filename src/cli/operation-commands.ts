@@ -150,7 +150,10 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
   },
   {
     op: replay,
-    options: [{ flags: '--at <point>', key: 'at', description: 'a log position or an ISO time' }],
+    options: [
+      { flags: '--at <point>', key: 'at', description: 'a log position or an ISO time' },
+      { flags: '--limit <n>', key: 'limit', description: 'items of each list, the newest (default 10)', number: true },
+    ],
     args: [{ key: 'projection', label: 'projection', optional: true }],
   },
 ];

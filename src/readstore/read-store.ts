@@ -190,6 +190,23 @@ export class ReadStore {
     return true;
   }
 
+  /**
+   * Folds `events` (in log order, each after the watermark) in one transaction and moves the
+   * watermark to `through`, which may lie past the last of them: for tables that only this
+   * process writes (PastTables), which may leave out events a past moment had not seen.
+   */
+  foldEvents(events: readonly StoredEvent[], through: bigint): void {
+    const writer = (this.writer ??= new TableWriter(this.db));
+    this.db.transaction(() => {
+      const folded = this.watermark();
+      this.begin(writer, folded);
+      for (const event of events) if (event.position > folded) writer.apply(event);
+      writer.finish();
+      if (through > folded) this.setMeta('watermark', String(through));
+    }).immediate();
+    this.committed(this.watermark());
+  }
+
   /** Starts a fold's transaction at `folded`: the writer keeps what it read only if this process folded last. */
   private begin(writer: TableWriter, folded: bigint): void {
     if (this.cachedAt !== folded || ++this.cachedTransactions > CACHED_TRANSACTIONS) {

@@ -1,7 +1,7 @@
 import type { App } from '../app/app.js';
-import type { View } from '../app/views.js';
+import { LIVE_ITEMS, type View } from '../app/views.js';
+import { PastTables } from '../readstore/past-tables.js';
 import { toPlainJson } from '../runtime/json.js';
-import { toStored } from '../runtime/stored.js';
 
 export interface SeriesPoint {
   /** The moment the view is shown at. */
@@ -15,32 +15,72 @@ export interface SeriesPoint {
  * One view at `points` moments spread evenly in time from the first event to `end`, in a
  * single pass over the log: what the dashboard's small charts plot. Each sample is the view
  * of every event written up to that moment, shown with `now` = that moment, as a replay at
- * that time would show it.
+ * that time would show it: from the tables as they stood then (PastTables), folded once from
+ * the first event to the last sample, in memory that does not grow with the log.
  */
 export async function viewSeries(app: App, view: View, options: { points: number; until?: bigint | undefined; end: Date }): Promise<SeriesPoint[]> {
-  const { projections } = view;
-  // Our own states, folded from scratch: the runtime's shared states must not be mutated.
-  const states: unknown[] = projections.map((p) => p.initialState());
-  let position = 0n;
-  let start: number | undefined;
-  const samples: SeriesPoint[] = [];
-  const end = options.end.getTime();
-  const timeOf = (i: number) => (options.points === 1 || start === undefined ? end : start + ((end - start) * i) / (options.points - 1));
-  const sampleBefore = (limit: number) => {
-    while (samples.length < options.points && timeOf(samples.length) < limit) {
-      const at = new Date(timeOf(samples.length));
-      samples.push({ at: at.toISOString(), position: String(position), view: toPlainJson(view.show(states as never, at)) });
-    }
-  };
-  for await (const recorded of app.store.readAll()) {
-    if (options.until !== undefined && recorded.position > options.until) break;
-    const event = toStored(recorded);
-    const at = Date.parse(event.metadata.at);
-    start ??= Math.min(at, end);
-    sampleBefore(at);
-    projections.forEach((p, i) => (states[i] = p.evolve(states[i] as never, event)));
-    position = recorded.position;
+  const past = PastTables.open();
+  try {
+    let start: number | undefined;
+    const samples: SeriesPoint[] = [];
+    const end = options.end.getTime();
+    const timeOf = (i: number) => (options.points === 1 || start === undefined ? end : start + ((end - start) * i) / (options.points - 1));
+    const sampleBefore = (limit: number) => {
+      while (samples.length < options.points && timeOf(samples.length) < limit) {
+        const at = new Date(timeOf(samples.length));
+        samples.push({ at: at.toISOString(), position: String(past.position), view: toPlainJson(view.show(past.tables, at, LIVE_ITEMS)) });
+      }
+    };
+    await past.fold(app.store, {
+      until: options.until,
+      before(event, flush) {
+        const at = Date.parse(event.metadata.at);
+        start ??= Math.min(at, end);
+        if (samples.length < options.points && timeOf(samples.length) < at) {
+          flush();
+          sampleBefore(at);
+        }
+      },
+    });
+    sampleBefore(Number.POSITIVE_INFINITY);
+    return samples;
+  } finally {
+    past.close();
   }
-  sampleBefore(Number.POSITIVE_INFINITY);
-  return samples;
+}
+
+/** Series kept at most, by view, points and end. */
+const KEPT = 16;
+/** A live series is reused for this long at least, and ten times what it took to fold. */
+const FRESH_MS = 60_000;
+
+/**
+ * Series computed once and shared: a series folds the log from its first event, a minute or
+ * more at a million events, and every open dashboard asks for one every few seconds. A
+ * request while one is folding waits for it; a live series is reused while it is fresh (the
+ * panel's own figures are live: only its chart lags); one ending at a past position never
+ * changes, as the log before it never does.
+ */
+export class SeriesCache {
+  private readonly kept = new Map<string, { points: Promise<SeriesPoint[]>; done?: number; took?: number; past: boolean }>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  get(key: string, past: boolean, compute: () => Promise<SeriesPoint[]>): Promise<SeriesPoint[]> {
+    const known = this.kept.get(key);
+    if (known && (known.done === undefined || known.past || this.clock() - known.done < Math.max(FRESH_MS, 10 * known.took!))) return known.points;
+    const started = this.clock();
+    const entry: { points: Promise<SeriesPoint[]>; done?: number; took?: number; past: boolean } = { past, points: compute() };
+    entry.points.then(
+      () => {
+        entry.done = this.clock();
+        entry.took = entry.done - started;
+      },
+      () => this.kept.delete(key), // a failure is not kept: the next request tries again
+    );
+    this.kept.delete(key);
+    this.kept.set(key, entry);
+    if (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
+    return entry.points;
+  }
 }

@@ -3,13 +3,13 @@ import * as z from 'zod';
 import { parseOrThrow } from '../../events/index.js';
 import type { App } from '../app/app.js';
 import { replay } from '../app/replay.js';
-import { VIEW_NAMES, VIEWS, showViews, timeOf } from '../app/views.js';
+import { LIVE_ITEMS, VIEW_NAMES, VIEWS, showViews, timeOf } from '../app/views.js';
 import { toPlainJson } from '../runtime/json.js';
 import { recordExposure, shownStreams } from '../app/exposure.js';
 import { callerOf } from './auth.js';
 import { HttpError } from './errors.js';
 import type { TokenStore } from './tokens.js';
-import { viewSeries } from './series.js';
+import { SeriesCache, viewSeries } from './series.js';
 
 const ViewNames = z
   .string()
@@ -30,6 +30,7 @@ const SeriesQuery = z.strictObject({
  */
 export function viewsRoutes(app: App, tokens: TokenStore): Hono {
   const routes = new Hono();
+  const series = new SeriesCache();
 
   routes.get('/views', async (c) => {
     const at = c.req.query('at');
@@ -37,7 +38,7 @@ export function viewsRoutes(app: App, tokens: TokenStore): Hono {
     const caller = callerOf(c, tokens, false);
     // Live, a page may ask for some views first (the board from the tables) and the folded ones after.
     const names = parseOrThrow(ViewNames, c.req.query('view') ?? VIEW_NAMES.join(','), 'view');
-    const body = at === undefined ? { at: 'now', ...(await showViews(app, names)) } : await replay.run(app, parseOrThrow(replay.input, { at }), caller);
+    const body = at === undefined ? { at: 'now', ...(await showViews(app, names)) } : await replay.run(app, parseOrThrow(replay.input, { at, limit: LIVE_ITEMS }), caller);
     // The dashboard is a reader too: what it shows is recorded (anonymous without a token) before it is sent.
     await recordExposure(app, caller, 'dashboard', { streams: shownStreams(body) });
     return c.json({ ...(toPlainJson(body) as object), head: String(head) });
@@ -50,8 +51,10 @@ export function viewsRoutes(app: App, tokens: TokenStore): Hono {
     const until = query.until === undefined ? undefined : BigInt(query.until);
     const head = await app.store.headPosition();
     // Live: up to now. At a past position: up to the time of the event there.
-    const end = until === undefined || until >= head ? app.clock() : await timeOf(app, until);
-    const points = await viewSeries(app, view, { points: query.points, until, end });
+    const past = until !== undefined && until < head;
+    const points = await series.get(`${query.view}:${query.points}:${past ? until : 'live'}`, past, async () =>
+      viewSeries(app, view, { points: query.points, until, end: past ? await timeOf(app, until) : app.clock() }),
+    );
     await recordExposure(app, callerOf(c, tokens, false), 'dashboard', { streams: shownStreams(points) });
     return c.json({ view: query.view, head: String(head), points });
   });

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StoredEvent } from '../../events/index.js';
+import { progressOver, type ProgressFactory } from '../runtime/progress.js';
+import { toStored } from '../runtime/stored.js';
+import type { EventStore } from '../store/port.js';
+import { ReadStore } from './read-store.js';
+
+/** A moment of the log's history: a position, or a time (every event stamped at or before it). */
+export type PastPoint = { position: bigint } | { time: Date };
+
+/** Events folded per transaction, as the live tables fold them. */
+const BATCH = 5_000;
+
+export interface PastFold {
+  /** The last position to read (the head when absent or beyond it). */
+  until?: bigint | undefined;
+  /** Leaves out events stamped after this time (epoch ms): a replay at a time. */
+  notAfter?: number | undefined;
+  progress?: ProgressFactory | undefined;
+  /** Called before each event is folded; `flush` folds what came before it, so the tables can be read as they stood then. */
+  before?: (event: StoredEvent, flush: () => void) => void;
+}
+
+/**
+ * The read models' tables as they stood at a past moment: a scratch file folded from the
+ * log's first event by the same writer as the live tables (apply.ts), so a replay shows what
+ * the board showed then, bounded as the board is, in memory that does not grow with the log.
+ * Folding projections/ in memory instead held every candidate link of a month of findings
+ * and ran out of memory at a million events. The file is removed on close.
+ */
+export class PastTables {
+  /** The last event folded: the position the tables stand at. */
+  position = 0n;
+
+  private constructor(
+    readonly tables: ReadStore,
+    private readonly dir: string,
+  ) {}
+
+  /** Empty tables, to fold into. */
+  static open(): PastTables {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-past-'));
+    return new PastTables(ReadStore.open(dir), dir);
+  }
+
+  /** The tables as they stood at `point`. */
+  static async at(store: EventStore, point: PastPoint, progress?: ProgressFactory): Promise<PastTables> {
+    const past = PastTables.open();
+    try {
+      await past.fold(store, 'position' in point ? { until: point.position, progress } : { notAfter: point.time.getTime(), progress });
+      return past;
+    } catch (error) {
+      past.close();
+      throw error;
+    }
+  }
+
+  /** Folds the log from where the tables stand, in log order, in batches. */
+  async fold(store: EventStore, { until, notAfter, progress, before }: PastFold = {}): Promise<void> {
+    const head = await store.headPosition();
+    const end = until !== undefined && until < head ? until : head;
+    const from = this.tables.watermark();
+    if (end <= from) return;
+    const shown = await progressOver(progress, 'folding the log as it stood then', end - from);
+    let batch: StoredEvent[] = [];
+    let through = from;
+    const flush = () => {
+      if (through > this.tables.watermark()) this.tables.foldEvents(batch, through);
+      batch = [];
+    };
+    try {
+      for await (const recorded of store.readAll({ after: from })) {
+        if (recorded.position > end) break;
+        const event = toStored(recorded);
+        before?.(event, flush);
+        if (notAfter === undefined || Date.parse(event.metadata.at) <= notAfter) {
+          batch.push(event);
+          this.position = event.position;
+        }
+        through = recorded.position;
+        shown.at?.(through - from);
+        if (batch.length >= BATCH) flush();
+      }
+      flush();
+    } finally {
+      shown.finish();
+    }
+  }
+
+  close(): void {
+    this.tables.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

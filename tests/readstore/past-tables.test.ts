@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { parseOrThrow, type StoredEvent } from '../../events/index.js';
+import { appOver, type App } from '../../src/app/app.js';
+import { REPLAY_ITEMS, replay } from '../../src/app/replay.js';
+import { LIVE_ITEMS, VIEW_NAMES, VIEWS, showViews } from '../../src/app/views.js';
+import { PastTables } from '../../src/readstore/past-tables.js';
+import { toPlainJson } from '../../src/runtime/json.js';
+import { viewSeries } from '../../src/server/series.js';
+import { InMemoryEventStore } from '../../src/store/memory.js';
+import { realisticLog } from '../projections/generate.js';
+import { plain } from './fold-tables.js';
+
+/**
+ * A replay folds the tables from the log's first event to the point asked for, into a
+ * scratch file, and shows them as the board does: what the board showed when the log ended
+ * there, bounded the same way, in memory that does not grow with the log.
+ */
+
+const EVENTS = realisticLog(11, 2_500).events;
+
+async function appWith(events: readonly StoredEvent[], clock?: () => Date): Promise<App> {
+  const store = new InMemoryEventStore();
+  for (const e of events) await store.append(e.streamName, [{ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }]);
+  return appOver(store, { clock });
+}
+
+describe('the tables as they stood at a past point', () => {
+  it('a replay at a position shows what the board showed when the log ended there, every view', async () => {
+    const full = await appWith(EVENTS);
+    for (const cut of [1, 400, 1_333, EVENTS.length - 1]) {
+      const then = new Date(EVENTS[cut - 1]!.metadata.at);
+      const ended = await appWith(EVENTS.slice(0, cut), () => then);
+      const [replayed, board] = await Promise.all([showViews(full, VIEW_NAMES, { position: BigInt(cut) }), showViews(ended, VIEW_NAMES)]);
+      expect(replayed.position).toBe(BigInt(cut));
+      expect(replayed.now).toEqual(then);
+      expect(plain(replayed.views), `at ${cut}`).toEqual(plain(board.views));
+      await ended.close();
+    }
+    await full.close();
+  });
+
+  it('a replay shows the newest items of each list and the count of all, more with a limit', async () => {
+    const app = await appWith(EVENTS);
+    const at = String(EVENTS.length);
+    const tasksThen = new Set(EVENTS.flatMap((e) => (e.type === 'TaskProposed' ? [e.data.taskId] : []))).size;
+    expect(tasksThen).toBeGreaterThan(LIVE_ITEMS);
+    const bounded = await replay.run(app, parseOrThrow(replay.input, { at, projection: 'tasks' }), {});
+    const views = bounded.views as { tasks: { tasks: { taskId: string }[]; page: { returned: number; total: number } } };
+    expect(views.tasks.tasks).toHaveLength(REPLAY_ITEMS);
+    expect(views.tasks.page).toMatchObject({ returned: REPLAY_ITEMS, total: tasksThen });
+    const more = await replay.run(app, parseOrThrow(replay.input, { at, projection: 'tasks', limit: 40 }), {});
+    const moreTasks = (more.views as typeof views).tasks.tasks;
+    expect(moreTasks).toHaveLength(40);
+    expect(moreTasks.slice(0, REPLAY_ITEMS)).toEqual(views.tasks.tasks);
+    await app.close();
+  });
+
+  it('a series folds the log once, and each sample is the view of the tables at its position, judged at its moment', async () => {
+    const app = await appWith(EVENTS);
+    const end = new Date(Date.parse(EVENTS[EVENTS.length - 1]!.metadata.at) + 60_000);
+    const samples = await viewSeries(app, VIEWS.tasks!, { points: 6, end });
+    expect(samples).toHaveLength(6);
+    expect(new Set(samples.map((s) => s.position)).size, 'the samples stand at different positions').toBeGreaterThan(3);
+    for (const sample of samples) {
+      const past = await PastTables.at(app.store, { position: BigInt(sample.position) });
+      try {
+        expect(sample.view, `at ${sample.position}`).toEqual(toPlainJson(VIEWS.tasks!.show(past.tables, new Date(sample.at), LIVE_ITEMS)));
+      } finally {
+        past.close();
+      }
+    }
+    await app.close();
+  });
+
+  it('a replay at a time leaves out events stamped after it, wherever the log holds them', async () => {
+    const app = await appWith(EVENTS);
+    // Writers' clocks are skewed: a message logged before an event yet stamped after it.
+    const stamp = (e: StoredEvent) => Date.parse(e.metadata.at);
+    const k = EVENTS.findIndex((e, i) => EVENTS.slice(0, i).some((before) => before.type === 'MessagePosted' && stamp(before) > stamp(e)));
+    expect(k).toBeGreaterThan(0);
+    const time = new Date(stamp(EVENTS[k]!));
+    const early = EVENTS.slice(0, k).find((e) => e.type === 'MessagePosted' && stamp(e) > time.getTime())!;
+    const past = await PastTables.at(app.store, { time });
+    try {
+      const stampedBy = EVENTS.filter((e) => stamp(e) <= time.getTime());
+      expect(past.position).toBe(stampedBy[stampedBy.length - 1]!.position);
+      const messages = (VIEWS.inbox!.show(past.tables, time, 10_000) as { messages: { messageId: string }[] }).messages.map((m) => m.messageId).sort();
+      expect(messages).toEqual(stampedBy.flatMap((e) => (e.type === 'MessagePosted' ? [e.data.messageId] : [])).sort());
+      expect(messages).not.toContain(early.type === 'MessagePosted' && early.data.messageId);
+    } finally {
+      past.close();
+    }
+    await app.close();
+  });
+});

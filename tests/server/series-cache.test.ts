@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { SeriesCache, type SeriesPoint } from '../../src/server/series.js';
+
+/**
+ * A series folds the log from its first event (a minute or more at a million events) and
+ * every open dashboard asks for one every few seconds: one fold serves them all.
+ */
+
+const point = (position: string): SeriesPoint[] => [{ at: '2026-12-01T00:00:00.000Z', position, view: {} }];
+
+function given() {
+  let now = 0;
+  const cache = new SeriesCache(() => now);
+  let folds = 0;
+  const fold = (position: string) => async () => {
+    folds++;
+    return point(position);
+  };
+  return { cache, fold, folds: () => folds, advance: (ms: number) => (now += ms) };
+}
+
+describe('series shared between requests', () => {
+  it('requests while a series folds wait for that fold', async () => {
+    const { cache, fold, folds } = given();
+    const [a, b] = await Promise.all([cache.get('health:12:live', false, fold('1')), cache.get('health:12:live', false, fold('2'))]);
+    expect(folds()).toBe(1);
+    expect(b).toBe(a);
+  });
+
+  it('a live series is reused for a minute, then folded again', async () => {
+    const { cache, fold, folds, advance } = given();
+    await cache.get('health:12:live', false, fold('1'));
+    advance(59_000);
+    expect(await cache.get('health:12:live', false, fold('2'))).toEqual(point('1'));
+    advance(2_000);
+    expect(await cache.get('health:12:live', false, fold('3'))).toEqual(point('3'));
+    expect(folds()).toBe(2);
+  });
+
+  it('a series that took long is reused ten times as long, so folding it never takes a core for good', async () => {
+    let now = 0;
+    const cache = new SeriesCache(() => now);
+    await cache.get('health:12:live', false, async () => {
+      now += 30_000; // the fold took 30 s
+      return point('1');
+    });
+    now += 290_000;
+    expect(await cache.get('health:12:live', false, async () => point('2'))).toEqual(point('1'));
+    now += 20_000;
+    expect(await cache.get('health:12:live', false, async () => point('3'))).toEqual(point('3'));
+  });
+
+  it('a series ending at a past position is kept: the log before it never changes', async () => {
+    const { cache, fold, folds, advance } = given();
+    await cache.get('health:12:500', true, fold('500'));
+    advance(24 * 3_600_000);
+    expect(await cache.get('health:12:500', true, fold('x'))).toEqual(point('500'));
+    expect(folds()).toBe(1);
+  });
+
+  it('a failed fold is not kept: the next request folds again', async () => {
+    const { cache, fold } = given();
+    await expect(cache.get('health:12:live', false, async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+    expect(await cache.get('health:12:live', false, fold('2'))).toEqual(point('2'));
+  });
+});
