@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { randomUuid } from '../runtime/random.js';
 import type { EventStore } from '../store/port.js';
 import { openStore } from '../store/open.js';
@@ -14,6 +15,8 @@ export interface App {
   tables(): Promise<ReadStore>;
   /** The same tables as they stood at a past moment, folded into a scratch file: close them after reading. */
   tablesAt(point: PastPoint): Promise<PastTables>;
+  /** Empty scratch tables to fold into yourself (a series): close them after reading. */
+  scratchTables(): PastTables;
   /** Where the log lives, for messages (never secrets). */
   readonly describe: string;
   clock(): Date;
@@ -34,6 +37,13 @@ export async function openApp(storeUrl: string, options: OpenAppOptions = {}): P
   return appOver(store, { cacheDir, describe, clock: options.clock, progress: options.progress });
 }
 
+/** Scratch tables live beside the log's cache, on its disk. */
+function scratchDir(cacheDir: string | undefined): string | undefined {
+  if (cacheDir === undefined) return undefined;
+  mkdirSync(cacheDir, { recursive: true });
+  return cacheDir;
+}
+
 /** An App over a store that is already open (tests, the server). */
 export function appOver(
   store: EventStore,
@@ -48,7 +58,8 @@ export function appOver(
       await reads.catchUp(store, options.progress);
       return reads;
     },
-    tablesAt: (point) => PastTables.at(store, point, options.progress),
+    tablesAt: (point) => PastTables.at(store, point, { progress: options.progress, under: scratchDir(options.cacheDir) }),
+    scratchTables: () => PastTables.open(scratchDir(options.cacheDir)),
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),
     newEventId: randomUuid,

@@ -5,8 +5,8 @@ import { defineOperation } from './operation.js';
 import { MAX_LIMIT } from './page.js';
 import { VIEW_NAMES, VIEWS, showViews } from './views.js';
 
-/** Items of each list a replay shows by default: seven views of ten stay readable in a context window. */
-export const REPLAY_ITEMS = 10;
+/** Items of each list a replay shows by default: seven views of five stay under 32 KiB a month in. */
+export const REPLAY_ITEMS = 5;
 
 /**
  * Any read model as it was at a past position or time: the tables folded from the log's

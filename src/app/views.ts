@@ -36,9 +36,15 @@ export const VIEWS: Record<string, View> = {
     },
   },
   activity: {
-    show(t, now) {
+    show(t, now, n) {
       const s = activityOf(t.db);
-      return { instances: instanceActivity(s, now), roles: roleActivity(s, now) };
+      const all = instanceActivity(s, now);
+      // The n seen last, in the usual order (by id), each with its n main topics; a month brings many instances and topics.
+      const seen = (i: { lastSeen: string | null }) => i.lastSeen ?? '';
+      const recent = new Set([...all].sort((a, b) => (seen(a) === seen(b) ? (a.instanceId < b.instanceId ? -1 : 1) : seen(a) > seen(b) ? -1 : 1)).slice(0, n).map((i) => i.instanceId));
+      const instances = all.filter((i) => recent.has(i.instanceId)).map((i) => ({ ...i, topics: mainTopics(i.topics, n) }));
+      const roles = roleActivity(s, now).map((r) => ({ ...r, topics: mainTopics(r.topics, n) }));
+      return { instances, roles, page: { returned: instances.length, total: all.length, remaining: all.length - instances.length } };
     },
   },
   inbox: {
@@ -63,6 +69,14 @@ export const VIEWS: Record<string, View> = {
   convergence: { show: (t, _now, n) => convergenceReport(t.db, Math.min(n, LIVE_CLUSTERS), convergenceOptions()) },
   health: { show: (t, now) => healthNow(t, now, HEALTH_WINDOW_MS, convergenceOptions()) },
 };
+
+/** The `n` topics with the most work, most first (ties by name). */
+const mainTopics = (topics: Readonly<Record<string, number>>, n: number): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(topics)
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+      .slice(0, n),
+  );
 
 /** Every view's name, for validation messages. */
 export const VIEW_NAMES = Object.keys(VIEWS);

@@ -152,7 +152,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     op: replay,
     options: [
       { flags: '--at <point>', key: 'at', description: 'a log position or an ISO time' },
-      { flags: '--limit <n>', key: 'limit', description: 'items of each list, the newest (default 10)', number: true },
+      { flags: '--limit <n>', key: 'limit', description: 'items of each list, the newest (default 5)', number: true },
     ],
     args: [{ key: 'projection', label: 'projection', optional: true }],
   },

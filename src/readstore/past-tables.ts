@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredEvent } from '../../events/index.js';
@@ -39,15 +39,20 @@ export class PastTables {
     private readonly dir: string,
   ) {}
 
-  /** Empty tables, to fold into. */
-  static open(): PastTables {
-    const dir = mkdtempSync(join(tmpdir(), 'cairn-past-'));
+  /**
+   * Empty tables, to fold into, in a directory of their own under `under` (the log's cache
+   * directory, on the log's disk: /tmp may be memory), or the system's temporary directory.
+   */
+  static open(under: string | undefined): PastTables {
+    const parent = under ?? tmpdir();
+    removeOrphans(parent);
+    const dir = mkdtempSync(join(parent, `cairn-past-${process.pid}-`));
     return new PastTables(ReadStore.open(dir), dir);
   }
 
   /** The tables as they stood at `point`. */
-  static async at(store: EventStore, point: PastPoint, progress?: ProgressFactory): Promise<PastTables> {
-    const past = PastTables.open();
+  static async at(store: EventStore, point: PastPoint, { progress, under }: { progress?: ProgressFactory | undefined; under?: string | undefined } = {}): Promise<PastTables> {
+    const past = PastTables.open(under);
     try {
       await past.fold(store, 'position' in point ? { until: point.position, progress } : { notAfter: point.time.getTime(), progress });
       return past;
@@ -92,5 +97,22 @@ export class PastTables {
   close(): void {
     this.tables.close();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Scratch tables a killed process left behind: their directory names a process that is gone. */
+function removeOrphans(parent: string): void {
+  for (const name of readdirSync(parent)) {
+    const pid = /^cairn-past-(\d+)-/.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid))) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }

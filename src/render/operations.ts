@@ -183,5 +183,6 @@ export const RENDERS: Record<string, (result: any) => string> = {
       ...r.related.tasks.map((t) => `  related task ${t.taskId} (${t.status}${t.owner ? `, ${t.owner}` : ''}) ${t.score.toFixed(2)}: ${clip(t.title)}`),
       ...r.related.findings.map((f) => `  related finding ${f.findingId} by ${f.by} ${f.score.toFixed(2)}: ${clip(f.summary)}`),
     ].join('\n'),
-  'replay': (r: Awaited<ReturnType<typeof replay.run>>) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2),
+  // One line of JSON: seven views at once stay under 32 KiB even a month in (a tool reads it; `jq` shows it to people).
+  'replay': (r: Awaited<ReturnType<typeof replay.run>>) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
 };

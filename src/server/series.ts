@@ -1,6 +1,5 @@
 import type { App } from '../app/app.js';
 import { LIVE_ITEMS, type View } from '../app/views.js';
-import { PastTables } from '../readstore/past-tables.js';
 import { toPlainJson } from '../runtime/json.js';
 
 export interface SeriesPoint {
@@ -19,7 +18,7 @@ export interface SeriesPoint {
  * the first event to the last sample, in memory that does not grow with the log.
  */
 export async function viewSeries(app: App, view: View, options: { points: number; until?: bigint | undefined; end: Date }): Promise<SeriesPoint[]> {
-  const past = PastTables.open();
+  const past = app.scratchTables();
   try {
     let start: number | undefined;
     const samples: SeriesPoint[] = [];

@@ -1,11 +1,14 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOrThrow, type StoredEvent } from '../../events/index.js';
 import { appOver, type App } from '../../src/app/app.js';
 import { REPLAY_ITEMS, replay } from '../../src/app/replay.js';
 import { LIVE_ITEMS, VIEW_NAMES, VIEWS, showViews } from '../../src/app/views.js';
-import { PastTables } from '../../src/readstore/past-tables.js';
 import { toPlainJson } from '../../src/runtime/json.js';
 import { viewSeries } from '../../src/server/series.js';
+import { PastTables } from '../../src/readstore/past-tables.js';
 import { InMemoryEventStore } from '../../src/store/memory.js';
 import { realisticLog } from '../projections/generate.js';
 import { plain } from './fold-tables.js';
@@ -62,7 +65,7 @@ describe('the tables as they stood at a past point', () => {
     expect(samples).toHaveLength(6);
     expect(new Set(samples.map((s) => s.position)).size, 'the samples stand at different positions').toBeGreaterThan(3);
     for (const sample of samples) {
-      const past = await PastTables.at(app.store, { position: BigInt(sample.position) });
+      const past = await app.tablesAt({ position: BigInt(sample.position) });
       try {
         expect(sample.view, `at ${sample.position}`).toEqual(toPlainJson(VIEWS.tasks!.show(past.tables, new Date(sample.at), LIVE_ITEMS)));
       } finally {
@@ -80,7 +83,7 @@ describe('the tables as they stood at a past point', () => {
     expect(k).toBeGreaterThan(0);
     const time = new Date(stamp(EVENTS[k]!));
     const early = EVENTS.slice(0, k).find((e) => e.type === 'MessagePosted' && stamp(e) > time.getTime())!;
-    const past = await PastTables.at(app.store, { time });
+    const past = await app.tablesAt({ time });
     try {
       const stampedBy = EVENTS.filter((e) => stamp(e) <= time.getTime());
       expect(past.position).toBe(stampedBy[stampedBy.length - 1]!.position);
@@ -91,5 +94,25 @@ describe('the tables as they stood at a past point', () => {
       past.close();
     }
     await app.close();
+  });
+});
+
+describe('scratch tables', () => {
+  it('live in a directory of their own, removed on close; those of a process that is gone are removed by the next', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'cairn-test-'));
+    try {
+      const orphan = join(parent, 'cairn-past-2147483646-abc');
+      const ours = join(parent, `cairn-past-${process.pid}-abc`);
+      for (const dir of [orphan, ours]) mkdirSync(dir);
+      const past = PastTables.open(parent);
+      const left = readdirSync(parent);
+      expect(left).toHaveLength(2);
+      expect(left).toContain(`cairn-past-${process.pid}-abc`);
+      expect(left.every((name) => name.startsWith(`cairn-past-${process.pid}-`))).toBe(true);
+      past.close();
+      expect(readdirSync(parent)).toEqual([`cairn-past-${process.pid}-abc`]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });
