@@ -62,7 +62,7 @@ describe.skipIf(!hasScript)('progress of long folds', () => {
     fresh();
     const again = atTerminal(['replay', 'tasks', '--at', String(EVENTS)], dir);
     expect(again.code, again.screen).toBe(0);
-    expect(again.screen).toContain('folding tasks [');
+    expect(again.screen).toContain('folding the log as it stood then [');
 
     // An import shows its appends at a terminal (its tables fold in a thread of their own meanwhile), and nothing into a pipe.
     const file = join(dir, 'export.ndjson');
