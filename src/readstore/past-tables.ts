@@ -86,7 +86,12 @@ export class PastTables {
         }
         through = recorded.position;
         shown.at?.(through - from);
-        if (batch.length >= BATCH) flush();
+        if (batch.length >= BATCH) {
+          flush();
+          // Reading a page of the log resolves at once: without a turn of the event loop, a
+          // server folding a month would answer nobody else for minutes.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
       flush();
     } finally {

@@ -98,6 +98,19 @@ describe('the tables as they stood at a past point', () => {
 });
 
 describe('scratch tables', () => {
+  it('give the event loop a turn between batches: a server folding a month still answers others', async () => {
+    const app = await appWith(realisticLog(12, 12_000).events);
+    const order: string[] = [];
+    const folding = app.tablesAt({ position: 12_000n }).then((past) => {
+      order.push('folded');
+      past.close();
+    });
+    setImmediate(() => order.push('another request'));
+    await folding;
+    expect(order).toEqual(['another request', 'folded']);
+    await app.close();
+  });
+
   it('live in a directory of their own, removed on close; those of a process that is gone are removed by the next', () => {
     const parent = mkdtempSync(join(tmpdir(), 'cairn-test-'));
     try {
