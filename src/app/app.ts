@@ -5,7 +5,7 @@ import { openStore } from '../store/open.js';
 import type { ProgressFactory } from '../runtime/progress.js';
 import { ProjectionRuntime } from '../runtime/runtime.js';
 import { ReadStore } from '../readstore/read-store.js';
-import { PastTables, type PastPoint } from '../readstore/past-tables.js';
+import { PastReader, PastTables, type PastPoint } from '../readstore/past-tables.js';
 
 /** Everything an operation needs: the log, the read models over it, and the clock. */
 export interface App {
@@ -13,8 +13,8 @@ export interface App {
   readonly runtime: ProjectionRuntime;
   /** The read models as indexed tables, caught up with the log: what everyday reads answer from. */
   tables(): Promise<ReadStore>;
-  /** The same tables as they stood at a past moment, folded into a scratch file: close them after reading. */
-  tablesAt(point: PastPoint): Promise<PastTables>;
+  /** Runs `use` on the same tables as they stood at a past moment (a scratch copy, kept for the next such read). */
+  readPast<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>): Promise<T>;
   /** Empty scratch tables to fold into yourself (a series): close them after reading. */
   scratchTables(): PastTables;
   /** Where the log lives, for messages (never secrets). */
@@ -50,6 +50,7 @@ export function appOver(
   options: { cacheDir?: string | undefined; describe?: string; clock?: (() => Date) | undefined; progress?: ProgressFactory | undefined } = {},
 ): App {
   let reads: ReadStore | undefined;
+  const past = new PastReader(store, { progress: options.progress, under: scratchDir(options.cacheDir) });
   return {
     store,
     runtime: new ProjectionRuntime(store, options.cacheDir, { progress: options.progress }),
@@ -58,12 +59,13 @@ export function appOver(
       await reads.catchUp(store, options.progress);
       return reads;
     },
-    tablesAt: (point) => PastTables.at(store, point, { progress: options.progress, under: scratchDir(options.cacheDir) }),
+    readPast: (point, use) => past.read(point, use),
     scratchTables: () => PastTables.open(scratchDir(options.cacheDir)),
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),
     newEventId: randomUuid,
     close: async (options = {}) => {
+      past.close();
       reads?.close(options);
       await store.close(options);
     },

@@ -99,13 +99,10 @@ export async function showViews(app: App, names: readonly string[], point?: Past
     const now = app.clock();
     return { position: tables.watermark(), now, views: shownFrom(tables, names, now, tables.watermark(), items) };
   }
-  const past = await app.tablesAt(point);
-  try {
+  return app.readPast(point, async (past) => {
     const now = 'time' in point ? point.time : await timeOf(app, past.position);
     return { position: past.position, now, views: shownFrom(past.tables, names, now, past.position, items) };
-  } finally {
-    past.close();
-  }
+  });
 }
 
 const shownFrom = (tables: ReadStore, names: readonly string[], now: Date, position: bigint, items: number): Record<string, unknown> =>

@@ -121,3 +121,46 @@ function alive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }
+
+/**
+ * One scratch copy of the tables kept between reads of the past, read by one at a time: a
+ * read at the same or a later position folds on from where the copy stands (a time slider
+ * moved forward, a replay asked again), any other starts a copy anew. The log before a
+ * position never changes, so a kept copy stays true.
+ */
+export class PastReader {
+  private kept: { past: PastTables; point: PastPoint } | undefined;
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: { progress?: ProgressFactory | undefined; under?: string | undefined } = {},
+  ) {}
+
+  /** Runs `use` on the tables as they stood at `point`, once the reads before it are done. */
+  read<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>): Promise<T> {
+    const run = this.turn.then(async () => use(await this.at(point)));
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async at(point: PastPoint): Promise<PastTables> {
+    const kept = this.kept;
+    if (kept && 'position' in point && 'position' in kept.point && kept.point.position <= point.position) {
+      await kept.past.fold(this.store, { until: point.position, progress: this.options.progress });
+      kept.point = point;
+      return kept.past;
+    }
+    if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;
+    this.close();
+    const past = await PastTables.at(this.store, point, this.options);
+    this.kept = { past, point };
+    return past;
+  }
+
+  /** Removes the kept copy. */
+  close(): void {
+    this.kept?.past.close();
+    this.kept = undefined;
+  }
+}

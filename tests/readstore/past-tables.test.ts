@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseOrThrow, type StoredEvent } from '../../events/index.js';
 import { appOver, type App } from '../../src/app/app.js';
 import { REPLAY_ITEMS, replay } from '../../src/app/replay.js';
@@ -65,12 +65,8 @@ describe('the tables as they stood at a past point', () => {
     expect(samples).toHaveLength(6);
     expect(new Set(samples.map((s) => s.position)).size, 'the samples stand at different positions').toBeGreaterThan(3);
     for (const sample of samples) {
-      const past = await app.tablesAt({ position: BigInt(sample.position) });
-      try {
-        expect(sample.view, `at ${sample.position}`).toEqual(toPlainJson(VIEWS.tasks!.show(past.tables, new Date(sample.at), LIVE_ITEMS)));
-      } finally {
-        past.close();
-      }
+      const shown = await app.readPast({ position: BigInt(sample.position) }, (past) => toPlainJson(VIEWS.tasks!.show(past.tables, new Date(sample.at), LIVE_ITEMS)));
+      expect(sample.view, `at ${sample.position}`).toEqual(shown);
     }
     await app.close();
   });
@@ -83,16 +79,13 @@ describe('the tables as they stood at a past point', () => {
     expect(k).toBeGreaterThan(0);
     const time = new Date(stamp(EVENTS[k]!));
     const early = EVENTS.slice(0, k).find((e) => e.type === 'MessagePosted' && stamp(e) > time.getTime())!;
-    const past = await app.tablesAt({ time });
-    try {
+    await app.readPast({ time }, (past) => {
       const stampedBy = EVENTS.filter((e) => stamp(e) <= time.getTime());
       expect(past.position).toBe(stampedBy[stampedBy.length - 1]!.position);
       const messages = (VIEWS.inbox!.show(past.tables, time, 10_000) as { messages: { messageId: string }[] }).messages.map((m) => m.messageId).sort();
       expect(messages).toEqual(stampedBy.flatMap((e) => (e.type === 'MessagePosted' ? [e.data.messageId] : [])).sort());
       expect(messages).not.toContain(early.type === 'MessagePosted' && early.data.messageId);
-    } finally {
-      past.close();
-    }
+    });
     await app.close();
   });
 });
@@ -101,10 +94,7 @@ describe('scratch tables', () => {
   it('give the event loop a turn between batches: a server folding a month still answers others', async () => {
     const app = await appWith(realisticLog(12, 12_000).events);
     const order: string[] = [];
-    const folding = app.tablesAt({ position: 12_000n }).then((past) => {
-      order.push('folded');
-      past.close();
-    });
+    const folding = app.readPast({ position: 12_000n }, () => order.push('folded'));
     setImmediate(() => order.push('another request'));
     await folding;
     expect(order).toEqual(['another request', 'folded']);
@@ -127,5 +117,48 @@ describe('scratch tables', () => {
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
+  });
+});
+
+describe('reads of the past one after another', () => {
+  it('fold on from the copy they keep when the next position is later, and start anew when it is earlier', async () => {
+    const app = await appWith(EVENTS);
+    const folded: number[] = [];
+    const at = (position: number) => app.readPast({ position: BigInt(position) }, (past) => {
+      folded.push(Number(past.tables.watermark()));
+      return toPlainJson(VIEWS.tasks!.show(past.tables, new Date(EVENTS[position - 1]!.metadata.at), 10_000));
+    });
+    const anew = vi.spyOn(PastTables, 'at');
+    const [first, later, again, earlier] = [await at(800), await at(2_000), await at(2_000), await at(500)];
+    expect(folded).toEqual([800, 2_000, 2_000, 500]);
+    expect(anew.mock.calls.map(([, point]) => point), 'started anew only for the first and the earlier').toEqual([{ position: 800n }, { position: 500n }]);
+    anew.mockRestore();
+    // Each answer equals the tables folded from nothing to its position.
+    for (const [position, shown] of [[800, first], [2_000, later], [2_000, again], [500, earlier]] as const) {
+      const fresh = await PastTables.at(app.store, { position: BigInt(position) });
+      try {
+        expect(shown, `at ${position}`).toEqual(toPlainJson(VIEWS.tasks!.show(fresh.tables, new Date(EVENTS[position - 1]!.metadata.at), 10_000)));
+      } finally {
+        fresh.close();
+      }
+    }
+    await app.close();
+  });
+
+  it('wait for each other: two reads at once never fold the same copy together', async () => {
+    const app = await appWith(EVENTS);
+    const inside: number[] = [];
+    let overlapping = false;
+    const read = (position: number) =>
+      app.readPast({ position: BigInt(position) }, async (past) => {
+        if (inside.length > 0) overlapping = true;
+        inside.push(position);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inside.pop();
+        return past.position;
+      });
+    expect(await Promise.all([read(1_500), read(700), read(2_400)])).toEqual([1_500n, 700n, 2_400n]);
+    expect(overlapping).toBe(false);
+    await app.close();
   });
 });
