@@ -223,12 +223,6 @@ function shownLinks(cluster: Cluster, links: readonly LinkView[]): LinkView[] {
   return links.map((l) => ({ ...l, contrasts: contrastsBetween(l, (id) => summaries.get(id)!) }));
 }
 
-/** The whole report, every link shown with its contrasts. */
-export function shownInFull(report: ConvergenceReport): ConvergenceReport {
-  const show = (c: Cluster): Cluster => ({ ...c, links: shownLinks(c, c.links) });
-  return { ...report, convergences: report.convergences.map(show), echoes: report.echoes.map(show) };
-}
-
 /** A report cut to what a reader can take in: the first `limit` clusters of each kind, each with at most `limit` members and links. */
 export function boundedReport(report: ConvergenceReport, limit: number) {
   const cut = (c: Cluster) => ({
