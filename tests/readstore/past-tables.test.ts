@@ -55,6 +55,16 @@ describe('the tables as they stood at a past point', () => {
     const moreTasks = (more.views as typeof views).tasks.tasks;
     expect(moreTasks).toHaveLength(40);
     expect(moreTasks.slice(0, REPLAY_ITEMS)).toEqual(views.tasks.tasks);
+    // Activity: the instances seen last, each with its main topics, and how many there are.
+    const activity = (await replay.run(app, parseOrThrow(replay.input, { at, projection: 'activity', limit: 2 }), {})).views as {
+      activity: { instances: { instanceId: string; lastSeen: string; topics: Record<string, number> }[]; page: { returned: number; total: number } };
+    };
+    const lastSeen = new Map<string, string>();
+    for (const e of EVENTS) if (e.metadata.instanceId !== 'anonymous' && (lastSeen.get(e.metadata.instanceId) ?? '') < e.metadata.at) lastSeen.set(e.metadata.instanceId, e.metadata.at);
+    const latest = [...lastSeen].sort(([a, x], [b, y]) => (x === y ? (a < b ? -1 : 1) : x > y ? -1 : 1)).slice(0, 2).map(([id]) => id).sort();
+    expect(activity.activity.instances.map((i) => i.instanceId)).toEqual(latest);
+    expect(activity.activity.page).toMatchObject({ returned: 2, total: lastSeen.size });
+    for (const i of activity.activity.instances) expect(Object.keys(i.topics).length).toBeLessThanOrEqual(2);
     await app.close();
   });
 
