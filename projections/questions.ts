@@ -27,7 +27,6 @@ export interface QuestionsState {
   recorded: { findings: Dict<true>; syntheses: Dict<true> };
 }
 
-
 export const questionsProjection: Projection<QuestionsState> = {
   name: 'questions',
   version: 2,

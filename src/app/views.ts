@@ -40,8 +40,7 @@ export const VIEWS: Record<string, View> = {
       const s = activityOf(t.db);
       const all = instanceActivity(s, now);
       // The n seen last, in the usual order (by id), each with its n main topics; a month brings many instances and topics.
-      const seen = (i: { lastSeen: string | null }) => i.lastSeen ?? '';
-      const recent = new Set([...all].sort((a, b) => (seen(a) === seen(b) ? (a.instanceId < b.instanceId ? -1 : 1) : seen(a) > seen(b) ? -1 : 1)).slice(0, n).map((i) => i.instanceId));
+      const recent = seenLast(all, n);
       const instances = all.filter((i) => recent.has(i.instanceId)).map((i) => ({ ...i, topics: mainTopics(i.topics, n) }));
       const roles = roleActivity(s, now).map((r) => ({ ...r, topics: mainTopics(r.topics, n) }));
       return { instances, roles, page: { returned: instances.length, total: all.length, remaining: all.length - instances.length } };
@@ -69,6 +68,13 @@ export const VIEWS: Record<string, View> = {
   convergence: { show: (t, _now, n) => convergenceReport(t.db, Math.min(n, LIVE_CLUSTERS), convergenceOptions()) },
   health: { show: (t, now) => healthNow(t, now, HEALTH_WINDOW_MS, convergenceOptions()) },
 };
+
+/** The ids of the `n` instances seen last (ties by id). ISO times order as strings. */
+function seenLast(instances: readonly { instanceId: string; lastSeen: string | null }[], n: number): Set<string> {
+  const seen = (i: { lastSeen: string | null }) => i.lastSeen ?? '';
+  const latestFirst = [...instances].sort((a, b) => (seen(a) !== seen(b) ? (seen(a) > seen(b) ? -1 : 1) : a.instanceId < b.instanceId ? -1 : 1));
+  return new Set(latestFirst.slice(0, n).map((i) => i.instanceId));
+}
 
 /** The `n` topics with the most work, most first (ties by name). */
 const mainTopics = (topics: Readonly<Record<string, number>>, n: number): Record<string, number> =>

@@ -60,8 +60,17 @@ const FRESH_MS = 60_000;
  * panel's own figures are live: only its chart lags); one ending at a past position never
  * changes, as the log before it never does.
  */
+interface KeptSeries {
+  points: Promise<SeriesPoint[]>;
+  /** Ends at a past position: never stale. */
+  past: boolean;
+  /** When the fold ended, and how long it took (ms): unset while it folds. */
+  done?: number;
+  took?: number;
+}
+
 export class SeriesCache {
-  private readonly kept = new Map<string, { points: Promise<SeriesPoint[]>; done?: number; took?: number; past: boolean }>();
+  private readonly kept = new Map<string, KeptSeries>();
 
   constructor(private readonly clock: () => number = Date.now) {}
 
@@ -69,7 +78,7 @@ export class SeriesCache {
     const known = this.kept.get(key);
     if (known && (known.done === undefined || known.past || this.clock() - known.done < Math.max(FRESH_MS, 10 * known.took!))) return known.points;
     const started = this.clock();
-    const entry: { points: Promise<SeriesPoint[]>; done?: number; took?: number; past: boolean } = { past, points: compute() };
+    const entry: KeptSeries = { past, points: compute() };
     entry.points.then(
       () => {
         entry.done = this.clock();
