@@ -6,7 +6,8 @@ import type { PastPoint } from '../readstore/past-tables.js';
 import { toStored } from '../runtime/stored.js';
 import type { App } from './app.js';
 import type { ReadStore } from '../readstore/read-store.js';
-import { findingsPage, messagesPage, questionsPage, tasksPage } from '../readstore/queries.js';
+import { countKey, countOf } from '../readstore/counters.js';
+import { findingsPage, messagesPage, questionsPage, taskCounts, tasksPage, type TaskFilter } from '../readstore/queries.js';
 
 /**
  * How each read model is shown, from the tables at a given `now`: the live tables for the
@@ -30,9 +31,13 @@ export const HEALTH_WINDOW_MS = 24 * 3_600_000;
 
 export const VIEWS: Record<string, View> = {
   tasks: {
+    // A board, not a listing: every claim running now and the newest open and done tasks, each
+    // column at most n, with every status's count. The newest n of all tasks would be all open
+    // a month in, and hide the claims.
     show(t, now, n) {
-      const { items, page } = tasksPage(t.db, { all: true }, now, newest(n));
-      return { tasks: items, page };
+      const column = (filter: TaskFilter) => tasksPage(t.db, filter, now, newest(n)).items;
+      const done = [...column({ status: 'completed' }), ...column({ status: 'abandoned' })].sort((a, b) => (b.proposedPosition > a.proposedPosition ? 1 : -1)).slice(0, n);
+      return { counts: taskCounts(t.db, now), tasks: [...column({ status: 'claimed' }), ...column({ status: 'open' }), ...done] };
     },
   },
   activity: {
@@ -62,7 +67,8 @@ export const VIEWS: Record<string, View> = {
     show(t, _now, n) {
       const { items, page } = findingsPage(t.db, {}, newest(n));
       const shown = items.reverse();
-      return { findings: shown.flatMap((i) => (i.kind === 'finding' ? [i.record] : [])), syntheses: shown.flatMap((i) => (i.kind === 'synthesis' ? [i.record] : [])), page };
+      const counts = { findings: countOf(t.db, countKey.findings('finding')), syntheses: countOf(t.db, countKey.findings('synthesis')) };
+      return { findings: shown.flatMap((i) => (i.kind === 'finding' ? [i.record] : [])), syntheses: shown.flatMap((i) => (i.kind === 'synthesis' ? [i.record] : [])), counts, page };
     },
   },
   convergence: { show: (t, _now, n) => convergenceReport(t.db, Math.min(n, LIVE_CLUSTERS), convergenceOptions()) },

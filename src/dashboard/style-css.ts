@@ -59,6 +59,7 @@ ul, ol { list-style: none; margin: 0; padding: 0; }
 .card-title { font-weight: 600; overflow-wrap: anywhere; }
 .task-claimed { border-left-color: var(--accent); }
 .task-stale { border-left-color: var(--watch); }
+.count-stale { color: var(--watch); margin-left: 4px; }
 .task-completed { border-left-color: var(--good); opacity: .85; }
 .task-abandoned { border-left-color: var(--muted); opacity: .7; }
 .owner, .outcome { font-size: 12px; margin-top: 6px; display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; }

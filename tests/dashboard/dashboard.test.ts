@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExit } from '../cli/run.js';
 import { testServer, type TestServer } from '../server/server.js';
 import { chromiumMissing, launchBrowser } from './browser.js';
+import { realisticLog } from '../projections/generate.js';
 
 if (chromiumMissing) console.log(`dashboard tests skipped: ${chromiumMissing}`);
 
@@ -124,3 +125,44 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard in headless Chromi
   });
 
 });
+
+describe.skipIf(chromiumMissing !== undefined)('the dashboard over a board bigger than it shows', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await testServer();
+    for (const e of realisticLog(5, 3_000).events) {
+      await server.app.store.append(e.streamName, [{ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }]);
+    }
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('each column and list says how many it holds in all, not how many cards it shows', async () => {
+    const views = (await (await server.fetch('/api/views?view=tasks,findings,inbox,questions')).json()) as {
+      views: { tasks: { counts: Record<string, number> }; findings: { counts: { findings: number } }; inbox: { page: { total: number } }; questions: { page: { total: number } } };
+    };
+    const { counts } = views.views.tasks;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(server.url);
+    const count = (column: string) => page.locator(`[data-column="${column}"] h3 .count`).first().textContent();
+    await expect.poll(() => count('open')).toBe(String(counts.open));
+    expect(await count('done')).toBe(String(counts.completed! + counts.abandoned!));
+    expect(await page.locator('[data-column="open"] .count-stale').textContent()).toBe(`${counts.stale} stale`);
+    // More than the cards shown, so a count of cards would be wrong.
+    const cards = await page.locator('[data-column="open"] [data-task-id]').count();
+    expect(counts.open).toBeGreaterThan(cards);
+    expect(await page.locator('[data-column="open"] .more').textContent()).toBe(`and ${counts.open! - cards} more`);
+    const shownFindings = await page.locator('#findings .finding').count();
+    expect(await page.locator('#findings p.more').textContent()).toBe(`and ${views.views.findings.counts.findings - shownFindings} older`);
+    expect(await page.locator('#messages .more').textContent()).toBe(`and ${views.views.inbox.page.total - (await page.locator('#messages .message').count())} older`);
+    expect(await page.locator('#questions .more').textContent()).toBe(`and ${views.views.questions.page.total - (await page.locator('#questions .question').count())} older`);
+    await page.screenshot({ path: '/tmp/cairn-dashboard-month.png', fullPage: true });
+  });
+});
+

@@ -45,16 +45,24 @@ describe('the tables as they stood at a past point', () => {
   it('a replay shows the newest items of each list and the count of all, more with a limit', async () => {
     const app = await appWith(EVENTS);
     const at = String(EVENTS.length);
+    const recorded = EVENTS.filter((e) => e.type === 'FindingRecorded' || e.type === 'SynthesisPublished');
+    expect(recorded.length).toBeGreaterThan(LIVE_ITEMS);
+    type Shown = { findings: { findings: { position: bigint }[]; syntheses: { position: bigint }[]; page: { returned: number; total: number } } };
+    const newestOf = (views: unknown) => {
+      const { findings, syntheses } = (views as Shown).findings;
+      return [...findings, ...syntheses].map((f) => f.position).sort((a, b) => (a > b ? -1 : 1));
+    };
+    const bounded = (await replay.run(app, parseOrThrow(replay.input, { at, projection: 'findings' }), {})).views;
+    expect(newestOf(bounded)).toEqual(recorded.slice(-REPLAY_ITEMS).map((e) => e.position).reverse());
+    expect((bounded as Shown).findings.page).toMatchObject({ returned: REPLAY_ITEMS, total: recorded.length });
+    const more = (await replay.run(app, parseOrThrow(replay.input, { at, projection: 'findings', limit: 40 }), {})).views;
+    expect(newestOf(more)).toHaveLength(40);
+    expect(newestOf(more).slice(0, REPLAY_ITEMS)).toEqual(newestOf(bounded));
+    // Tasks: a board of at most `limit` in each column, counting every task.
     const tasksThen = new Set(EVENTS.flatMap((e) => (e.type === 'TaskProposed' ? [e.data.taskId] : []))).size;
-    expect(tasksThen).toBeGreaterThan(LIVE_ITEMS);
-    const bounded = await replay.run(app, parseOrThrow(replay.input, { at, projection: 'tasks' }), {});
-    const views = bounded.views as { tasks: { tasks: { taskId: string }[]; page: { returned: number; total: number } } };
-    expect(views.tasks.tasks).toHaveLength(REPLAY_ITEMS);
-    expect(views.tasks.page).toMatchObject({ returned: REPLAY_ITEMS, total: tasksThen });
-    const more = await replay.run(app, parseOrThrow(replay.input, { at, projection: 'tasks', limit: 40 }), {});
-    const moreTasks = (more.views as typeof views).tasks.tasks;
-    expect(moreTasks).toHaveLength(40);
-    expect(moreTasks.slice(0, REPLAY_ITEMS)).toEqual(views.tasks.tasks);
+    const board = ((await replay.run(app, parseOrThrow(replay.input, { at, projection: 'tasks' }), {})).views as { tasks: { counts: Record<string, number>; tasks: { status: string }[] } }).tasks;
+    expect(board.counts.open! + board.counts.claimed! + board.counts.completed! + board.counts.abandoned!).toBe(tasksThen);
+    for (const column of [['open'], ['claimed'], ['completed', 'abandoned']]) expect(board.tasks.filter((t) => column.includes(t.status)).length).toBeLessThanOrEqual(REPLAY_ITEMS);
     // Activity: the instances seen last, each with its main topics, and how many there are.
     const activity = (await replay.run(app, parseOrThrow(replay.input, { at, projection: 'activity', limit: 2 }), {})).views as {
       activity: { instances: { instanceId: string; lastSeen: string; topics: Record<string, number> }[]; page: { returned: number; total: number } };

@@ -1,7 +1,7 @@
 /** findings.js: shared learnings, with convergence clusters when that view exists. */
 export default String.raw`
 import { h } from './dom.js';
-import { ago, plural } from './format.js';
+import { ago, plural, totalOf } from './format.js';
 
 const SHOWN = 30;
 
@@ -13,12 +13,16 @@ export function renderFindings(findingsView, convergenceView, ctx) {
   const converged = new Set();
   for (const c of clusters) for (const m of c.members || []) if (m.independent !== false) converged.add(m.findingId);
   if (findings.length === 0 && syntheses.length === 0) return h('p', { class: 'empty' }, 'No findings recorded yet.');
+  // The view holds the newest; its counts are of all of them.
+  const counts = (findingsView && findingsView.counts) || {};
+  const shown = findings.slice(0, SHOWN);
+  const total = totalOf(counts.findings, findings);
   return h('div', { class: 'findings' },
     convergenceView ? convergence(clusters, echoes) : null,
-    syntheses.length ? h('div', { class: 'syntheses' }, h('h3', null, 'Syntheses'), syntheses.map((s) => synthesis(s, ctx))) : null,
-    h('h3', null, 'Recent findings'),
-    h('ol', { class: 'finding-list' }, findings.slice(0, SHOWN).map((f) => finding(f, converged.has(f.findingId), ctx))),
-    findings.length > SHOWN ? h('p', { class: 'more' }, 'and ' + (findings.length - SHOWN) + ' older') : null);
+    syntheses.length ? h('div', { class: 'syntheses' }, h('h3', null, 'Syntheses', h('span', { class: 'count' }, String(totalOf(counts.syntheses, syntheses)))), syntheses.map((s) => synthesis(s, ctx))) : null,
+    h('h3', null, 'Recent findings', h('span', { class: 'count' }, String(total))),
+    h('ol', { class: 'finding-list' }, shown.map((f) => finding(f, converged.has(f.findingId), ctx))),
+    total > shown.length ? h('p', { class: 'more' }, 'and ' + (total - shown.length) + ' older') : null);
 }
 
 function arrayOf(view, key) {

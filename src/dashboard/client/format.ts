@@ -34,6 +34,11 @@ export function ago(iso, nowMs) {
   return ms < 1000 ? 'just now' : duration(ms) + ' ago';
 }
 
+/** How many a listing holds in all: a view carries the newest few, and its page or counts the total. */
+export function totalOf(count, items) {
+  return typeof count === 'number' ? count : items.length;
+}
+
 export function plural(n, word) {
   return n + ' ' + word + (n === 1 ? '' : 's');
 }

@@ -1,26 +1,32 @@
 /** tasks.js: the task board, with owners and lease countdowns (ticked by main.js). */
 export default String.raw`
 import { h } from './dom.js';
-import { ago, duration } from './format.js';
+import { ago, duration, totalOf } from './format.js';
 
+const OPEN_SHOWN = 20;
 const DONE_SHOWN = 8;
 
+// The view holds every claim running now and the newest open and done tasks; its counts are
+// of every task, so a column says how many it holds even when it shows only the newest.
 export function renderTasks(view, ctx) {
   const tasks = (view && view.tasks) || [];
+  const counts = (view && view.counts) || {};
   const open = tasks.filter((t) => t.status === 'open');
   const claimed = tasks.filter((t) => t.status === 'claimed');
   const done = tasks.filter((t) => t.status === 'completed' || t.status === 'abandoned')
     .sort((a, b) => Number(b.position) - Number(a.position));
   if (tasks.length === 0) return h('p', { class: 'empty' }, 'No tasks proposed yet.');
   return h('div', { class: 'columns' },
-    column('Open', open, ctx, 'open'),
-    column('Claimed', claimed, ctx, 'claimed'),
-    column('Done', done.slice(0, DONE_SHOWN), ctx, 'done', done.length - DONE_SHOWN));
+    column('Open', open.slice(0, OPEN_SHOWN), totalOf(counts.open, open), ctx, 'open', counts.stale),
+    column('Claimed', claimed, totalOf(counts.claimed, claimed), ctx, 'claimed'),
+    column('Done', done.slice(0, DONE_SHOWN), totalOf(counts.completed + counts.abandoned, done), ctx, 'done'));
 }
 
-function column(title, tasks, ctx, kind, hidden) {
+function column(title, tasks, total, ctx, kind, stale) {
+  const hidden = total - tasks.length;
   return h('div', { class: 'column column-' + kind, 'data-column': kind },
-    h('h3', null, title, h('span', { class: 'count' }, String(tasks.length + Math.max(0, hidden || 0)))),
+    h('h3', null, title, h('span', { class: 'count' }, String(total)),
+      stale > 0 ? h('span', { class: 'count count-stale', title: 'claims whose lease ran out unreleased' }, stale + ' stale') : null),
     tasks.length === 0 ? h('p', { class: 'empty' }, 'none') : tasks.map((t) => card(t, ctx)),
     hidden > 0 ? h('p', { class: 'more' }, 'and ' + hidden + ' more') : null);
 }
