@@ -2,17 +2,21 @@ import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import { logPoint } from './point.js';
 import { defineOperation } from './operation.js';
-import { MAX_LIMIT } from './page.js';
-import { VIEW_NAMES, VIEWS, showViews } from './views.js';
+import { cursor, MAX_LIMIT, pageRequest } from './page.js';
+import { PAGED_VIEWS, VIEW_NAMES, VIEWS, showViews } from './views.js';
 
-/** Items of each list a replay shows by default: seven views of five stay under 32 KiB a month in. */
-export const REPLAY_ITEMS = 5;
+/**
+ * Items of each list (each task column) a replay shows by default: the seven views of a month
+ * of work stay under 32 KiB (31.4 KB at 5, with three task columns, on the month-shaped log).
+ */
+export const REPLAY_ITEMS = 4;
 
 /**
  * Any read model as it was at a past position or time: the tables folded from the log's
  * first event to that point (PastTables), shown as the board shows them, the newest
  * `limit` items of each list with the count of all. Leases are judged at that moment (the
- * time asked for, or the time of the last event folded).
+ * time asked for, or the time of the last event folded). For one view, `all` shows every
+ * item, and `cursor` continues a listing (findings, inbox, questions) after an earlier page.
  */
 export const replay = defineOperation({
   name: 'replay',
@@ -21,14 +25,23 @@ export const replay = defineOperation({
     z.strictObject({
       at: logPoint(),
       projection: z.string().max(40).optional(),
-      limit: z.number().int().min(1, { message: 'must be at least 1' }).max(MAX_LIMIT, { message: `must be at most ${MAX_LIMIT}` }).default(REPLAY_ITEMS),
+      limit: z.number().int().min(1, { message: 'must be at least 1' }).max(MAX_LIMIT, { message: `must be at most ${MAX_LIMIT}` }).optional(),
+      cursor: cursor().optional(),
+      all: z.boolean().default(false),
     }),
   writes: false,
   async run(app, input) {
-    if (input.projection !== undefined && !VIEWS[input.projection]) {
-      throw new ValidationError([{ field: 'projection', reason: `unknown projection "${input.projection}"; must be one of ${VIEW_NAMES.join(', ')}` }]);
+    const { projection } = input;
+    if (projection !== undefined && !VIEWS[projection]) {
+      throw new ValidationError([{ field: 'projection', reason: `unknown projection "${projection}"; must be one of ${VIEW_NAMES.join(', ')}` }]);
     }
-    const shown = await showViews(app, input.projection ? [input.projection] : VIEW_NAMES, input.at, input.limit);
+    // Every item of seven views a month in would be hundreds of megabytes; a cursor continues one list.
+    if (input.all && projection === undefined) throw new ValidationError([{ field: 'all', reason: 'shows every item of one view: name the projection too' }]);
+    if (input.cursor !== undefined && (projection === undefined || !PAGED_VIEWS.includes(projection))) {
+      throw new ValidationError([{ field: 'cursor', reason: `continues one listing: name ${PAGED_VIEWS.join(', ')} (other views take --all)` }]);
+    }
+    const request = pageRequest({ limit: input.limit ?? (input.all ? undefined : REPLAY_ITEMS), cursor: input.cursor }, input.all);
+    const shown = await showViews(app, projection ? [projection] : VIEW_NAMES, input.at, request);
     return { at: 'time' in input.at ? input.at.time.toISOString() : String(input.at.position), ...shown, now: shown.now.toISOString() };
   },
 });

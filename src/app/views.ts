@@ -6,6 +6,7 @@ import type { PastPoint } from '../readstore/past-tables.js';
 import { toStored } from '../runtime/stored.js';
 import type { App } from './app.js';
 import type { ReadStore } from '../readstore/read-store.js';
+import type { PageRequest } from '../readstore/page.js';
 import { countKey, countOf } from '../readstore/counters.js';
 import { findingsPage, messagesPage, questionsPage, taskCounts, tasksPage, type TaskFilter } from '../readstore/queries.js';
 
@@ -15,13 +16,20 @@ import { findingsPage, messagesPage, questionsPage, taskCounts, tasksPage, type 
  * exactly as the board showed it, bounded the same way: the newest items and the count of all.
  */
 export interface View {
-  /** `items`: how many of each list, the newest (the board shows LIVE_ITEMS). */
-  show(tables: ReadStore, now: Date, items: number): unknown;
+  /**
+   * `request.limit`: how many of each list, the newest (the board shows LIVE_ITEMS; Infinity:
+   * all). `request.cursor` continues a listing after an earlier page's `next` (PAGED_VIEWS).
+   */
+  show(tables: ReadStore, now: Date, request: PageRequest): unknown;
 }
+
+/** The views that are one listing, newest first, which a cursor continues. */
+export const PAGED_VIEWS = ['findings', 'inbox', 'questions'];
 
 /** Items of each list the live board shows: the newest, with the count of the rest. */
 export const LIVE_ITEMS = 50;
-const newest = (limit: number) => ({ limit, cursor: undefined });
+/** The first page of `limit` items. */
+export const newest = (limit: number): PageRequest => ({ limit, cursor: undefined });
 
 /** Clusters of each kind the live board shows, the most corroborated first. */
 const LIVE_CLUSTERS = 10;
@@ -34,14 +42,14 @@ export const VIEWS: Record<string, View> = {
     // A board, not a listing: every claim running now and the newest open and done tasks, each
     // column at most n, with every status's count. The newest n of all tasks would be all open
     // a month in, and hide the claims.
-    show(t, now, n) {
+    show(t, now, { limit: n }) {
       const column = (filter: TaskFilter) => tasksPage(t.db, filter, now, newest(n)).items;
       const done = [...column({ status: 'completed' }), ...column({ status: 'abandoned' })].sort((a, b) => (b.proposedPosition > a.proposedPosition ? 1 : -1)).slice(0, n);
       return { counts: taskCounts(t.db, now), tasks: [...column({ status: 'claimed' }), ...column({ status: 'open' }), ...done] };
     },
   },
   activity: {
-    show(t, now, n) {
+    show(t, now, { limit: n }) {
       const s = activityOf(t.db);
       const all = instanceActivity(s, now);
       // The n seen last, in the usual order (by id), each with its n main topics; a month brings many instances and topics.
@@ -52,26 +60,26 @@ export const VIEWS: Record<string, View> = {
     },
   },
   inbox: {
-    show(t, _now, n) {
-      const { items, page } = messagesPage(t.db, newest(n));
+    show(t, _now, request) {
+      const { items, page } = messagesPage(t.db, request);
       return { messages: items.reverse(), page };
     },
   },
   questions: {
-    show(t, _now, n) {
-      const { items, page } = questionsPage(t.db, undefined, newest(n));
+    show(t, _now, request) {
+      const { items, page } = questionsPage(t.db, undefined, request);
       return { questions: items.reverse(), page };
     },
   },
   findings: {
-    show(t, _now, n) {
-      const { items, page } = findingsPage(t.db, {}, newest(n));
+    show(t, _now, request) {
+      const { items, page } = findingsPage(t.db, {}, request);
       const shown = items.reverse();
       const counts = { findings: countOf(t.db, countKey.findings('finding')), syntheses: countOf(t.db, countKey.findings('synthesis')) };
       return { findings: shown.flatMap((i) => (i.kind === 'finding' ? [i.record] : [])), syntheses: shown.flatMap((i) => (i.kind === 'synthesis' ? [i.record] : [])), counts, page };
     },
   },
-  convergence: { show: (t, _now, n) => convergenceReport(t.db, Math.min(n, LIVE_CLUSTERS), convergenceOptions()) },
+  convergence: { show: (t, _now, { limit }) => convergenceReport(t.db, limit === Infinity ? limit : Math.min(limit, LIVE_CLUSTERS), convergenceOptions()) },
   health: { show: (t, now) => healthNow(t, now, HEALTH_WINDOW_MS, convergenceOptions()) },
 };
 
@@ -105,20 +113,20 @@ export interface ShownViews {
  * Shows views as they are now, or as they were at a past point (a position, or a time).
  * A past position is judged at the time of its event, so leases look as they did then.
  */
-export async function showViews(app: App, names: readonly string[], point?: PastPoint, items = LIVE_ITEMS): Promise<ShownViews> {
+export async function showViews(app: App, names: readonly string[], point?: PastPoint, request = newest(LIVE_ITEMS)): Promise<ShownViews> {
   if (!point) {
     const tables = await app.tables();
     const now = app.clock();
-    return { position: tables.watermark(), now, views: shownFrom(tables, names, now, tables.watermark(), items) };
+    return { position: tables.watermark(), now, views: shownFrom(tables, names, now, tables.watermark(), request) };
   }
   return app.readPast(point, async (past) => {
     const now = 'time' in point ? point.time : await timeOf(app, past.position);
-    return { position: past.position, now, views: shownFrom(past.tables, names, now, past.position, items) };
+    return { position: past.position, now, views: shownFrom(past.tables, names, now, past.position, request) };
   });
 }
 
-const shownFrom = (tables: ReadStore, names: readonly string[], now: Date, position: bigint, items: number): Record<string, unknown> =>
-  Object.fromEntries(names.map((name) => [name, { position, ...(VIEWS[name]!.show(tables, now, items) as object) }]));
+const shownFrom = (tables: ReadStore, names: readonly string[], now: Date, position: bigint, request: PageRequest): Record<string, unknown> =>
+  Object.fromEntries(names.map((name) => [name, { position, ...(VIEWS[name]!.show(tables, now, request) as object) }]));
 
 /** The time of the event at (or last before) a position: the moment a replay at that position stands in. */
 export async function timeOf(app: App, position: bigint): Promise<Date> {

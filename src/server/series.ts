@@ -1,5 +1,5 @@
 import type { App } from '../app/app.js';
-import { LIVE_ITEMS, type View } from '../app/views.js';
+import { LIVE_ITEMS, newest, type View } from '../app/views.js';
 import { toPlainJson } from '../runtime/json.js';
 
 export interface SeriesPoint {
@@ -27,7 +27,7 @@ export async function viewSeries(app: App, view: View, options: { points: number
     const sampleBefore = (limit: number) => {
       while (samples.length < options.points && timeOf(samples.length) < limit) {
         const at = new Date(timeOf(samples.length));
-        samples.push({ at: at.toISOString(), position: String(past.position), view: toPlainJson(view.show(past.tables, at, LIVE_ITEMS)) });
+        samples.push({ at: at.toISOString(), position: String(past.position), view: toPlainJson(view.show(past.tables, at, newest(LIVE_ITEMS))) });
       }
     };
     await past.fold(app.store, {

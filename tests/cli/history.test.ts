@@ -98,6 +98,22 @@ describe('history: replay, export and import', () => {
       expectExit(json, 2);
       expect(json.json().error).toMatchObject({ code: 'invalid_input', issues: [{ field: expect.stringContaining('projection') }] });
     });
+
+    it('--limit, --cursor and --all page a listing as it stood then; a cursor for the whole board exits 2 naming the field', async () => {
+      const end = events[events.length - 1]!.position;
+      const first = await ws.run(['replay', '--at', end, 'questions', '--limit', '1', '--json']);
+      expectExit(first, 0);
+      expect(first.json().views.questions).toMatchObject({ questions: [expect.objectContaining({ questionId: 'q-1' })], page: { returned: 1, total: 1, next: null } });
+      const after = await ws.run(['replay', '--at', end, 'questions', '--cursor', at('QuestionPosed').position, '--json']);
+      expectExit(after, 0);
+      expect(after.json().views.questions).toMatchObject({ questions: [], page: { returned: 0, total: 1, remaining: 0 } });
+      const inbox = await ws.run(['replay', '--at', end, 'inbox', '--all', '--json']);
+      expectExit(inbox, 0);
+      expect(inbox.json().views.inbox.messages.map((m: { messageId: string }) => m.messageId)).toEqual(['m-1']);
+      const refused = await ws.run(['replay', '--at', end, '--cursor', '3']);
+      expectExit(refused, 2);
+      expect(refused.stderr).toContain('cursor');
+    });
   });
 
   describe('export and import', () => {

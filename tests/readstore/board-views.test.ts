@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import { appOver } from '../../src/app/app.js';
-import { showViews } from '../../src/app/views.js';
+import { newest, showViews } from '../../src/app/views.js';
 import { taskBoard, tasksProjection, type TaskView } from '../../projections/tasks.js';
 import { InMemoryEventStore } from '../../src/store/memory.js';
 import { realisticLog } from '../projections/generate.js';
@@ -22,7 +22,7 @@ async function boardOf(events: readonly StoredEvent[]) {
   for (const e of events) await store.append(e.streamName, [{ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }]);
   const app = appOver(store, { clock: () => NOW });
   try {
-    return plain((await showViews(app, ['tasks', 'findings', 'inbox', 'questions'], undefined, SHOWN)).views) as unknown as Board;
+    return plain((await showViews(app, ['tasks', 'findings', 'inbox', 'questions'], undefined, newest(SHOWN))).views) as unknown as Board;
   } finally {
     await app.close();
   }

@@ -109,7 +109,7 @@ describe('bounded listings with cursors', () => {
   });
 
   it('every read command stays under 32 KiB by default on a long log', async () => {
-    for (const command of [['status'], ['tasks'], ['findings'], ['questions'], ['inbox', '--as', 'ada'], ['activity'], ['convergence'], ['health'], ['log']]) {
+    for (const command of [['status'], ['tasks'], ['findings'], ['questions'], ['inbox', '--as', 'ada'], ['activity'], ['convergence'], ['health'], ['log'], ['replay', '--at', String(EVENTS)]]) {
       const r = await ws.run(command);
       expectExit(r, 0);
       expect(Buffer.byteLength(r.stdout), command.join(' ')).toBeLessThan(32 * 1024);

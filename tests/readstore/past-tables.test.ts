@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseOrThrow, type StoredEvent } from '../../events/index.js';
 import { appOver, type App } from '../../src/app/app.js';
 import { REPLAY_ITEMS, replay } from '../../src/app/replay.js';
-import { LIVE_ITEMS, VIEW_NAMES, VIEWS, showViews } from '../../src/app/views.js';
+import { LIVE_ITEMS, VIEW_NAMES, VIEWS, newest, showViews } from '../../src/app/views.js';
 import { toPlainJson } from '../../src/runtime/json.js';
 import { viewSeries } from '../../src/server/series.js';
 import { PastTables } from '../../src/readstore/past-tables.js';
@@ -76,6 +76,33 @@ describe('the tables as they stood at a past point', () => {
     await app.close();
   });
 
+  it('a cursor walks a listing as it stood then, each item once; --all shows a whole view; both name one view', async () => {
+    const app = await appWith(EVENTS);
+    const at = 1_333;
+    const then = EVENTS.slice(0, at).filter((e) => e.type === 'FindingRecorded' || e.type === 'SynthesisPublished').map((e) => String(e.position));
+    expect(then.length).toBeGreaterThan(3 * 37);
+    type Listing = { findings: { findings: { position: bigint }[]; syntheses: { position: bigint }[]; page: { total: number; next: string | null } } };
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const { findings } = (await replay.run(app, parseOrThrow(replay.input, { at: String(at), projection: 'findings', limit: 37, ...(cursor ? { cursor } : {}) }), {})).views as Listing;
+      expect(findings.page.total).toBe(then.length);
+      walked.push(...[...findings.findings, ...findings.syntheses].map((f) => String(f.position)));
+      cursor = findings.page.next ?? undefined;
+    } while (cursor !== undefined);
+    expect(walked.sort()).toEqual([...then].sort());
+
+    const every = ((await replay.run(app, parseOrThrow(replay.input, { at: String(at), projection: 'tasks', all: true }), {})).views as { tasks: { counts: Record<string, number>; tasks: unknown[] } }).tasks;
+    expect(every.tasks.length).toBe(new Set(EVENTS.slice(0, at).flatMap((e) => (e.type === 'TaskProposed' ? [e.data.taskId] : []))).size);
+    expect(every.tasks.length).toBe(every.counts.open! + every.counts.claimed! + every.counts.completed! + every.counts.abandoned!);
+
+    const refused = (input: Record<string, unknown>) => replay.run(app, parseOrThrow(replay.input, { at: String(at), ...input }), {});
+    await expect(refused({ cursor: '900' })).rejects.toMatchObject({ issues: [{ field: 'cursor' }] });
+    await expect(refused({ projection: 'tasks', cursor: '900' })).rejects.toMatchObject({ issues: [{ field: 'cursor' }] });
+    await expect(refused({ all: true })).rejects.toMatchObject({ issues: [{ field: 'all' }] });
+    await app.close();
+  });
+
   it('a series folds the log once, and each sample is the view of the tables at its position, judged at its moment', async () => {
     const app = await appWith(EVENTS);
     const end = new Date(Date.parse(EVENTS[EVENTS.length - 1]!.metadata.at) + 60_000);
@@ -83,7 +110,7 @@ describe('the tables as they stood at a past point', () => {
     expect(samples).toHaveLength(6);
     expect(new Set(samples.map((s) => s.position)).size, 'the samples stand at different positions').toBeGreaterThan(3);
     for (const sample of samples) {
-      const shown = await app.readPast({ position: BigInt(sample.position) }, (past) => toPlainJson(VIEWS.tasks!.show(past.tables, new Date(sample.at), LIVE_ITEMS)));
+      const shown = await app.readPast({ position: BigInt(sample.position) }, (past) => toPlainJson(VIEWS.tasks!.show(past.tables, new Date(sample.at), newest(LIVE_ITEMS))));
       expect(sample.view, `at ${sample.position}`).toEqual(shown);
     }
     await app.close();
@@ -100,7 +127,7 @@ describe('the tables as they stood at a past point', () => {
     await app.readPast({ time }, (past) => {
       const stampedBy = EVENTS.filter((e) => stamp(e) <= time.getTime());
       expect(past.position).toBe(stampedBy[stampedBy.length - 1]!.position);
-      const messages = (VIEWS.inbox!.show(past.tables, time, 10_000) as { messages: { messageId: string }[] }).messages.map((m) => m.messageId).sort();
+      const messages = (VIEWS.inbox!.show(past.tables, time, newest(10_000)) as { messages: { messageId: string }[] }).messages.map((m) => m.messageId).sort();
       expect(messages).toEqual(stampedBy.flatMap((e) => (e.type === 'MessagePosted' ? [e.data.messageId] : [])).sort());
       expect(messages).not.toContain(early.type === 'MessagePosted' && early.data.messageId);
     });
@@ -144,7 +171,7 @@ describe('reads of the past one after another', () => {
     const folded: number[] = [];
     const at = (position: number) => app.readPast({ position: BigInt(position) }, (past) => {
       folded.push(Number(past.tables.watermark()));
-      return toPlainJson(VIEWS.tasks!.show(past.tables, new Date(EVENTS[position - 1]!.metadata.at), 10_000));
+      return toPlainJson(VIEWS.tasks!.show(past.tables, new Date(EVENTS[position - 1]!.metadata.at), newest(10_000)));
     });
     const anew = vi.spyOn(PastTables, 'at');
     const [first, later, again, earlier] = [await at(800), await at(2_000), await at(2_000), await at(500)];
@@ -155,7 +182,7 @@ describe('reads of the past one after another', () => {
     for (const [position, shown] of [[800, first], [2_000, later], [2_000, again], [500, earlier]] as const) {
       const fresh = await PastTables.at(app.store, { position: BigInt(position) });
       try {
-        expect(shown, `at ${position}`).toEqual(toPlainJson(VIEWS.tasks!.show(fresh.tables, new Date(EVENTS[position - 1]!.metadata.at), 10_000)));
+        expect(shown, `at ${position}`).toEqual(toPlainJson(VIEWS.tasks!.show(fresh.tables, new Date(EVENTS[position - 1]!.metadata.at), newest(10_000))));
       } finally {
         fresh.close();
       }
