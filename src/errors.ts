@@ -62,6 +62,14 @@ export class WaitTimeoutError extends Error {
   }
 }
 
+/** Whoever asked went away (a closed request, a cancelled tool call): the work for them stopped. */
+export class AbandonedError extends Error {
+  override readonly name = 'AbandonedError';
+  constructor() {
+    super('the request was abandoned');
+  }
+}
+
 /**
  * A stable, machine-readable name for an error, the same on every surface: the CLI's `--json`,
  * HTTP bodies and MCP tool errors.
@@ -72,6 +80,7 @@ export function errorCodeOf(error: unknown): string {
   if (error instanceof StoreUnavailableError) return 'store_unavailable';
   if (error instanceof CorruptEventError) return 'corrupt_log';
   if (error instanceof WaitTimeoutError) return 'timeout';
+  if (error instanceof AbandonedError) return 'abandoned';
   if (error instanceof WrongExpectedRevisionError) return 'contention';
   if (error instanceof IdempotencyConflictError) return 'idempotency_conflict';
   if (error instanceof Error && error.name === 'MigrationMismatchError') return 'migration_mismatch';

@@ -14,7 +14,7 @@ export interface App {
   /** The read models as indexed tables, caught up with the log: what everyday reads answer from. */
   tables(): Promise<ReadStore>;
   /** Runs `use` on the same tables as they stood at a past moment (a scratch copy, kept for the next such read). */
-  readPast<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>): Promise<T>;
+  readPast<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Empty scratch tables to fold into yourself (a series): close them after reading. */
   scratchTables(): PastTables;
   /** Where the log lives, for messages (never secrets). */
@@ -59,7 +59,7 @@ export function appOver(
       await reads.catchUp(store, options.progress);
       return reads;
     },
-    readPast: (point, use) => past.read(point, use),
+    readPast: (point, use, signal) => past.read(point, use, signal),
     scratchTables: () => PastTables.open(scratchDir(options.cacheDir)),
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),

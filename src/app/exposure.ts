@@ -2,7 +2,7 @@ import { ANONYMOUS, InstanceId, MAX_SHOWN_STREAMS, parseOrThrow, type EventOf, t
 import { appendFacts } from '../domain/handle.js';
 import { loadInstance } from '../domain/instance.js';
 import type { App } from './app.js';
-import type { Caller, Operation } from './operation.js';
+import type { Caller, Operation, OperationContext } from './operation.js';
 
 /**
  * Every read that shows an instance what others wrote is a receive in Lamport's sense, and is
@@ -101,8 +101,8 @@ export async function recordExposure(app: App, caller: Caller, via: string, show
  * Runs an operation and records what its answer shows before handing it back: the one way
  * the CLI, the HTTP API and MCP run operations, so no surface can show without recording.
  */
-export async function runRecorded<R>(app: App, op: Operation<any, R>, input: unknown, caller: Caller): Promise<R> {
-  const answer = await op.run(app, input as never, caller);
+export async function runRecorded<R>(app: App, op: Operation<any, R>, input: unknown, caller: Caller, context?: OperationContext): Promise<R> {
+  const answer = await op.run(app, input as never, caller, context);
   await recordExposure(app, caller, op.name, { streams: shownStreams(answer) });
   return answer;
 }

@@ -15,7 +15,12 @@ export interface Operation<I extends z.ZodType = z.ZodType, R = unknown> {
   readonly input: I;
   /** Writes to the log as the caller: needs an identity (`--as`, CAIRN_INSTANCE, a token). */
   readonly writes: boolean;
-  run(app: App, input: z.output<I>, caller: Caller): Promise<R>;
+  run(app: App, input: z.output<I>, caller: Caller, context?: OperationContext): Promise<R>;
+}
+
+/** How the call arrived: `signal` fires when whoever asked went away (a closed request, a cancelled tool call). */
+export interface OperationContext {
+  signal?: AbortSignal | undefined;
 }
 
 /** Who is asking. Reads need nobody; writes need an instance id. */

@@ -30,7 +30,7 @@ export const replay = defineOperation({
       all: z.boolean().default(false),
     }),
   writes: false,
-  async run(app, input) {
+  async run(app, input, _caller, context) {
     const { projection } = input;
     if (projection !== undefined && !VIEWS[projection]) {
       throw new ValidationError([{ field: 'projection', reason: `unknown projection "${projection}"; must be one of ${VIEW_NAMES.join(', ')}` }]);
@@ -41,7 +41,7 @@ export const replay = defineOperation({
       throw new ValidationError([{ field: 'cursor', reason: `continues one listing: name ${PAGED_VIEWS.join(', ')} (other views take --all)` }]);
     }
     const request = pageRequest({ limit: input.limit ?? (input.all ? undefined : REPLAY_ITEMS), cursor: input.cursor }, input.all);
-    const shown = await showViews(app, projection ? [projection] : VIEW_NAMES, input.at, request);
+    const shown = await showViews(app, projection ? [projection] : VIEW_NAMES, input.at, request, context?.signal);
     return { at: 'time' in input.at ? input.at.time.toISOString() : String(input.at.position), ...shown, now: shown.now.toISOString() };
   },
 });

@@ -113,7 +113,7 @@ export interface ShownViews {
  * Shows views as they are now, or as they were at a past point (a position, or a time).
  * A past position is judged at the time of its event, so leases look as they did then.
  */
-export async function showViews(app: App, names: readonly string[], point?: PastPoint, request = newest(LIVE_ITEMS)): Promise<ShownViews> {
+export async function showViews(app: App, names: readonly string[], point?: PastPoint, request = newest(LIVE_ITEMS), signal?: AbortSignal): Promise<ShownViews> {
   if (!point) {
     const tables = await app.tables();
     const now = app.clock();
@@ -122,7 +122,7 @@ export async function showViews(app: App, names: readonly string[], point?: Past
   return app.readPast(point, async (past) => {
     const now = 'time' in point ? point.time : await timeOf(app, past.position);
     return { position: past.position, now, views: shownFrom(past.tables, names, now, past.position, request) };
-  });
+  }, signal);
 }
 
 const shownFrom = (tables: ReadStore, names: readonly string[], now: Date, position: bigint, request: PageRequest): Record<string, unknown> =>

@@ -20,6 +20,8 @@ ul, ol { list-style: none; margin: 0; padding: 0; }
 .mode { font-weight: 600; padding: 2px 10px; border-radius: 999px; background: var(--chip); }
 .mode-live { background: #e3f3e9; color: var(--good); }
 .mode-replay { background: #fdf1dc; color: var(--watch); }
+/* A past moment on its way: the panels still show another one. */
+body[data-loading] main { opacity: 0.45; transition: opacity 0.2s; }
 .point { color: var(--muted); }
 .connection.on { color: var(--good); }
 .connection.off { color: var(--warning); }

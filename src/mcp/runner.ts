@@ -1,6 +1,6 @@
 import { parseOrThrow } from '../../events/validation.js';
 import { openApp, type App } from '../app/app.js';
-import type { Operation } from '../app/operation.js';
+import type { Operation, OperationContext } from '../app/operation.js';
 import { runRecorded } from '../app/exposure.js';
 import { RemoteClient } from '../client/remote.js';
 import type { StoredEvent } from '../../events/index.js';
@@ -13,7 +13,7 @@ export interface Runner {
   readonly remote: boolean;
   /** How to give an identity, for the error a write without one gets (default: CAIRN_INSTANCE or --as). */
   readonly identityHint?: { field: string; how: string };
-  run(op: Operation, input: unknown): Promise<unknown>;
+  run(op: Operation, input: unknown, context?: OperationContext): Promise<unknown>;
   /** Calls `onEvent` for each event appended from now on, by anyone, until the returned stop is called. Only where the log is at hand. */
   watch?(onEvent: (event: StoredEvent) => void): () => void;
   close(): Promise<void>;
@@ -34,8 +34,8 @@ export function localRunner(storeUrl: () => string, identity: string | undefined
   return {
     identity,
     remote: false,
-    async run(op, input) {
-      return runRecorded(await open(), op, parseOrThrow(op.input, input), { instanceId: identity });
+    async run(op, input, context) {
+      return runRecorded(await open(), op, parseOrThrow(op.input, input), { instanceId: identity }, context);
     },
     watch: (onEvent) => watchLog(open, onEvent),
     async close() {

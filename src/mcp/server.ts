@@ -85,14 +85,14 @@ export function createMcpServer(runner: Runner): McpServer {
         // The log is append-only: no tool destroys anything; reads never change what others see.
         annotations: { readOnlyHint: !op.writes, destructiveHint: false, idempotentHint: !op.writes || IDEMPOTENT_WRITES.has(op.name), openWorldHint: false },
       },
-      async (args: Record<string, unknown>) => {
+      async (args: Record<string, unknown>, extra: { signal: AbortSignal }) => {
         try {
           if (op.writes && runner.identity === undefined && !runner.remote) {
             const hint = runner.identityHint ?? { field: 'CAIRN_INSTANCE', how: "set it (or pass --as) in this MCP server's configuration" };
             throw new ValidationError([{ field: hint.field, reason: `is required to ${op.name}: ${hint.how}` }]);
           }
           const input = op.name === 'wait' ? boundWait(args, MCP_WAIT_CAP_MS) : args;
-          return success(op, await runner.run(op, input));
+          return success(op, await runner.run(op, input, { signal: extra.signal }));
         } catch (error) {
           return failure(error);
         }

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredEvent } from '../../events/index.js';
+import { AbandonedError } from '../errors.js';
 import { progressOver, type ProgressFactory } from '../runtime/progress.js';
 import { toStored } from '../runtime/stored.js';
 import type { EventStore } from '../store/port.js';
@@ -21,6 +22,8 @@ export interface PastFold {
   progress?: ProgressFactory | undefined;
   /** Called before each event is folded; `flush` folds what came before it, so the tables can be read as they stood then. */
   before?: (event: StoredEvent, flush: () => void) => void;
+  /** Stops the fold between batches (whoever asked went away); the tables stay at the last batch. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -50,20 +53,9 @@ export class PastTables {
     return new PastTables(ReadStore.open(dir), dir);
   }
 
-  /** The tables as they stood at `point`. */
-  static async at(store: EventStore, point: PastPoint, { progress, under }: { progress?: ProgressFactory | undefined; under?: string | undefined } = {}): Promise<PastTables> {
-    const past = PastTables.open(under);
-    try {
-      await past.fold(store, 'position' in point ? { until: point.position, progress } : { notAfter: point.time.getTime(), progress });
-      return past;
-    } catch (error) {
-      past.close();
-      throw error;
-    }
-  }
-
   /** Folds the log from where the tables stand, in log order, in batches. */
-  async fold(store: EventStore, { until, notAfter, progress, before }: PastFold = {}): Promise<void> {
+  async fold(store: EventStore, { until, notAfter, progress, before, signal }: PastFold = {}): Promise<void> {
+    stopIfAbandoned(signal);
     const head = await store.headPosition();
     const end = until !== undefined && until < head ? until : head;
     const from = this.tables.watermark();
@@ -91,6 +83,7 @@ export class PastTables {
           // Reading a page of the log resolves at once: without a turn of the event loop, a
           // server folding a month would answer nobody else for minutes.
           await new Promise<void>((resolve) => setImmediate(resolve));
+          stopIfAbandoned(signal);
         }
       }
       flush();
@@ -103,6 +96,11 @@ export class PastTables {
     this.tables.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Its reason can be anything (a closed request's is a string): the error says what happened. */
+function stopIfAbandoned(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbandonedError();
 }
 
 /** Scratch tables a killed process left behind: their directory names a process that is gone. */
@@ -137,23 +135,37 @@ export class PastReader {
     private readonly options: { progress?: ProgressFactory | undefined; under?: string | undefined } = {},
   ) {}
 
-  /** Runs `use` on the tables as they stood at `point`, once the reads before it are done. */
-  read<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>): Promise<T> {
-    const run = this.turn.then(async () => use(await this.at(point)));
+  /**
+   * Runs `use` on the tables as they stood at `point`, once the reads before it are done. A
+   * read whose `signal` fires while it waits never folds; one that fires while it folds stops
+   * after the batch in hand.
+   */
+  read<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>, signal?: AbortSignal): Promise<T> {
+    const run = this.turn.then(async () => use(await this.at(point, signal)));
     this.turn = run.catch(() => undefined);
     return run;
   }
 
-  private async at(point: PastPoint): Promise<PastTables> {
+  private async at(point: PastPoint, signal: AbortSignal | undefined): Promise<PastTables> {
+    stopIfAbandoned(signal);
     const kept = this.kept;
-    if (kept && 'position' in point && 'position' in kept.point && kept.point.position <= point.position) {
-      await kept.past.fold(this.store, { until: point.position, progress: this.options.progress });
-      kept.point = point;
-      return kept.past;
-    }
     if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;
-    this.close();
-    const past = await PastTables.at(this.store, point, this.options);
+    const foldOn = kept !== undefined && 'position' in point && 'position' in kept.point && kept.point.position <= point.position;
+    if (!foldOn) this.close();
+    const past = foldOn ? kept.past : PastTables.open(this.options.under);
+    const fold = 'position' in point ? { until: point.position } : { notAfter: point.time.getTime() };
+    try {
+      await past.fold(this.store, { ...fold, progress: this.options.progress, signal });
+    } catch (error) {
+      // A copy stopped short of a position stands at its last batch, and the next read may fold
+      // on from there; one stopped short of a time holds events of every position: drop it.
+      if ('position' in point) this.kept = { past, point: { position: past.position } };
+      else {
+        past.close();
+        this.kept = undefined;
+      }
+      throw error;
+    }
     this.kept = { past, point };
     return past;
   }

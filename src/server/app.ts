@@ -88,6 +88,8 @@ export function buildServerApp(
 
   hono.notFound((c) => c.json<ErrorBody>({ ok: false, error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   hono.onError((error, c) => {
+    // Nobody is left to answer (the page moved on): nothing failed, and nothing is sent.
+    if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
     const { status, body } = toHttpError(error);
     if (status === 500) log(`cairn serve: ${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}`);
     return c.json(body, status);

@@ -66,7 +66,7 @@ function sessionRunner(app: App, policy: AccessPolicy, instanceId: string | unde
     identity: instanceId,
     remote: false,
     identityHint: { field: 'Authorization', how: 'connect with "Authorization: Bearer <token>" (`cairn token --as ID` where the log is, or POST /api/join, issues one)' },
-    async run(op, input) {
+    async run(op, input, context) {
       const parsed = parseOrThrow(op.input, input);
       // An MCP client cannot present an invitation: a restricted role is taken with `cairn join`.
       if (op.name === 'join' && instanceId !== undefined) {
@@ -75,7 +75,7 @@ function sessionRunner(app: App, policy: AccessPolicy, instanceId: string | unde
           throw error instanceof HttpError ? new DomainError(error.message, error.code) : error;
         });
       }
-      return runRecorded(app, op, parsed, { instanceId });
+      return runRecorded(app, op, parsed, { instanceId }, context);
     },
     watch: (onEvent) => watchLog(async () => app, onEvent),
     close: async () => undefined,

@@ -43,7 +43,7 @@ export function opsRoutes(app: App, tokens: TokenStore, policy: AccessPolicy): H
     const body = await jsonBody(c);
     const input = parseOrThrow(op.input, op.name === 'wait' ? boundWait(body, HTTP_WAIT_CAP_MS) : body);
     if (op.name === 'join') await admitRoleChange(app, policy, caller.instanceId!, (input as { role: string }).role, c.req.header(JOIN_SECRET_HEADER));
-    return c.json(toPlainJson(await runRecorded(app, op, input, caller)) as object);
+    return c.json(toPlainJson(await runRecorded(app, op, input, caller, { signal: c.req.raw.signal })) as object);
   });
 
   return routes;

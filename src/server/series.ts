@@ -17,7 +17,7 @@ export interface SeriesPoint {
  * that time would show it: from the tables as they stood then (PastTables), folded once from
  * the first event to the last sample, in memory that does not grow with the log.
  */
-export async function viewSeries(app: App, view: View, options: { points: number; until?: bigint | undefined; end: Date }): Promise<SeriesPoint[]> {
+export async function viewSeries(app: App, view: View, options: { points: number; until?: bigint | undefined; end: Date }, signal?: AbortSignal): Promise<SeriesPoint[]> {
   const past = app.scratchTables();
   try {
     let start: number | undefined;
@@ -32,6 +32,7 @@ export async function viewSeries(app: App, view: View, options: { points: number
     };
     await past.fold(app.store, {
       until: options.until,
+      signal,
       before(event, flush) {
         const at = Date.parse(event.metadata.at);
         start ??= Math.min(at, end);
@@ -58,10 +59,15 @@ const FRESH_MS = 60_000;
  * more at a million events, and every open dashboard asks for one every few seconds. A
  * request while one is folding waits for it; a live series is reused while it is fresh (the
  * panel's own figures are live: only its chart lags); one ending at a past position never
- * changes, as the log before it never does.
+ * changes, as the log before it never does. A fold every waiter has left (a time slider
+ * moved on) stops, and is not kept.
  */
 interface KeptSeries {
   points: Promise<SeriesPoint[]>;
+  /** Stops the fold: every request waiting for it went away. */
+  readonly stop: AbortController;
+  /** Requests waiting for it that may still leave (Infinity: one that never will). */
+  waiters: number;
   /** Ends at a past position: never stale. */
   past: boolean;
   /** When the fold ended, and how long it took (ms): unset while it folds. */
@@ -74,11 +80,17 @@ export class SeriesCache {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  get(key: string, past: boolean, compute: () => Promise<SeriesPoint[]>): Promise<SeriesPoint[]> {
+  /** `waiter`: fires when the request asking goes away. */
+  get(key: string, past: boolean, compute: (signal: AbortSignal) => Promise<SeriesPoint[]>, waiter?: AbortSignal): Promise<SeriesPoint[]> {
     const known = this.kept.get(key);
-    if (known && (known.done === undefined || known.past || this.clock() - known.done < Math.max(FRESH_MS, 10 * known.took!))) return known.points;
+    if (known && (known.done === undefined || known.past || this.clock() - known.done < Math.max(FRESH_MS, 10 * known.took!))) {
+      if (known.done === undefined) wait(known, waiter);
+      return known.points;
+    }
     const started = this.clock();
-    const entry: KeptSeries = { past, points: compute() };
+    const stop = new AbortController();
+    const entry: KeptSeries = { past, stop, waiters: 0, points: compute(stop.signal) };
+    wait(entry, waiter);
     entry.points.then(
       () => {
         entry.done = this.clock();
@@ -91,4 +103,18 @@ export class SeriesCache {
     if (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
     return entry.points;
   }
+}
+
+/** Counts a request waiting for a fold; when the last that may leave has left, the fold stops. */
+function wait(entry: KeptSeries, waiter: AbortSignal | undefined): void {
+  if (waiter === undefined) {
+    entry.waiters = Infinity;
+    return;
+  }
+  const leave = () => {
+    if (--entry.waiters === 0 && entry.done === undefined) entry.stop.abort();
+  };
+  entry.waiters++;
+  if (waiter.aborted) leave();
+  else waiter.addEventListener('abort', leave, { once: true });
 }

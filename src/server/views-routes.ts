@@ -38,7 +38,7 @@ export function viewsRoutes(app: App, tokens: TokenStore): Hono {
     const caller = callerOf(c, tokens, false);
     // Live, a page may ask for some views first (the board from the tables) and the folded ones after.
     const names = parseOrThrow(ViewNames, c.req.query('view') ?? VIEW_NAMES.join(','), 'view');
-    const body = at === undefined ? { at: 'now', ...(await showViews(app, names)) } : await replay.run(app, parseOrThrow(replay.input, { at, limit: LIVE_ITEMS }), caller);
+    const body = at === undefined ? { at: 'now', ...(await showViews(app, names)) } : await replay.run(app, parseOrThrow(replay.input, { at, limit: LIVE_ITEMS }), caller, { signal: c.req.raw.signal });
     // The dashboard is a reader too: what it shows is recorded (anonymous without a token) before it is sent.
     await recordExposure(app, caller, 'dashboard', { streams: shownStreams(body) });
     return c.json({ ...(toPlainJson(body) as object), head: String(head) });
@@ -52,8 +52,11 @@ export function viewsRoutes(app: App, tokens: TokenStore): Hono {
     const head = await app.store.headPosition();
     // Live: up to now. At a past position: up to the time of the event there.
     const past = until !== undefined && until < head;
-    const points = await series.get(`${query.view}:${query.points}:${past ? until : 'live'}`, past, async () =>
-      viewSeries(app, view, { points: query.points, until, end: past ? await timeOf(app, until) : app.clock() }),
+    const points = await series.get(
+      `${query.view}:${query.points}:${past ? until : 'live'}`,
+      past,
+      async (signal) => viewSeries(app, view, { points: query.points, until, end: past ? await timeOf(app, until) : app.clock() }, signal),
+      c.req.raw.signal,
     );
     await recordExposure(app, callerOf(c, tokens, false), 'dashboard', { streams: shownStreams(points) });
     return c.json({ view: query.view, head: String(head), points });

@@ -87,6 +87,34 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard in headless Chromi
     expect(await page.locator('[data-finding-id="f-live"]').count()).toBe(1);
   });
 
+  it('while a past moment is on its way the page says so, and moving the slider again cancels it', async () => {
+    // The server answers a past moment at once here; a month in it folds for a minute or two.
+    await page.route('**/api/views?at=*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue().catch(() => undefined); // the page may have cancelled it meanwhile
+    });
+    const cancelled: string[] = [];
+    const onFailed = (request: { url(): string; failure(): { errorText: string } | null }) => cancelled.push(`${new URL(request.url()).search} ${request.failure()?.errorText}`);
+    page.on('requestfailed', onFailed);
+    const slide = (to: number) =>
+      page.locator('#slider').evaluate((el: HTMLInputElement, value) => {
+        el.value = String(value);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, to);
+    await slide(2);
+    await expect.poll(() => page.locator('body').getAttribute('data-loading')).toBe('true');
+    expect(await page.locator('#mode').textContent()).toBe('loading');
+    expect(await page.locator('#point').textContent()).toContain('position 2');
+    await slide(3);
+    await expect.poll(() => page.locator('body').getAttribute('data-position'), { timeout: 10_000 }).toBe('3');
+    expect(await page.locator('body').getAttribute('data-loading')).toBeNull();
+    expect(cancelled).toContainEqual(expect.stringMatching(/^\?at=2 .*ABORTED/));
+    page.off('requestfailed', onFailed);
+    await page.unroute('**/api/views?at=*');
+    await page.locator('#live').check();
+    await expect.poll(() => page.locator('body').getAttribute('data-mode')).toBe('live');
+  });
+
   it('shows text agents wrote as text: markup in a finding or a message runs nothing', async () => {
     expectExit(await server.local(['find', `${SCRIPT} and ${IMG}`, '--topic', IMG, '--tag', 'xss', '--id', 'f-xss', '--as', 'bo']), 0);
     expectExit(await server.local(['say', `${IMG}${SCRIPT}`, '--to', 'all', '--as', 'bo']), 0);

@@ -9,6 +9,8 @@ import { LIVE_ITEMS, VIEW_NAMES, VIEWS, newest, showViews } from '../../src/app/
 import { toPlainJson } from '../../src/runtime/json.js';
 import { viewSeries } from '../../src/server/series.js';
 import { PastTables } from '../../src/readstore/past-tables.js';
+import { ReadStore } from '../../src/readstore/read-store.js';
+import { AbandonedError } from '../../src/errors.js';
 import { InMemoryEventStore } from '../../src/store/memory.js';
 import { realisticLog } from '../projections/generate.js';
 import { plain } from './fold-tables.js';
@@ -25,6 +27,13 @@ async function appWith(events: readonly StoredEvent[], clock?: () => Date): Prom
   const store = new InMemoryEventStore();
   for (const e of events) await store.append(e.streamName, [{ id: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }]);
   return appOver(store, { clock });
+}
+
+/** Tables folded from nothing to `position`, without the app's kept copy. */
+async function foldedTo(app: App, position: number): Promise<PastTables> {
+  const fresh = PastTables.open(undefined);
+  await fresh.fold(app.store, { until: BigInt(position) });
+  return fresh;
 }
 
 describe('the tables as they stood at a past point', () => {
@@ -173,14 +182,16 @@ describe('reads of the past one after another', () => {
       folded.push(Number(past.tables.watermark()));
       return toPlainJson(VIEWS.tasks!.show(past.tables, new Date(EVENTS[position - 1]!.metadata.at), newest(10_000)));
     });
-    const anew = vi.spyOn(PastTables, 'at');
-    const [first, later, again, earlier] = [await at(800), await at(2_000), await at(2_000), await at(500)];
+    const anew = vi.spyOn(PastTables, 'open');
+    const [first, later] = [await at(800), await at(2_000)];
+    expect(anew, 'started anew for the first only').toHaveBeenCalledTimes(1);
+    const [again, earlier] = [await at(2_000), await at(500)];
+    expect(anew, 'and again for the earlier').toHaveBeenCalledTimes(2);
     expect(folded).toEqual([800, 2_000, 2_000, 500]);
-    expect(anew.mock.calls.map(([, point]) => point), 'started anew only for the first and the earlier').toEqual([{ position: 800n }, { position: 500n }]);
     anew.mockRestore();
     // Each answer equals the tables folded from nothing to its position.
     for (const [position, shown] of [[800, first], [2_000, later], [2_000, again], [500, earlier]] as const) {
-      const fresh = await PastTables.at(app.store, { position: BigInt(position) });
+      const fresh = await foldedTo(app, position);
       try {
         expect(shown, `at ${position}`).toEqual(toPlainJson(VIEWS.tasks!.show(fresh.tables, new Date(EVENTS[position - 1]!.metadata.at), newest(10_000))));
       } finally {
@@ -204,6 +215,38 @@ describe('reads of the past one after another', () => {
       });
     expect(await Promise.all([read(1_500), read(700), read(2_400)])).toEqual([1_500n, 700n, 2_400n]);
     expect(overlapping).toBe(false);
+    await app.close();
+  });
+
+  it('stop when whoever asked went away: a read given up while it waits never folds, one given up while it folds keeps what it folded for the next', async () => {
+    // Longer than a batch: the fold looks at the signal between batches.
+    const events = realisticLog(12, 12_000).events;
+    const app = await appWith(events);
+    const opened = vi.spyOn(PastTables, 'open');
+    const gone = AbortSignal.abort();
+    await expect(app.readPast({ position: 900n }, (past) => past.position, gone)).rejects.toBeInstanceOf(AbandonedError);
+    expect(opened).not.toHaveBeenCalled();
+
+    // Given up after the first batch of a long fold: it stops there.
+    const leaving = new AbortController();
+    const foldEvents = ReadStore.prototype.foldEvents;
+    const folds = vi.spyOn(ReadStore.prototype, 'foldEvents').mockImplementationOnce(function (this: ReadStore, batch, through) {
+      leaving.abort();
+      foldEvents.call(this, batch, through);
+    });
+    await expect(app.readPast({ position: BigInt(events.length) }, (past) => past.position, leaving.signal)).rejects.toBeInstanceOf(AbandonedError);
+    expect(folds, 'one batch, then it stopped').toHaveBeenCalledTimes(1);
+    folds.mockRestore();
+    expect(opened).toHaveBeenCalledTimes(1);
+
+    // The next read folds on from where it stopped, and answers as a fold from nothing does.
+    const position = events.length - 10;
+    const shown = await app.readPast({ position: BigInt(position) }, (past) => toPlainJson(VIEWS.tasks!.show(past.tables, new Date(0), newest(10_000))));
+    expect(opened, 'folded on, not anew').toHaveBeenCalledTimes(1);
+    const fresh = await foldedTo(app, position);
+    expect(shown).toEqual(toPlainJson(VIEWS.tasks!.show(fresh.tables, new Date(0), newest(10_000))));
+    fresh.close();
+    opened.mockRestore();
     await app.close();
   });
 });

@@ -63,4 +63,42 @@ describe('series shared between requests', () => {
     await expect(cache.get('health:12:live', false, async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
     expect(await cache.get('health:12:live', false, fold('2'))).toEqual(point('2'));
   });
+
+  it('a fold every waiting request has left stops and is not kept; one a request still waits for goes on', async () => {
+    const cache = new SeriesCache(() => 0);
+    const stopped: boolean[] = [];
+    /** A fold that ends when told, or stops when its signal fires. */
+    const slowFold = () => {
+      let finish!: () => void;
+      const compute = (signal: AbortSignal) =>
+        new Promise<SeriesPoint[]>((resolve, reject) => {
+          finish = () => resolve(point('9'));
+          signal.addEventListener('abort', () => {
+            stopped.push(true);
+            reject(new Error('stopped'));
+          });
+        });
+      return { compute: (signal: AbortSignal) => compute(signal), finish: () => finish() };
+    };
+
+    // Two requests wait; one leaves: the fold goes on, and the other gets it.
+    const shared = slowFold();
+    const [first, second] = [new AbortController(), new AbortController()];
+    const a = cache.get('health:12:700', true, shared.compute, first.signal);
+    const b = cache.get('health:12:700', true, shared.compute, second.signal);
+    first.abort();
+    shared.finish();
+    expect(await b).toEqual(point('9'));
+    await a;
+    expect(stopped).toEqual([]);
+
+    // The only request leaves: the fold stops, and the next request folds anew.
+    const alone = slowFold();
+    const leaving = new AbortController();
+    const gone = cache.get('health:12:800', true, alone.compute, leaving.signal);
+    leaving.abort();
+    await expect(gone).rejects.toThrow('stopped');
+    expect(stopped).toEqual([true]);
+    expect(await cache.get('health:12:800', true, async () => point('8'))).toEqual(point('8'));
+  });
 });

@@ -18,7 +18,7 @@ const SERIES_POINTS = 12;
 const SERIES_EVERY_MS = 5000;
 
 const $ = (id) => document.getElementById(id);
-const state = { live: true, at: 0, head: 0, data: null, series: null, skewMs: 0, seq: 0, seriesSeq: 0, seriesLoadedAt: 0, timer: 0 };
+const state = { live: true, at: 0, head: 0, data: null, series: null, skewMs: 0, seq: 0, seriesSeq: 0, seriesLoadedAt: 0, timer: 0, loading: null, seriesLoading: null };
 
 // ---- the read token: asked for once when the server wants one, kept for this tab's session ----
 
@@ -48,9 +48,9 @@ function refusedForToken(response, body) {
 
 const NOT_VALID = 'that token is not valid here';
 
-async function getJson(url) {
+async function getJson(url, signal) {
   const sent = token();
-  const response = await fetch(url, { headers: withToken({ Accept: 'application/json' }) });
+  const response = await fetch(url, { headers: withToken({ Accept: 'application/json' }), signal });
   const body = await response.json();
   if (refusedForToken(response, body)) throw askForToken(sent ? NOT_VALID : '');
   if (!response.ok) throw new Error((body && body.error && body.error.message) || ('HTTP ' + response.status));
@@ -68,28 +68,43 @@ function nowMs() {
 const FIRST = 'tasks,activity,inbox,questions,findings';
 const THEN = 'convergence,health';
 
+// A newer request replaces the one on its way, which is cancelled: a month in, a past moment
+// takes the server a minute or two to fold, and it stops folding for a page that moved on.
+function replacing(key) {
+  if (state[key]) state[key].abort();
+  state[key] = new AbortController();
+  return state[key].signal;
+}
+
 async function load() {
   const seq = ++state.seq;
+  const signal = replacing('loading');
   try {
     if (!state.live) {
-      const data = await getJson('/api/views?at=' + state.at);
+      // Until it arrives the panels still show another moment: say so.
+      if (state.seriesLoading) state.seriesLoading.abort();
+      document.body.dataset.loading = 'true';
+      replace($('mode'), 'loading');
+      replace($('point'), 'folding the log as it stood at position ' + state.at + '…');
+      const data = await getJson('/api/views?at=' + state.at, signal);
       if (seq !== state.seq) return; // a newer request is on its way
       show(data);
       return;
     }
-    const first = await getJson('/api/views?view=' + FIRST);
+    const first = await getJson('/api/views?view=' + FIRST, signal);
     if (seq !== state.seq) return;
     const folded = state.data && state.data.views ? { convergence: state.data.views.convergence, health: state.data.views.health } : {};
     show({ ...first, views: { ...folded, ...first.views } });
-    const then = await getJson('/api/views?view=' + THEN);
+    const then = await getJson('/api/views?view=' + THEN, signal);
     if (seq !== state.seq) return;
     show({ ...first, views: { ...first.views, ...then.views } });
   } catch (error) {
-    if (seq === state.seq && !(error instanceof TokenNeeded)) replace($('mode'), 'error: ' + error.message);
+    if (seq === state.seq && error.name !== 'AbortError' && !(error instanceof TokenNeeded)) replace($('mode'), 'error: ' + error.message);
   }
 }
 
 function show(data) {
+  delete document.body.dataset.loading;
   state.data = data;
   if (state.live) state.skewMs = Date.parse(data.now) - Date.now();
   setHead(Number(data.head));
@@ -108,9 +123,10 @@ async function loadSeries(force) {
   if (!force && Date.now() - state.seriesLoadedAt < SERIES_EVERY_MS) return;
   state.seriesLoadedAt = Date.now();
   const seq = ++state.seriesSeq;
+  const signal = replacing('seriesLoading');
   try {
     const url = '/api/series?view=health&points=' + SERIES_POINTS + (state.live ? '' : '&until=' + state.at);
-    const body = await getJson(url);
+    const body = await getJson(url, signal);
     if (seq !== state.seriesSeq) return;
     state.series = body.points;
     panel('health', () => renderHealth(state.data.views.health, state.series));
