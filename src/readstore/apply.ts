@@ -13,6 +13,17 @@ import { taskText } from '../signals/compare.js';
 import { termSet } from '../similarity/tfidf.js';
 import { terms } from '../similarity/tokenize.js';
 
+/** What a writer keeps beyond the board's views. */
+export interface TableWrites {
+  /**
+   * Only what the board's views read (src/app/views.ts): no full-text index, no index of open
+   * tasks' stems, no record of who talked to whom or works on what. Those serve search,
+   * advice, suggestions and the hook, never a view; scratch tables of a past moment skip them
+   * (a fifth of their fold).
+   */
+  viewsOnly?: boolean;
+}
+
 /**
  * Applies one event to the read models' tables: the same facts the folds in projections/
  * derive (tasks.ts, findings.ts, questions.ts, inbox.ts, causality.ts), written as rows so a
@@ -26,8 +37,11 @@ export class TableWriter {
   private readonly counters: Counters;
   private readonly instances: SeenInstances;
   private readonly s;
+  /** Also the tables only search, advice, suggestions and the hook read (see TableWrites). */
+  private readonly full: boolean;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, { viewsOnly = false }: TableWrites = {}) {
+    this.full = !viewsOnly;
     this.causality = new CausalityTables(db);
     this.counters = new Counters(db);
     this.convergence = new ConvergenceTables(db, this.causality, this.counters);
@@ -101,6 +115,7 @@ export class TableWriter {
 
   /** Adds a task's stems to the index (+1) or takes them out (-1). */
   private indexTerms(taskId: string, delta: 1 | -1): void {
+    if (!this.full) return;
     const row = this.s.taskText.get(taskId) as { title: string; description: string | null; tags: string; proposed_position: number | bigint } | undefined;
     if (!row) return;
     const text = taskText({ title: row.title, description: row.description ?? undefined, tags: JSON.parse(row.tags) as string[] });
@@ -112,6 +127,7 @@ export class TableWriter {
 
   /** The event's document in the full-text index (search-docs.ts), once, when its entity is new. */
   private searchable(event: StoredEvent): void {
+    if (!this.full) return;
     const doc = searchDocOf(event);
     if (!doc) return;
     this.s.searchable.run(doc.position, doc.words, doc.text, doc.kind, doc.ref, doc.author, doc.role, doc.topic, doc.atMs, doc.length);
@@ -207,7 +223,7 @@ export class TableWriter {
         newFinding = true;
         this.countFinding('finding', data.by, data.questionId, key);
         for (const tag of data.tags) s.findingTag.run(topicKey(tag), position);
-        if (key !== null) s.topicWork.run(key, data.by, position, data.topic!.trim());
+        if (key !== null && this.full) s.topicWork.run(key, data.by, position, data.topic!.trim());
         this.searchable(event);
         break;
       }
@@ -227,7 +243,7 @@ export class TableWriter {
           this.counters.bump(countKey.messages());
           this.searchable(event);
         }
-        if (data.to === 'all') break;
+        if (data.to === 'all' || !this.full) break;
         if (data.to.startsWith('role:')) this.instances.flushNew();
         const others = data.to.startsWith('role:') ? (s.ofRole.all(data.to.slice(5), data.from) as string[]) : [data.to];
         for (const other of others) if (other !== data.from) s.talked.run(...(data.from < other ? [data.from, other] : [other, data.from]));

@@ -50,7 +50,7 @@ export class PastTables {
     const parent = under ?? tmpdir();
     removeOrphans(parent);
     const dir = mkdtempSync(join(parent, `cairn-past-${process.pid}-`));
-    return new PastTables(ReadStore.open(dir), dir);
+    return new PastTables(ReadStore.open(dir, { viewsOnly: true }), dir);
   }
 
   /** Folds the log from where the tables stand, in log order, in batches. */

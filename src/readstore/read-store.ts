@@ -7,7 +7,7 @@ import { progressOver, type ProgressFactory } from '../runtime/progress.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { NATIVE_BINDING, withBusyRetrySync } from '../store/sqlite.js';
 import type { StoredEvent } from '../../events/index.js';
-import { TableWriter } from './apply.js';
+import { TableWriter, type TableWrites } from './apply.js';
 import { CausalityQueries } from './causality.js';
 import { READ_STORE_SCHEMA, READ_STORE_VERSION } from './schema.js';
 
@@ -49,7 +49,10 @@ export class ReadStore {
   private cachedAt: bigint | undefined;
   private cachedTransactions = 0;
 
-  private constructor(db: Database.Database) {
+  private constructor(
+    db: Database.Database,
+    private readonly writes: TableWrites,
+  ) {
     this.db = db;
     // Many processes may open a new file at once: the switch to WAL needs a moment alone with it.
     withBusyRetrySync(() => db.pragma('journal_mode = WAL'));
@@ -70,10 +73,14 @@ export class ReadStore {
     }
   }
 
-  static open(cacheDir: string | undefined): ReadStore {
-    if (cacheDir === undefined) return new ReadStore(new Database(':memory:', { nativeBinding: NATIVE_BINDING }));
+  static open(cacheDir: string | undefined, writes: TableWrites = {}): ReadStore {
+    if (cacheDir === undefined) return new ReadStore(new Database(':memory:', { nativeBinding: NATIVE_BINDING }), writes);
     mkdirSync(cacheDir, { recursive: true });
-    return new ReadStore(new Database(join(cacheDir, 'read.db'), { nativeBinding: NATIVE_BINDING, timeout: BUSY_TIMEOUT_MS }));
+    return new ReadStore(new Database(join(cacheDir, 'read.db'), { nativeBinding: NATIVE_BINDING, timeout: BUSY_TIMEOUT_MS }), writes);
+  }
+
+  private writerNow(): TableWriter {
+    return (this.writer ??= new TableWriter(this.db, this.writes));
   }
 
   /** Drops every table and creates the current schema, empty (if `still` holds under the lock): the next catch-up refolds the log. */
@@ -135,7 +142,7 @@ export class ReadStore {
       const after = watermark;
       for await (const recorded of store.readAll({ after, maxCount: BATCH })) events.push(recorded);
       if (events.length === 0) break;
-      const writer = (this.writer ??= new TableWriter(this.db));
+      const writer = this.writerNow();
       const [at, foldedHere] = this.db.transaction((): [bigint, boolean] => {
         let folded = this.watermark();
         // Rebuilt by another process since these were read: read again from where the tables stand.
@@ -168,7 +175,7 @@ export class ReadStore {
    * very next ones after the watermark; otherwise leaves them to the next catch-up.
    */
   follow(events: readonly StoredEvent[]): boolean {
-    const writer = (this.writer ??= new TableWriter(this.db));
+    const writer = this.writerNow();
     const reached = this.db.transaction((): bigint | undefined => {
       let folded = this.watermark();
       if (events.length === 0 || events[0]!.position <= folded) return undefined;
@@ -196,7 +203,7 @@ export class ReadStore {
    * process writes (PastTables), which may leave out events a past moment had not seen.
    */
   foldEvents(events: readonly StoredEvent[], through: bigint): void {
-    const writer = (this.writer ??= new TableWriter(this.db));
+    const writer = this.writerNow();
     this.db.transaction(() => {
       const folded = this.watermark();
       this.begin(writer, folded);
