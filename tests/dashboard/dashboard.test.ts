@@ -68,6 +68,9 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard in headless Chromi
     // The slider reaches the head of the log, which includes the records of what the dashboard itself was shown.
     await expect.poll(async () => (await slider.getAttribute('max')) === String(await server.app.store.headPosition())).toBe(true);
     expect(Number(await slider.getAttribute('max'))).toBeGreaterThanOrEqual(6);
+    const charts: string[] = [];
+    const onRequest = (request: { url(): string }) => void (request.url().includes('/api/series') && charts.push(request.url()));
+    page.on('request', onRequest);
     await slider.evaluate((el: HTMLInputElement) => {
       el.value = '3';
       el.dispatchEvent(new Event('input', { bubbles: true }));
@@ -79,6 +82,10 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard in headless Chromi
     expect(await page.locator('[data-column="claimed"] [data-task-id]').count()).toBe(0);
     expect(await page.locator('[data-finding-id="f-live"]').count()).toBe(0);
     expect(await page.locator('#messages .message').count()).toBe(0);
+    // The chart shows the history up to then, from the live series: no second fold of the log for it.
+    expect(await page.locator('#health svg.spark').count()).toBeGreaterThan(0);
+    expect(charts.filter((url) => url.includes('until='))).toEqual([]);
+    page.off('request', onRequest);
     await page.screenshot({ path: '/tmp/cairn-dashboard-replay.png', fullPage: true });
 
     await page.locator('#live').check();

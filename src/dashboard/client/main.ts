@@ -82,7 +82,6 @@ async function load() {
   try {
     if (!state.live) {
       // Until it arrives the panels still show another moment: say so.
-      if (state.seriesLoading) state.seriesLoading.abort();
       document.body.dataset.loading = 'true';
       replace($('mode'), 'loading');
       replace($('point'), 'folding the log as it stood at position ' + state.at + '…');
@@ -109,7 +108,7 @@ function show(data) {
   if (state.live) state.skewMs = Date.parse(data.now) - Date.now();
   setHead(Number(data.head));
   render();
-  loadSeries(!state.live);
+  loadSeries();
 }
 
 function scheduleLoad(delay) {
@@ -117,22 +116,30 @@ function scheduleLoad(delay) {
   state.timer = setTimeout(load, delay === undefined ? 150 : delay);
 }
 
-async function loadSeries(force) {
+// The chart's history, from the first event to now. A past moment shows the part of it up to
+// then, ending at the moment itself: folding the log once more for a chart of its own would
+// double what each position of the slider costs the server.
+async function loadSeries() {
   const views = state.data && state.data.views;
   if (!views || !views.health) return;
-  if (!force && Date.now() - state.seriesLoadedAt < SERIES_EVERY_MS) return;
+  if (Date.now() - state.seriesLoadedAt < SERIES_EVERY_MS) return;
   state.seriesLoadedAt = Date.now();
   const seq = ++state.seriesSeq;
   const signal = replacing('seriesLoading');
   try {
-    const url = '/api/series?view=health&points=' + SERIES_POINTS + (state.live ? '' : '&until=' + state.at);
-    const body = await getJson(url, signal);
+    const body = await getJson('/api/series?view=health&points=' + SERIES_POINTS, signal);
     if (seq !== state.seriesSeq) return;
     state.series = body.points;
-    panel('health', () => renderHealth(state.data.views.health, state.series));
+    panel('health', () => renderHealth(state.data.views.health, shownSeries()));
   } catch (error) {
-    state.series = null;
+    if (error.name !== 'AbortError') state.series = null;
   }
+}
+
+function shownSeries() {
+  if (state.live || !state.series) return state.series;
+  const then = Number(state.data.position);
+  return state.series.filter((point) => Number(point.position) <= then).concat([{ view: state.data.views.health }]);
 }
 
 function panel(id, build) {
@@ -154,7 +161,7 @@ function render() {
   panel('findings', () => renderFindings(v.findings, v.convergence, ctx));
   panel('messages', () => renderMessages(v.inbox, ctx));
   panel('questions', () => renderQuestions(v.questions));
-  panel('health', () => renderHealth(v.health, state.series));
+  panel('health', () => renderHealth(v.health, shownSeries()));
   const other = renderOther(v, KNOWN);
   $('other').hidden = !other;
   panel('other', () => other);
