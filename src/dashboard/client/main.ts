@@ -98,7 +98,9 @@ async function load() {
     if (seq !== state.seq) return;
     show({ ...first, views: { ...first.views, ...then.views } });
   } catch (error) {
-    if (seq === state.seq && error.name !== 'AbortError' && !(error instanceof TokenNeeded)) replace($('mode'), 'error: ' + error.message);
+    if (seq !== state.seq || error.name === 'AbortError' || error instanceof TokenNeeded) return;
+    delete document.body.dataset.loading;
+    replace($('mode'), 'error: ' + error.message);
   }
 }
 
