@@ -197,6 +197,11 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard over a board bigge
     expect(await page.locator('#findings p.more').textContent()).toBe(`and ${views.views.findings.counts.findings - shownFindings} older`);
     expect(await page.locator('#messages .more').textContent()).toBe(`and ${views.views.inbox.page.total - (await page.locator('#messages .message').count())} older`);
     expect(await page.locator('#questions .more').textContent()).toBe(`and ${views.views.questions.page.total - (await page.locator('#questions .question').count())} older`);
+    // A cluster shows its newest members and links, and says how many it holds.
+    const { convergences } = (await (await server.fetch('/api/views?view=convergence')).json()).views.convergence as { convergences: { members: unknown[]; sizes: { members: number; links: number } }[] };
+    const [largest] = convergences;
+    expect(largest!.sizes.members).toBeGreaterThan(largest!.members.length);
+    await expect.poll(() => page.locator('#findings .cluster-head').first().textContent()).toMatch(new RegExp(`^${largest!.sizes.members} findings · ${largest!.sizes.links} links, the newest \\d+ shown`));
     await page.screenshot({ path: '/tmp/cairn-dashboard-month.png', fullPage: true });
   });
 });

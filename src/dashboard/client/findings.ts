@@ -41,9 +41,13 @@ function cluster(c, kind) {
   const members = c.members || [];
   const byId = new Map(members.map((m) => [m.findingId, m]));
   const link = (c.links || []).find((l) => l.kind === kind) || (c.links || [])[0];
+  // The view holds a cluster's newest members and links; its sizes count them all.
+  const sizes = c.sizes || {};
+  const linksShown = (c.links || []).length;
   return h('div', { class: 'cluster cluster-' + kind },
     h('div', { class: 'cluster-head' },
-      plural(members.length, 'finding'),
+      plural(totalOf(sizes.members, members), 'finding'),
+      sizes.links > linksShown ? ' · ' + plural(sizes.links, 'link') + ', the newest ' + linksShown + ' shown' : '',
       (c.roles && c.roles.length) ? ' · roles ' + c.roles.join(', ') : '',
       (c.instances && c.instances.length) ? ' · ' + plural(c.instances.length, 'instance') : ''),
     h('ul', null, members.map((m) => h('li', { 'data-finding-id': m.findingId },
