@@ -135,9 +135,10 @@ export const RENDERS: Record<string, (result: any) => string> = {
     const judged = (l: (typeof r.rejected)[number]) => (l.kind === 'convergence' ? ` [${l.judgment.status}${l.judgment.judges.length ? `: ${l.judgment.judges.map((j) => `${j.by} ${j.verdict}`).join(', ')}` : ''}]` : '');
     const contrasts = (l: (typeof r.rejected)[number]) => (l.contrasts.length > 0 ? ` (look twice: ${l.contrasts.join(', ')} differ)` : '');
     const linkLine = (l: (typeof r.rejected)[number]) => `    ${l.earlier}~${l.later} ${l.score.toFixed(2)}${judged(l)}${contrasts(l)}: ${l.reason}`;
+    const cut = (c: (typeof r.convergences)[number]) => c.sizes.members > c.members.length || c.sizes.links > c.links.length;
     const cluster = (c: (typeof r.convergences)[number]) =>
       [
-        `${c.kind} across ${c.roles.join(', ')} (${c.instances.join(', ')})`,
+        `${c.kind} across ${c.roles.join(', ')} (${c.instances.join(', ')})${cut(c) ? `: ${c.sizes.members} findings and ${c.sizes.links} links, the newest shown` : ''}`,
         ...c.members.map((m) => `  ${m.findingId} at ${m.position} by ${m.instanceId} (${m.role}): ${clip(m.summary)}`),
         ...c.links.map(linkLine),
       ].join('\n');

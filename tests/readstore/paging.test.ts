@@ -118,6 +118,13 @@ describe('bounded listings with cursors', () => {
     expect(status.counts.findings).toBeGreaterThan(500);
     expect(status.open.length).toBeLessThanOrEqual(10);
   });
+
+  it('convergence shows the newest members and links of a cluster and says how many it holds', async () => {
+    const [largest] = (await ws.run(['convergence', '--json'])).json().convergences as { members: unknown[]; sizes: { members: number; links: number } }[];
+    expect(largest!.sizes.members).toBeGreaterThan(largest!.members.length);
+    const text = await ws.run(['convergence']);
+    expect(text.stdout.split('\n')[0]).toMatch(new RegExp(`: ${largest!.sizes.members} findings and ${largest!.sizes.links} links, the newest shown$`));
+  });
 });
 
 describe('the same pages over HTTP, MCP and the dashboard', () => {
