@@ -5,7 +5,8 @@ import { openStore } from '../store/open.js';
 import type { ProgressFactory } from '../runtime/progress.js';
 import { ProjectionRuntime } from '../runtime/runtime.js';
 import { ReadStore } from '../readstore/read-store.js';
-import { PastReader, PastTables, type PastPoint } from '../readstore/past-tables.js';
+import { PastReader, PastTables, type PastPoint, type PastRead } from '../readstore/past-tables.js';
+import type { TablePart } from '../readstore/apply.js';
 
 /** Everything an operation needs: the log, the read models over it, and the clock. */
 export interface App {
@@ -14,9 +15,9 @@ export interface App {
   /** The read models as indexed tables, caught up with the log: what everyday reads answer from. */
   tables(): Promise<ReadStore>;
   /** Runs `use` on the same tables as they stood at a past moment (a scratch copy, kept for the next such read). */
-  readPast<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>, signal?: AbortSignal): Promise<T>;
-  /** Empty scratch tables to fold into yourself (a series): close them after reading. */
-  scratchTables(): PastTables;
+  readPast<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>, options?: PastRead): Promise<T>;
+  /** Empty scratch tables to fold into yourself (a series), of the parts given: close them after reading. */
+  scratchTables(parts?: readonly TablePart[]): PastTables;
   /** Where the log lives, for messages (never secrets). */
   readonly describe: string;
   clock(): Date;
@@ -59,8 +60,8 @@ export function appOver(
       await reads.catchUp(store, options.progress);
       return reads;
     },
-    readPast: (point, use, signal) => past.read(point, use, signal),
-    scratchTables: () => PastTables.open(scratchDir(options.cacheDir)),
+    readPast: (point, use, options) => past.read(point, use, options),
+    scratchTables: (parts) => PastTables.open(scratchDir(options.cacheDir), parts),
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),
     newEventId: randomUuid,

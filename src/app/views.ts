@@ -7,6 +7,7 @@ import { toStored } from '../runtime/stored.js';
 import type { App } from './app.js';
 import type { ReadStore } from '../readstore/read-store.js';
 import type { PageRequest } from '../readstore/page.js';
+import type { TablePart } from '../readstore/apply.js';
 import { countKey, countOf } from '../readstore/counters.js';
 import { findingsPage, messagesPage, questionsPage, taskCounts, tasksPage, type TaskFilter } from '../readstore/queries.js';
 
@@ -21,6 +22,8 @@ export interface View {
    * all). `request.cursor` continues a listing after an earlier page's `next` (PAGED_VIEWS).
    */
   show(tables: ReadStore, now: Date, request: PageRequest): unknown;
+  /** The parts of the tables it reads: a past moment's scratch tables fold only those. */
+  reads: readonly TablePart[];
 }
 
 /** The views that are one listing, newest first, which a cursor continues. */
@@ -47,6 +50,7 @@ export const VIEWS: Record<string, View> = {
       const done = [...column({ status: 'completed' }), ...column({ status: 'abandoned' })].sort((a, b) => (b.proposedPosition > a.proposedPosition ? 1 : -1)).slice(0, n);
       return { counts: taskCounts(t.db, now), tasks: [...column({ status: 'claimed' }), ...column({ status: 'open' }), ...done] };
     },
+    reads: ['tasks'],
   },
   activity: {
     show(t, now, { limit: n }) {
@@ -58,18 +62,21 @@ export const VIEWS: Record<string, View> = {
       const roles = roleActivity(s, now).map((r) => ({ ...r, topics: mainTopics(r.topics, n) }));
       return { instances, roles, page: { returned: instances.length, total: all.length, remaining: all.length - instances.length } };
     },
+    reads: ['activity'],
   },
   inbox: {
     show(t, _now, request) {
       const { items, page } = messagesPage(t.db, request);
       return { messages: items.reverse(), page };
     },
+    reads: ['messages'],
   },
   questions: {
     show(t, _now, request) {
       const { items, page } = questionsPage(t.db, undefined, request);
       return { questions: items.reverse(), page };
     },
+    reads: ['questions'],
   },
   findings: {
     show(t, _now, request) {
@@ -78,9 +85,13 @@ export const VIEWS: Record<string, View> = {
       const counts = { findings: countOf(t.db, countKey.findings('finding')), syntheses: countOf(t.db, countKey.findings('synthesis')) };
       return { findings: shown.flatMap((i) => (i.kind === 'finding' ? [i.record] : [])), syntheses: shown.flatMap((i) => (i.kind === 'synthesis' ? [i.record] : [])), counts, page };
     },
+    reads: ['findings'],
   },
-  convergence: { show: (t, _now, { limit }) => convergenceReport(t.db, limit === Infinity ? limit : Math.min(limit, LIVE_CLUSTERS), convergenceOptions()) },
-  health: { show: (t, now) => healthNow(t, now, HEALTH_WINDOW_MS, convergenceOptions()) },
+  convergence: {
+    show: (t, _now, { limit }) => convergenceReport(t.db, limit === Infinity ? limit : Math.min(limit, LIVE_CLUSTERS), convergenceOptions()),
+    reads: ['convergence'],
+  },
+  health: { show: (t, now) => healthNow(t, now, HEALTH_WINDOW_MS, convergenceOptions()), reads: ['health'] },
 };
 
 /** The ids of the `n` instances seen last (ties by id). ISO times order as strings. */
@@ -122,7 +133,7 @@ export async function showViews(app: App, names: readonly string[], point?: Past
   return app.readPast(point, async (past) => {
     const now = 'time' in point ? point.time : await timeOf(app, past.position);
     return { position: past.position, now, views: shownFrom(past.tables, names, now, past.position, request) };
-  }, signal);
+  }, { signal, parts: names.flatMap((name) => VIEWS[name]!.reads) });
 }
 
 const shownFrom = (tables: ReadStore, names: readonly string[], now: Date, position: bigint, request: PageRequest): Record<string, unknown> =>

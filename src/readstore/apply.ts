@@ -13,15 +13,62 @@ import { taskText } from '../signals/compare.js';
 import { termSet } from '../similarity/tfidf.js';
 import { terms } from '../similarity/tokenize.js';
 
-/** What a writer keeps beyond the board's views. */
+/**
+ * The tables a writer can leave out, each with the rows it holds: a past moment's scratch
+ * tables fold only the parts the views asked for read. `search`: the full-text index, the
+ * stems of open tasks, who talked to whom and who works on what (search, advice, suggestions
+ * and the hook read them, never a view: a fifth of a fold). The instances and the counters
+ * are always kept.
+ */
+export type TablePart = 'tasks' | 'findings' | 'messages' | 'questions' | 'activity' | 'convergence' | 'health' | 'search';
+
+/** The rows a part reads while it folds: another part's. */
+const READS: Record<TablePart, readonly TablePart[]> = {
+  tasks: [],
+  findings: [],
+  messages: [],
+  questions: ['findings'],
+  // A claim asks who held the task until then.
+  activity: ['tasks'],
+  // A finding's links are scored and explained from the findings' rows.
+  convergence: ['findings'],
+  // A record reads a finding's role and a task's tags; the report, the clusters.
+  health: ['tasks', 'findings', 'convergence'],
+  search: ['tasks', 'findings', 'messages', 'questions'],
+};
+
+/** The parts `parts` need, with the parts those read, and theirs. */
+export function withReads(parts: Iterable<TablePart>): Set<TablePart> {
+  const all = new Set<TablePart>();
+  const add = (part: TablePart): void => {
+    if (all.has(part)) return;
+    all.add(part);
+    for (const read of READS[part]) add(read);
+  };
+  for (const part of parts) add(part);
+  return all;
+}
+
+const EVERY_PART = Object.keys(READS) as TablePart[];
+
+/** The part an event's own rows belong to (the instances' events belong to every fold). */
+const PART_OF: Partial<Record<StoredEvent['type'], TablePart>> = {
+  TaskProposed: 'tasks',
+  TaskClaimed: 'tasks',
+  ClaimRenewed: 'tasks',
+  ClaimReleased: 'tasks',
+  TaskCompleted: 'tasks',
+  TaskAbandoned: 'tasks',
+  FindingRecorded: 'findings',
+  SynthesisPublished: 'findings',
+  MessagePosted: 'messages',
+  QuestionPosed: 'questions',
+  QuestionClosed: 'questions',
+};
+
+/** What a writer keeps: every part unless `parts` names some (with the parts they read). */
 export interface TableWrites {
-  /**
-   * Only what the board's views read (src/app/views.ts): no full-text index, no index of open
-   * tasks' stems, no record of who talked to whom or works on what. Those serve search,
-   * advice, suggestions and the hook, never a view; scratch tables of a past moment skip them
-   * (a fifth of their fold).
-   */
-  viewsOnly?: boolean;
+  parts?: Iterable<TablePart> | undefined;
 }
 
 /**
@@ -37,11 +84,13 @@ export class TableWriter {
   private readonly counters: Counters;
   private readonly instances: SeenInstances;
   private readonly s;
-  /** Also the tables only search, advice, suggestions and the hook read (see TableWrites). */
+  private readonly parts: ReadonlySet<TablePart>;
+  /** Also the tables only search, advice, suggestions and the hook read (the `search` part). */
   private readonly full: boolean;
 
-  constructor(db: Database.Database, { viewsOnly = false }: TableWrites = {}) {
-    this.full = !viewsOnly;
+  constructor(db: Database.Database, { parts = EVERY_PART }: TableWrites = {}) {
+    this.parts = withReads(parts);
+    this.full = this.parts.has('search');
     this.causality = new CausalityTables(db);
     this.counters = new Counters(db);
     this.convergence = new ConvergenceTables(db, this.causality, this.counters);
@@ -150,11 +199,13 @@ export class TableWriter {
     // An instance that never joined is known by the role its first event carried.
     if (author !== ANONYMOUS) this.instances.seen(author, role, at, position);
     let newFinding = false;
+    const parts = this.parts;
     // Before the task rows change: a claim asks who held the task until now.
-    this.activity.apply(event);
+    if (parts.has('activity')) this.activity.apply(event);
+    const part = PART_OF[event.type];
     // A switch, not ts-pattern's match: this runs once per event of a million-event catch-up,
     // and the `never` below keeps it exhaustive all the same.
-    switch (event.type) {
+    if (part === undefined || parts.has(part)) switch (event.type) {
       case 'InstanceJoined': {
         const { data } = event;
         this.instances.flushOne(data.instanceId);
@@ -272,10 +323,12 @@ export class TableWriter {
       default:
         event satisfies never;
     }
-    // Causality first: a finding's own cites are part of what its author knew when writing it.
-    this.causality.apply(event);
-    if (newFinding && event.type === 'FindingRecorded') this.convergence.addFinding(event);
-    if (event.type === 'ConvergenceJudged') this.convergence.judged(event);
-    this.health.apply(event);
+    if (parts.has('convergence')) {
+      // Causality first: a finding's own cites are part of what its author knew when writing it.
+      this.causality.apply(event);
+      if (newFinding && event.type === 'FindingRecorded') this.convergence.addFinding(event);
+      if (event.type === 'ConvergenceJudged') this.convergence.judged(event);
+    }
+    if (parts.has('health')) this.health.apply(event);
   }
 }

@@ -6,7 +6,11 @@ import { AbandonedError } from '../errors.js';
 import { progressOver, type ProgressFactory } from '../runtime/progress.js';
 import { toStored } from '../runtime/stored.js';
 import type { EventStore } from '../store/port.js';
+import { withReads, type TablePart } from './apply.js';
 import { ReadStore } from './read-store.js';
+
+/** Every part a view reads (src/app/views.ts): all but search's. */
+const EVERY_VIEW: readonly TablePart[] = ['tasks', 'findings', 'messages', 'questions', 'activity', 'convergence', 'health'];
 
 /** A moment of the log's history: a position, or a time (every event stamped at or before it). */
 export type PastPoint = { position: bigint } | { time: Date };
@@ -40,17 +44,26 @@ export class PastTables {
   private constructor(
     readonly tables: ReadStore,
     private readonly dir: string,
+    /** The parts of the tables folded (apply.ts): what the views asked for read. */
+    private readonly parts: ReadonlySet<TablePart>,
   ) {}
 
   /**
    * Empty tables, to fold into, in a directory of their own under `under` (the log's cache
    * directory, on the log's disk: /tmp may be memory), or the system's temporary directory.
+   * Only `parts` are folded (and what they read): every view's by default, never search's.
    */
-  static open(under: string | undefined): PastTables {
+  static open(under: string | undefined, parts: Iterable<TablePart> = EVERY_VIEW): PastTables {
     const parent = under ?? tmpdir();
     removeOrphans(parent);
     const dir = mkdtempSync(join(parent, `cairn-past-${process.pid}-`));
-    return new PastTables(ReadStore.open(dir, { viewsOnly: true }), dir);
+    const folded = withReads(parts);
+    return new PastTables(ReadStore.open(dir, { parts: folded }), dir, folded);
+  }
+
+  /** Whether the tables hold what `parts` read. */
+  holds(parts: Iterable<TablePart>): boolean {
+    return [...withReads(parts)].every((part) => this.parts.has(part));
   }
 
   /** Folds the log from where the tables stand, in log order, in batches. */
@@ -126,6 +139,14 @@ function alive(pid: number): boolean {
  * moved forward, a replay asked again), any other starts a copy anew. The log before a
  * position never changes, so a kept copy stays true.
  */
+/** What a read of the past may say besides its point. */
+export interface PastRead {
+  /** Fires when whoever asked went away: a read waiting never folds, one folding stops after its batch. */
+  signal?: AbortSignal | undefined;
+  /** The parts of the tables the read looks at (every view's when absent). */
+  parts?: readonly TablePart[] | undefined;
+}
+
 export class PastReader {
   private kept: { past: PastTables; point: PastPoint } | undefined;
   private turn: Promise<unknown> = Promise.resolve();
@@ -135,24 +156,20 @@ export class PastReader {
     private readonly options: { progress?: ProgressFactory | undefined; under?: string | undefined } = {},
   ) {}
 
-  /**
-   * Runs `use` on the tables as they stood at `point`, once the reads before it are done. A
-   * read whose `signal` fires while it waits never folds; one that fires while it folds stops
-   * after the batch in hand.
-   */
-  read<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>, signal?: AbortSignal): Promise<T> {
-    const run = this.turn.then(async () => use(await this.at(point, signal)));
+  /** Runs `use` on the tables as they stood at `point`, once the reads before it are done. */
+  read<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>, options: PastRead = {}): Promise<T> {
+    const run = this.turn.then(async () => use(await this.at(point, options)));
     this.turn = run.catch(() => undefined);
     return run;
   }
 
-  private async at(point: PastPoint, signal: AbortSignal | undefined): Promise<PastTables> {
+  private async at(point: PastPoint, { signal, parts = EVERY_VIEW }: PastRead): Promise<PastTables> {
     stopIfAbandoned(signal);
-    const kept = this.kept;
+    const kept = this.kept?.past.holds(parts) ? this.kept : undefined;
     if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;
     const foldOn = kept !== undefined && 'position' in point && 'position' in kept.point && kept.point.position <= point.position;
     if (!foldOn) this.close();
-    const past = foldOn ? kept.past : PastTables.open(this.options.under);
+    const past = foldOn ? kept.past : PastTables.open(this.options.under, parts);
     const fold = 'position' in point ? { until: point.position } : { notAfter: point.time.getTime() };
     try {
       await past.fold(this.store, { ...fold, progress: this.options.progress, signal });

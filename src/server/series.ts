@@ -18,7 +18,7 @@ export interface SeriesPoint {
  * the first event to the last sample, in memory that does not grow with the log.
  */
 export async function viewSeries(app: App, view: View, options: { points: number; until?: bigint | undefined; end: Date }, signal?: AbortSignal): Promise<SeriesPoint[]> {
-  const past = app.scratchTables();
+  const past = app.scratchTables(view.reads);
   try {
     let start: number | undefined;
     const samples: SeriesPoint[] = [];

@@ -85,6 +85,37 @@ describe('the tables as they stood at a past point', () => {
     await app.close();
   });
 
+  it('a replay of one view folds only what it reads, and shows what the replay of every view shows of it', async () => {
+    const at = { position: 2_000n };
+    const full = await appWith(EVENTS);
+    const whole = await showViews(full, VIEW_NAMES, at);
+    await full.close();
+    const opened = vi.spyOn(PastTables, 'open');
+    try {
+      for (const name of VIEW_NAMES) {
+        const app = await appWith(EVENTS);
+        const alone = await showViews(app, [name], at);
+        expect(plain(alone.views[name]), name).toEqual(plain(whole.views[name]));
+        // A copy of what this view reads does not serve one that reads more: it starts anew.
+        const other = name === 'health' ? 'tasks' : 'health';
+        await showViews(app, [other], at);
+        await app.close();
+      }
+      const asked = opened.mock.calls.map(([, parts]) => parts);
+      expect(asked).toEqual(VIEW_NAMES.flatMap((name) => [VIEWS[name]!.reads, ...(name === 'health' ? [] : [VIEWS.health!.reads])]));
+    } finally {
+      opened.mockRestore();
+    }
+    const tasksAlone = PastTables.open(undefined, ['tasks']);
+    expect(tasksAlone.holds(['tasks'])).toBe(true);
+    expect(tasksAlone.holds(['activity']), 'activity reads the tasks, not the other way').toBe(false);
+    tasksAlone.close();
+    const health = PastTables.open(undefined, ['health']);
+    expect(health.holds(['convergence', 'tasks', 'findings'])).toBe(true);
+    expect(health.holds(['messages'])).toBe(false);
+    health.close();
+  });
+
   it('a cursor walks a listing as it stood then, each item once; --all shows a whole view; both name one view', async () => {
     const app = await appWith(EVENTS);
     const at = 1_333;
@@ -224,7 +255,7 @@ describe('reads of the past one after another', () => {
     const app = await appWith(events);
     const opened = vi.spyOn(PastTables, 'open');
     const gone = AbortSignal.abort();
-    await expect(app.readPast({ position: 900n }, (past) => past.position, gone)).rejects.toBeInstanceOf(AbandonedError);
+    await expect(app.readPast({ position: 900n }, (past) => past.position, { signal: gone })).rejects.toBeInstanceOf(AbandonedError);
     expect(opened).not.toHaveBeenCalled();
 
     // Given up after the first batch of a long fold: it stops there.
@@ -234,7 +265,7 @@ describe('reads of the past one after another', () => {
       leaving.abort();
       foldEvents.call(this, batch, through);
     });
-    await expect(app.readPast({ position: BigInt(events.length) }, (past) => past.position, leaving.signal)).rejects.toBeInstanceOf(AbandonedError);
+    await expect(app.readPast({ position: BigInt(events.length) }, (past) => past.position, { signal: leaving.signal })).rejects.toBeInstanceOf(AbandonedError);
     expect(folds, 'one batch, then it stopped').toHaveBeenCalledTimes(1);
     folds.mockRestore();
     expect(opened).toHaveBeenCalledTimes(1);
