@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import { logPoint } from './point.js';
 import { defineOperation } from './operation.js';
+import type { App } from './app.js';
+import type { PageRequest } from '../readstore/page.js';
+import type { PastPoint } from '../readstore/past-tables.js';
 import { cursor, MAX_LIMIT, pageRequest } from './page.js';
 import { PAGED_VIEWS, VIEW_NAMES, VIEWS, showViews } from './views.js';
 
@@ -41,7 +44,12 @@ export const replay = defineOperation({
       throw new ValidationError([{ field: 'cursor', reason: `continues one listing: name ${PAGED_VIEWS.join(', ')} (other views take --all)` }]);
     }
     const request = pageRequest({ limit: input.limit ?? (input.all ? undefined : REPLAY_ITEMS), cursor: input.cursor }, input.all);
-    const shown = await showViews(app, projection ? [projection] : VIEW_NAMES, input.at, request, context?.signal);
-    return { at: 'time' in input.at ? input.at.time.toISOString() : String(input.at.position), ...shown, now: shown.now.toISOString() };
+    return replayViews(app, input.at, projection ? [projection] : VIEW_NAMES, request, context?.signal);
   },
 });
+
+/** Views as they stood at `at`, as a replay answers: the point asked for, where the tables stood, and the moment they are judged at. */
+export async function replayViews(app: App, at: PastPoint, names: readonly string[], request: PageRequest, signal?: AbortSignal) {
+  const shown = await showViews(app, names, at, request, signal);
+  return { at: 'time' in at ? at.time.toISOString() : String(at.position), ...shown, now: shown.now.toISOString() };
+}

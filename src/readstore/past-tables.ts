@@ -45,7 +45,7 @@ export class PastTables {
     readonly tables: ReadStore,
     private readonly dir: string,
     /** The parts of the tables folded (apply.ts): what the views asked for read. */
-    private readonly parts: ReadonlySet<TablePart>,
+    readonly parts: ReadonlySet<TablePart>,
   ) {}
 
   /**
@@ -168,8 +168,11 @@ export class PastReader {
     const kept = this.kept?.past.holds(parts) ? this.kept : undefined;
     if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;
     const foldOn = kept !== undefined && 'position' in point && 'position' in kept.point && kept.point.position <= point.position;
+    // A copy anew also holds what the one it replaces held: reads of one process come back to
+    // the same views (the dashboard asks for the lists, then the clusters, at each position).
+    const held = this.kept?.past.parts ?? [];
     if (!foldOn) this.close();
-    const past = foldOn ? kept.past : PastTables.open(this.options.under, parts);
+    const past = foldOn ? kept.past : PastTables.open(this.options.under, [...held, ...parts]);
     const fold = 'position' in point ? { until: point.position } : { notAfter: point.time.getTime() };
     try {
       await past.fold(this.store, { ...fold, progress: this.options.progress, signal });

@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { parseOrThrow } from '../../events/index.js';
 import type { App } from '../app/app.js';
-import { replay } from '../app/replay.js';
-import { LIVE_ITEMS, VIEW_NAMES, VIEWS, showViews, timeOf } from '../app/views.js';
+import { logPoint } from '../app/point.js';
+import { replayViews } from '../app/replay.js';
+import { LIVE_ITEMS, VIEW_NAMES, VIEWS, newest, showViews, timeOf } from '../app/views.js';
 import { toPlainJson } from '../runtime/json.js';
 import { recordExposure, shownStreams } from '../app/exposure.js';
 import { callerOf } from './auth.js';
@@ -24,8 +25,8 @@ const SeriesQuery = z.strictObject({
 });
 
 /**
- * Read models for the dashboard. `GET /api/views` every view now; `?at=POS|TIME` every view
- * as it was then (the replay operation); `GET /api/series?view=NAME` one view sampled over
+ * Read models for the dashboard. `GET /api/views` every view now; `?at=POS|TIME` the views
+ * as they were then (as the replay operation shows them); `?view=A,B` some of them; `GET /api/series?view=NAME` one view sampled over
  * time, for charts. Each answer carries `head`, the log's last position, for the time slider.
  */
 export function viewsRoutes(app: App, tokens: TokenStore): Hono {
@@ -38,7 +39,8 @@ export function viewsRoutes(app: App, tokens: TokenStore): Hono {
     const caller = callerOf(c, tokens, false);
     // Live, a page may ask for some views first (the board from the tables) and the folded ones after.
     const names = parseOrThrow(ViewNames, c.req.query('view') ?? VIEW_NAMES.join(','), 'view');
-    const body = at === undefined ? { at: 'now', ...(await showViews(app, names)) } : await replay.run(app, parseOrThrow(replay.input, { at, limit: LIVE_ITEMS }), caller, { signal: c.req.raw.signal });
+    // A past moment as the board showed it: 50 of each list; the views asked for fold only what they read.
+    const body = at === undefined ? { at: 'now', ...(await showViews(app, names)) } : await replayViews(app, parseOrThrow(logPoint(), at, 'at'), names, newest(LIVE_ITEMS), c.req.raw.signal);
     // The dashboard is a reader too: what it shows is recorded (anonymous without a token) before it is sent.
     await recordExposure(app, caller, 'dashboard', { streams: shownStreams(body) });
     return c.json({ ...(toPlainJson(body) as object), head: String(head) });

@@ -144,6 +144,11 @@ describe('reads', () => {
     expect(earlier.views.activity.instances.map((i) => i.instanceId)).toEqual(['ada', 'bo']);
     const bad = await server.fetch('/api/views?at=yesterday');
     expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { issues: { field: string }[] } }).error.issues).toEqual([expect.objectContaining({ field: 'at' })]);
+    // Some views of a past moment, as the dashboard asks for the lists before the clusters.
+    const lists = (await (await server.fetch('/api/views?at=2&view=tasks,activity')).json()) as { views: Record<string, unknown> };
+    expect(Object.keys(lists.views)).toEqual(['tasks', 'activity']);
+    expect(lists.views.activity).toEqual(earlier.views.activity);
   });
 
   it('a series samples one view over time for the charts', async () => {
