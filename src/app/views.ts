@@ -7,7 +7,7 @@ import { toStored } from '../runtime/stored.js';
 import type { App } from './app.js';
 import type { ReadStore } from '../readstore/read-store.js';
 import type { PageRequest } from '../readstore/page.js';
-import type { TablePart } from '../readstore/apply.js';
+import type { TablePart } from '../readstore/table-parts.js';
 import { countKey, countOf } from '../readstore/counters.js';
 import { findingsPage, messagesPage, questionsPage, taskCounts, tasksPage, type TaskFilter } from '../readstore/queries.js';
 

@@ -6,11 +6,9 @@ import { AbandonedError } from '../errors.js';
 import { progressOver, type ProgressFactory } from '../runtime/progress.js';
 import { toStored } from '../runtime/stored.js';
 import type { EventStore } from '../store/port.js';
-import { withReads, type TablePart } from './apply.js';
+import { VIEW_PARTS, withReads, type TablePart } from './table-parts.js';
 import { ReadStore } from './read-store.js';
 
-/** Every part a view reads (src/app/views.ts): all but search's. */
-const EVERY_VIEW: readonly TablePart[] = ['tasks', 'findings', 'messages', 'questions', 'activity', 'convergence', 'health'];
 
 /** A moment of the log's history: a position, or a time (every event stamped at or before it). */
 export type PastPoint = { position: bigint } | { time: Date };
@@ -53,7 +51,7 @@ export class PastTables {
    * directory, on the log's disk: /tmp may be memory), or the system's temporary directory.
    * Only `parts` are folded (and what they read): every view's by default, never search's.
    */
-  static open(under: string | undefined, parts: Iterable<TablePart> = EVERY_VIEW): PastTables {
+  static open(under: string | undefined, parts: Iterable<TablePart> = VIEW_PARTS): PastTables {
     const parent = under ?? tmpdir();
     removeOrphans(parent);
     const dir = mkdtempSync(join(parent, `cairn-past-${process.pid}-`));
@@ -163,7 +161,7 @@ export class PastReader {
     return run;
   }
 
-  private async at(point: PastPoint, { signal, parts = EVERY_VIEW }: PastRead): Promise<PastTables> {
+  private async at(point: PastPoint, { signal, parts = VIEW_PARTS }: PastRead): Promise<PastTables> {
     stopIfAbandoned(signal);
     const kept = this.kept?.past.holds(parts) ? this.kept : undefined;
     if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;

@@ -10,7 +10,7 @@ import { toPlainJson } from '../../src/runtime/json.js';
 import { viewSeries } from '../../src/server/series.js';
 import { PastTables } from '../../src/readstore/past-tables.js';
 import { ReadStore } from '../../src/readstore/read-store.js';
-import { withReads } from '../../src/readstore/apply.js';
+import { withReads } from '../../src/readstore/table-parts.js';
 import { AbandonedError } from '../../src/errors.js';
 import { InMemoryEventStore } from '../../src/store/memory.js';
 import { realisticLog } from '../projections/generate.js';
