@@ -164,27 +164,18 @@ export function clustersOf(candidates: Iterable<Link>, facts: ConvergenceFacts, 
     if (status === 'rejected') rejected.push(linkView(facts, l, judgment));
     else links.push(l);
   }
-  // Union-find (with path halving) over the similar links: clusters are its components.
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let root = x;
-    while (parent.get(root) !== root) {
-      const up = parent.get(root)!;
-      parent.set(root, parent.get(up)!);
-      root = up;
-    }
-    return root;
-  };
-  for (const l of links) {
-    for (const id of [l.earlier, l.later]) if (!parent.has(id)) parent.set(id, id);
-    parent.set(find(l.later), find(l.earlier));
-  }
+  // Each finding joins the first earlier finding, best score first, that a counting link
+  // reaches and that joined nobody itself: its leader. Every member then says what its leader
+  // says, directly; links never chain a cluster across claims that only share a neighbour.
+  // A finding's place depends only on the findings before it, so the tables keep it as they fold.
+  const leaderOf = new Map<string, string>();
   const groups = new Map<string, Link[]>();
   for (const l of links) {
-    const root = find(l.earlier);
-    const group = groups.get(root);
+    if (leaderOf.has(l.later) || leaderOf.has(l.earlier)) continue;
+    leaderOf.set(l.later, l.earlier);
+    const group = groups.get(l.earlier);
     if (group) group.push(l);
-    else groups.set(root, [l]);
+    else groups.set(l.earlier, [l]);
   }
 
   const clusters = [...groups.values()].map((group): Cluster => {

@@ -152,7 +152,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     op: replay,
     options: [
       { flags: '--at <point>', key: 'at', description: 'a log position or an ISO time' },
-      { flags: '--limit <n>', key: 'limit', description: 'items of each list, the newest (default 4)', number: true },
+      { flags: '--limit <n>', key: 'limit', description: 'items of each list, the newest (default 2)', number: true },
       { flags: '--cursor <cursor>', key: 'cursor', description: 'continue findings, inbox or questions after the `next` of an earlier page' },
       { flags: '--all', key: 'all', description: 'every item of the view named, without a limit' },
     ],

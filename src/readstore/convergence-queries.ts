@@ -148,7 +148,8 @@ export function convergenceReport(db: Database.Database, limit: number, options:
   const max = Number.isFinite(limit) ? limit : -1;
   const s = {
     members: q(`SELECT m.independent, f.position, f.id, f.instance, f.role, f.seen_up_to, f.at, f.summary, f.topic FROM cluster_members m JOIN findings f ON f.position = m.finding WHERE m.cluster = ? ORDER BY m.finding DESC LIMIT ?`),
-    links: q(`SELECT ${LINK_COLUMNS} FROM cluster_members m JOIN links l ON l.later = m.finding JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later WHERE m.cluster = ? AND ${COUNTS} ORDER BY m.finding DESC, l.rank DESC LIMIT ?`),
+    // Each member's link to its leader (the cluster's id): the links a cluster is made of.
+    links: q(`SELECT ${LINK_COLUMNS} FROM cluster_members m JOIN links l ON l.later = m.finding AND l.earlier = m.cluster JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later WHERE m.cluster = ? ORDER BY m.finding DESC LIMIT ?`),
     // A convergence counts its independent members' roles and instances; an echo cluster all of its members'.
     people: {
       convergence: q(`SELECT name FROM cluster_people WHERE cluster = ? AND what = ? AND independent > 0 ORDER BY name`).pluck(),
@@ -237,8 +238,6 @@ export function convergedInTables(db: Database.Database, options: ConvergenceOpt
         .map((c) => ({ roles: c.roles, members: c.members.filter((m) => positions.has(m.position)) }));
     }
     const q = (sql: string) => db.prepare(sql).safeIntegers(true);
-    // A cluster the window joined independently: one of its findings there is the later end of an independent link that counts.
-    const joinedIndependently = q(`SELECT 1 FROM links l WHERE l.later = ? AND l.echo = 0 AND ${COUNTS} LIMIT 1`).pluck();
     const memberOf = q(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`);
     const clusterRow = q(`SELECT id, roles, instances, latest FROM clusters WHERE id = ?`);
     const members = new Map<bigint, ConvergedCluster['members']>();
@@ -249,7 +248,8 @@ export function convergedInTables(db: Database.Database, options: ConvergenceOpt
       let inWindow = members.get(m.cluster);
       if (!inWindow) members.set(m.cluster, (inWindow = []));
       inWindow.push({ position: p, independent: m.independent === 1n });
-      if (joinedIndependently.get(p) !== undefined) joined.add(m.cluster);
+      // The window joined it independently: a finding there joined its leader independently.
+      if (m.cluster !== p && m.independent === 1n) joined.add(m.cluster);
     }
     const clusters = [...joined]
       .map((id) => clusterRow.get(id) as { id: bigint; roles: bigint; instances: bigint; latest: bigint })

@@ -8,15 +8,15 @@ import { candidateStatus, judgmentFrom, type JudgmentStatus, type JudgmentView }
 import { DEFAULT_LIMITS, addDocument } from '../similarity/similarity-index.js';
 import type { CausalityTables } from './causality.js';
 import type { Counters } from './counters.js';
-import { joined } from './joined.js';
 import { SimilarityTables } from './similarity.js';
 
 /**
  * Convergence in tables: projections/convergence.ts, row by row. Each finding is scored
  * against the similarity index when it is folded, and its candidate links are kept with
  * whether each is an echo (happens-before, from the causality tables as they stand at that
- * point of the log) and how agents judged it. The links that count at the default thresholds
- * are kept in clusters as they arrive, so a report reads its top clusters, not every link.
+ * point of the log) and how agents judged it. Clusters at the default thresholds are kept as
+ * findings arrive (each joins its leader: clustersOf in projections/convergence-report.ts
+ * says how), so a report reads its top clusters, not every link.
  */
 
 export const judgedKey = (status: JudgmentStatus) => `convergence:judged:${status}`;
@@ -68,36 +68,30 @@ export class ConvergenceTables {
       newCluster: () => prepare(`INSERT INTO clusters (id, kind, members, links, independent_links, latest, roles, instances) VALUES (?, 'echo', 0, 0, 0, ?, 0, 0)`),
       addPerson: () => prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) VALUES (?, ?, ?, 1, 0)
         ON CONFLICT (cluster, what, name) DO UPDATE SET members = members + 1`),
-      cluster: () => prepare(`SELECT members, links, independent_links, latest FROM clusters WHERE id = ?`),
-      moveMembers: () => prepare(`UPDATE cluster_members SET cluster = ? WHERE cluster = ?`),
-      movePeople: () => prepare(`INSERT INTO cluster_people (cluster, what, name, members, independent) SELECT ?, what, name, members, independent FROM cluster_people WHERE cluster = ? AND true
-        ON CONFLICT (cluster, what, name) DO UPDATE SET members = members + excluded.members, independent = independent + excluded.independent`),
       dropPeople: () => prepare(`DELETE FROM cluster_people WHERE cluster = ?`),
       grow: () => prepare(`UPDATE clusters SET members = members + ?, links = links + ?, independent_links = independent_links + ?, latest = max(latest, ?) WHERE id = ?`),
+      setCounts: () => prepare(`UPDATE clusters SET members = ?, links = ?, independent_links = ?, latest = ? WHERE id = ?`),
       dropCluster: () => prepare(`DELETE FROM clusters WHERE id = ?`),
-      markIndependent: () => prepare(`UPDATE cluster_members SET independent = 1 WHERE finding = ?`),
+      setIndependent: () => prepare(`UPDATE cluster_members SET independent = ? WHERE finding = ?`),
       personIndependent: () => prepare(`UPDATE cluster_people SET independent = independent + 1 WHERE cluster = ? AND what = ? AND name = ?`),
       // Its kind, and how many roles and instances it counts (the independent members' for a convergence).
       refresh: () => prepare(`UPDATE clusters SET kind = CASE WHEN independent_links > 0 THEN 'convergence' ELSE 'echo' END,
         roles = (SELECT count(*) FROM cluster_people p WHERE p.cluster = clusters.id AND p.what = 'role' AND (CASE WHEN clusters.independent_links > 0 THEN p.independent ELSE p.members END) > 0),
         instances = (SELECT count(*) FROM cluster_people p WHERE p.cluster = clusters.id AND p.what = 'instance' AND (CASE WHEN clusters.independent_links > 0 THEN p.independent ELSE p.members END) > 0)
         WHERE id = ?`),
-      // A cluster's links: those that count, of its members as the later finding.
-      linksOf: () => prepare(`SELECT l.later, l.rank, l.earlier, l.echo FROM cluster_members m JOIN links l ON l.later = m.finding
-        WHERE m.cluster = ? AND (l.status = 'confirmed' OR l.similar = 1 AND l.status != 'rejected') ORDER BY l.later, l.rank`),
+      // A finding's links, best first, to choose its leader again.
+      linksFrom: () => prepare(`SELECT later, rank, earlier, lexical, semantic, echo, similar, status FROM links WHERE later = ? ORDER BY rank`),
+      // The findings after one that link to it, in log order.
+      linkedFrom: () => prepare(`SELECT DISTINCT later FROM links WHERE earlier = ? ORDER BY later`).pluck(),
+      dropMember: () => prepare(`DELETE FROM cluster_members WHERE finding = ?`),
       dropMembers: () => prepare(`DELETE FROM cluster_members WHERE cluster = ?`),
-      // The findings a finding is linked to by links that count, either way round.
-      linkedEarlier: () => prepare(`SELECT earlier FROM links WHERE later = ? AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')`).pluck(),
-      linkedLater: () => prepare(`SELECT later FROM links WHERE earlier = ? AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')`).pluck(),
-      independentLink: () => prepare(`SELECT 1 FROM links WHERE later = ? AND echo = 0 AND (status = 'confirmed' OR similar = 1 AND status != 'rejected')
-        UNION ALL SELECT 1 FROM links WHERE earlier = ? AND echo = 0 AND (status = 'confirmed' OR similar = 1 AND status != 'rejected') LIMIT 1`).pluck(),
-      unmarkIndependent: () => prepare(`UPDATE cluster_members SET independent = 0 WHERE finding = ?`),
-      personDependent: () => prepare(`UPDATE cluster_people SET independent = independent - 1 WHERE cluster = ? AND what = ? AND name = ?`),
+      // A cluster's members, each with its link to the leader (none for the leader).
+      membersOf: () => prepare(`SELECT m.finding, l.echo FROM cluster_members m LEFT JOIN links l ON l.later = m.finding AND l.earlier = m.cluster WHERE m.cluster = ? ORDER BY m.finding`),
     });
   }
 
-  // Read in this transaction: a finding's rows never change; a member moves only when its
-  // cluster joins another (the cache follows) or is regrouped (the cache is dropped).
+  // Read in this transaction: a finding's rows never change; a member moves only when a
+  // judgment changes where it, or a finding before it, belongs (`choose`: the cache follows).
   private readonly findings = new Map<string, { position: bigint; instance: string }>();
   private readonly people = new Map<bigint, { instance: string; role: string }>();
   private readonly members = new Map<bigint, { cluster: bigint; independent: boolean }>();
@@ -155,18 +149,20 @@ export class ConvergenceTables {
     const instance = event.metadata.instanceId;
     const candidates = addDocument(this.index, data.findingId, data.summary, data.embedding, DEFAULT_LIMITS);
     const verdicts = this.verdictsOn(data.findingId, candidates.map((n) => n.id));
-    let rank = 0;
+    const rows: LinkRow[] = [];
     for (const n of candidates) {
       const earlier = this.finding(n.id)!;
       if (earlier.instance === instance) continue;
       const echo = this.causality.knows(instance, earlier.instance, earlier.position);
       const similar = isSimilar(n);
       const status = judgmentFrom(verdicts.get(n.id) ?? []).status;
-      const row: LinkRow = { later: position, rank: rank++, earlier: earlier.position, lexical: n.lexical, semantic: n.semantic ?? null, echo: echo ? 1 : 0, similar: similar ? 1 : 0, status };
+      const row: LinkRow = { later: position, rank: rows.length, earlier: earlier.position, lexical: n.lexical, semantic: n.semantic ?? null, echo: echo ? 1 : 0, similar: similar ? 1 : 0, status };
       this.s.link.run(row.later, row.rank, row.earlier, row.lexical, row.semantic, row.echo, row.similar, status);
-      if (counts(status, similar)) this.join(row);
       this.countJudged(row, status, 1);
+      rows.push(row);
     }
+    const leader = this.leaderLink(rows);
+    if (leader) this.attach(leader);
   }
 
   judged(event: Stored<'ConvergenceJudged'>): void {
@@ -186,10 +182,7 @@ export class ConvergenceTables {
     this.countJudged(link, link.status, -1);
     this.countJudged(link, status, 1);
     const similar = link.similar === 1;
-    const before = counts(link.status, similar);
-    const after = counts(status, similar);
-    if (!before && after) this.join(link);
-    if (before && !after) this.unlink(link);
+    if (counts(link.status, similar) !== counts(status, similar)) this.choose(link.later);
   }
 
   private judgmentStatus(earlier: string, later: string): JudgmentStatus {
@@ -216,8 +209,8 @@ export class ConvergenceTables {
     if (counted !== 'dropped') this.counters.bump(judgedKey(counted), by);
   }
 
-  /** Makes a finding a member of a cluster (a new one, named after it, when none is given). */
-  private enter(finding: bigint, cluster = finding): bigint {
+  /** Makes a finding a member of a cluster (a new one, led by it, when none is given). */
+  private enter(finding: bigint, cluster = finding): void {
     const { instance, role } = this.person(finding);
     if (cluster === finding) this.s.newCluster.run(finding, finding);
     this.s.addMember.run(finding, cluster);
@@ -225,7 +218,6 @@ export class ConvergenceTables {
     this.s.addPerson.run(cluster, 'instance', instance);
     this.members.set(finding, { cluster, independent: false });
     this.gain(cluster, { members: 1, latest: finding });
-    return cluster;
   }
 
   private gain(cluster: bigint, by: { members?: number; links?: number; independent?: number; latest?: bigint }): void {
@@ -237,79 +229,111 @@ export class ConvergenceTables {
     if (by.latest !== undefined && by.latest > grown.latest) grown.latest = by.latest;
   }
 
-  /** The smaller cluster joins the larger: each finding moves O(log n) times over the log. */
-  private merge(a: bigint, b: bigint): bigint {
-    this.settle(a);
-    this.settle(b);
-    const ca = this.s.cluster.get(a) as { members: bigint; links: bigint; independent_links: bigint; latest: bigint };
-    const cb = this.s.cluster.get(b) as typeof ca;
-    const [big, small, gone] = ca.members >= cb.members ? [a, b, cb] : [b, a, ca];
-    this.s.moveMembers.run(big, small);
-    this.s.movePeople.run(big, small);
-    this.s.dropPeople.run(small);
-    this.s.grow.run(gone.members, gone.links, gone.independent_links, gone.latest, big);
-    this.s.dropCluster.run(small);
-    for (const member of this.members.values()) if (member.cluster === small) member.cluster = big;
-    this.s.refresh.run(big);
-    return big;
+  /** Whether a finding joined another's cluster: then it leads none, and no finding joins it. */
+  private joinedOther(finding: bigint): boolean {
+    const member = this.member(finding);
+    return member !== undefined && member.cluster !== finding;
   }
 
-  /** Puts a counting link's two findings in one cluster. */
-  private join(link: Pick<LinkRow, 'later' | 'rank' | 'earlier' | 'echo'>): void {
-    const a = this.member(link.earlier)?.cluster;
-    const b = this.member(link.later)?.cluster;
-    // Most often the later finding is new and joins the earlier's cluster as it stands.
-    const cluster =
-      a === undefined && b === undefined ? this.enter(link.later, this.enter(link.earlier))
-      : a === undefined ? this.enter(link.earlier, b)
-      : b === undefined ? this.enter(link.later, a)
-      : a === b ? a
-      : this.merge(a, b);
-    this.gain(cluster, { links: 1, independent: link.echo === 0 ? 1 : 0 });
-    if (link.echo === 0) for (const f of [link.earlier, link.later]) this.markIndependent(f, cluster);
+  /** The first of a finding's links, best first, that counts and reaches a finding that joined no other: its leader's. */
+  private leaderLink(links: readonly LinkRow[]): LinkRow | undefined {
+    return links.find((link) => counts(link.status, link.similar === 1) && !this.joinedOther(link.earlier));
+  }
+
+  /** The later finding joins the earlier's cluster: made, led by the earlier, if it has none. */
+  private attach(link: Pick<LinkRow, 'later' | 'earlier' | 'echo'>): void {
+    const leader = link.earlier;
+    if (this.member(leader) === undefined) this.enter(leader);
+    this.enter(link.later, leader);
+    this.gain(leader, { links: 1, independent: link.echo === 0 ? 1 : 0 });
+    if (link.echo === 0) for (const f of [leader, link.later]) this.markIndependent(f, leader);
   }
 
   private markIndependent(finding: bigint, cluster: bigint): void {
     const member = this.member(finding)!;
     if (member.independent) return;
     member.independent = true;
-    this.s.markIndependent.run(finding);
+    this.s.setIndependent.run(1, finding);
     const { instance, role } = this.person(finding);
     this.s.personIndependent.run(cluster, 'role', role);
     this.s.personIndependent.run(cluster, 'instance', instance);
   }
 
   /**
-   * A link stopped counting. When its findings are still joined through the cluster's other
-   * links (as in a dense cluster they nearly always are), the cluster keeps its members and
-   * loses the link, and an end loses its independence if that was its last independent link;
-   * otherwise the cluster is regrouped.
+   * A link of `start` began or stopped counting: its place is chosen again, and when it joins
+   * or leaves another's cluster, so are the places of the findings after it that link to it,
+   * in log order: a place depends only on the findings before it, so each is chosen once.
    */
-  private unlink(link: Pick<LinkRow, 'later' | 'earlier' | 'echo'>): void {
-    const cluster = this.member(link.later)!.cluster;
-    const linked = (finding: bigint) => [...(this.s.linkedEarlier.all(finding) as bigint[]), ...(this.s.linkedLater.all(finding) as bigint[])];
-    if (!joined(link.earlier, link.later, linked)) return this.split(cluster);
-    this.gain(cluster, { links: -1, independent: link.echo === 0 ? -1 : 0 });
-    if (link.echo !== 0) return;
-    for (const finding of [link.earlier, link.later]) {
-      const member = this.member(finding)!;
-      if (!member.independent || this.s.independentLink.get(finding, finding) !== undefined) continue;
-      member.independent = false;
-      this.s.unmarkIndependent.run(finding);
-      const { instance, role } = this.person(finding);
-      this.s.personDependent.run(cluster, 'role', role);
-      this.s.personDependent.run(cluster, 'instance', instance);
+  private choose(start: bigint): void {
+    const waiting = [start];
+    // Members of a cluster that went: they had joined it, whatever their rows say now.
+    const joinedBefore = new Map<bigint, boolean>();
+    while (waiting.length > 0) {
+      const finding = waiting.shift()!;
+      const joined = this.joinedOther(finding);
+      const before = joinedBefore.get(finding) ?? joined;
+      const leader = this.leaderLink(this.linksFrom(finding));
+      if (leader?.earlier !== (joined ? this.member(finding)!.cluster : undefined)) {
+        if (joined) this.leave(finding);
+        else if (leader) for (const member of this.dissolve(finding)) joinedBefore.set(member, true);
+        if (leader) this.attach(leader);
+      }
+      if (this.joinedOther(finding) === before) continue;
+      for (const later of this.s.linkedFrom.all(finding) as bigint[]) {
+        if (waiting.includes(later)) continue;
+        const at = waiting.findIndex((w) => w > later);
+        waiting.splice(at < 0 ? waiting.length : at, 0, later);
+      }
     }
   }
 
-  /** A link left the cluster and may have cut it in two: its remaining links are joined again from nothing. */
-  private split(cluster: bigint): void {
+  private linksFrom(finding: bigint): LinkRow[] {
+    return (this.s.linksFrom.all(finding) as (LinkRow & { echo: bigint; similar: bigint })[]).map((l) => ({ ...l, echo: Number(l.echo), similar: Number(l.similar) }));
+  }
+
+  /** A member leaves its cluster; the cluster is counted again, and goes when only its leader is left. */
+  private leave(finding: bigint): void {
+    const cluster = this.member(finding)!.cluster;
     this.settle(cluster);
-    const links = this.s.linksOf.all(cluster) as Pick<LinkRow, 'later' | 'rank' | 'earlier' | 'echo'>[];
-    this.s.dropMembers.run(cluster);
+    this.s.dropMember.run(finding);
+    this.members.delete(finding);
+    this.recount(cluster);
+  }
+
+  /** A cluster goes (its leader joins another, or nobody is left to join it); returns the members that had joined it. */
+  private dissolve(leader: bigint): bigint[] {
+    if (this.member(leader) === undefined) return [];
+    this.settle(leader);
+    const members = (this.s.membersOf.all(leader) as { finding: bigint }[]).map((m) => m.finding);
+    for (const member of members) this.members.delete(member);
+    this.s.dropMembers.run(leader);
+    this.s.dropPeople.run(leader);
+    this.s.dropCluster.run(leader);
+    return members.filter((member) => member !== leader);
+  }
+
+  /** A cluster's counts, people and independence from its members as they now are. */
+  private recount(cluster: bigint): void {
+    const members = this.s.membersOf.all(cluster) as { finding: bigint; echo: bigint | null }[];
+    if (members.length <= 1) {
+      this.dissolve(cluster);
+      return;
+    }
     this.s.dropPeople.run(cluster);
-    this.s.dropCluster.run(cluster);
-    this.members.clear();
-    for (const link of links) this.join({ ...link, echo: Number(link.echo) });
+    const joiners = members.filter((m) => m.finding !== cluster);
+    const independent = joiners.filter((m) => m.echo === 0n).length;
+    for (const { finding, echo } of members) {
+      const alone = finding === cluster ? independent > 0 : echo === 0n;
+      this.s.setIndependent.run(alone ? 1 : 0, finding);
+      this.members.set(finding, { cluster, independent: alone });
+      const { instance, role } = this.person(finding);
+      for (const [what, name] of [['role', role], ['instance', instance]] as const) {
+        this.s.addPerson.run(cluster, what, name);
+        if (alone) this.s.personIndependent.run(cluster, what, name);
+      }
+    }
+    const latest = members.reduce((max, m) => (m.finding > max ? m.finding : max), 0n);
+    this.s.setCounts.run(members.length, joiners.length, independent, latest, cluster);
+    this.s.refresh.run(cluster);
   }
 }

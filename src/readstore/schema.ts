@@ -6,7 +6,7 @@
  *
  * Positions are stored as SQLite integers (64-bit): every store's positions fit.
  */
-export const READ_STORE_VERSION = 8;
+export const READ_STORE_VERSION = 9;
 
 export const READ_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../projections/projection.js';
 import { convergenceOptionsFromEnv, convergenceProjection, type ConvergenceState } from '../../projections/convergence.js';
-import { convergenceClusters, matchesFor } from '../../projections/convergence-report.js';
+import { clustersOf, convergenceClusters, matchesFor } from '../../projections/convergence-report.js';
 import { decodeJson, encodeJson } from '../../src/runtime/json.js';
 import { addFinding, BUSY_A, BUSY_B, BUSY_C, joined, withFillers } from './helpers.js';
 
@@ -75,6 +75,25 @@ describe('convergence: independence is read off the log', () => {
     const { convergences } = convergenceClusters(run(log.events));
     expect(convergences.map((c) => c.roles)).toEqual([['builder', 'explorer', 'reflector'], ['explorer']]);
     expect(convergences[1]!.instances).toEqual(['e1', 'e2']);
+  });
+
+  it('a cluster does not chain: a finding joins the first earlier finding it says the same as that joined no other', () => {
+    const node = (findingId: string, position: bigint, instanceId: string) => ({ findingId, position, instanceId, role: roles[instanceId as keyof typeof roles], seenUpTo: 0n, at: '2026-12-01T00:00:00.000Z', summary: findingId });
+    const nodes = { a: node('a', 1n, 'e1'), b: node('b', 2n, 'b1'), c: node('c', 3n, 'r1'), d: node('d', 4n, 'e2') };
+    const facts = {
+      finding: (id: string) => nodes[id as keyof typeof nodes],
+      sharedStems: () => [],
+      judgment: () => ({ status: 'unjudged' as const, judges: [] }),
+      pathTo: () => undefined,
+      anonymousReadBefore: () => undefined,
+    };
+    const link = (earlier: string, later: string) => ({ earlier, later, lexical: 0.9, echo: false });
+    const clusters = (links: ReturnType<typeof link>[]) => clustersOf(links, facts).convergences.map((c) => c.members.map((m) => m.findingId)).sort();
+    // b says what a says, c what b says but not what a says: c is in no cluster (b had joined a),
+    // where single linkage put all three in one. d is closest to b, which joined a; it joins a.
+    expect(clusters([link('a', 'b'), link('b', 'c'), link('b', 'd'), link('a', 'd')])).toEqual([['a', 'b', 'd']]);
+    // c joined nobody, so it can lead: d, which says what c says, joins it, apart from a and b.
+    expect(clusters([link('a', 'b'), link('b', 'c'), link('c', 'd')])).toEqual([['a', 'b'], ['c', 'd']]);
   });
 
   it('matchesFor tells the author of a new finding what it converges with, convergences first', () => {
