@@ -31,8 +31,6 @@ type Row = Record<string, unknown>;
 
 const LINK_COLUMNS = `e.id AS earlier_id, f.id AS later_id, l.later, l.rank, l.lexical, l.semantic, l.echo, l.status`;
 const LINKS_FROM = `links l JOIN findings e ON e.position = l.earlier JOIN findings f ON f.position = l.later`;
-/** A link counts in its findings' cluster: confirmed, or similar and not rejected (src/readstore/convergence.ts). */
-const COUNTS = `(l.status = 'confirmed' OR l.similar = 1 AND l.status != 'rejected')`;
 
 function linkOf(row: Row): Link {
   const link: Link = { earlier: row.earlier_id as string, later: row.later_id as string, lexical: row.lexical as number, echo: row.echo === 1n };

@@ -9,7 +9,6 @@ import type { EventStore } from '../store/port.js';
 import { VIEW_PARTS, withReads, type TablePart } from './table-parts.js';
 import { ReadStore } from './read-store.js';
 
-
 /** A moment of the log's history: a position, or a time (every event stamped at or before it). */
 export type PastPoint = { position: bigint } | { time: Date };
 
@@ -131,12 +130,6 @@ function alive(pid: number): boolean {
   }
 }
 
-/**
- * One scratch copy of the tables kept between reads of the past, read by one at a time: a
- * read at the same or a later position folds on from where the copy stands (a time slider
- * moved forward, a replay asked again), any other starts a copy anew. The log before a
- * position never changes, so a kept copy stays true.
- */
 /** What a read of the past may say besides its point. */
 export interface PastRead {
   /** Fires when whoever asked went away: a read waiting never folds, one folding stops after its batch. */
@@ -145,6 +138,12 @@ export interface PastRead {
   parts?: readonly TablePart[] | undefined;
 }
 
+/**
+ * One scratch copy of the tables kept between reads of the past, read by one at a time: a
+ * read at the same or a later position folds on from where the copy stands (a time slider
+ * moved forward, a replay asked again), any other starts a copy anew. The log before a
+ * position never changes, so a kept copy stays true.
+ */
 export class PastReader {
   private kept: { past: PastTables; point: PastPoint } | undefined;
   private turn: Promise<unknown> = Promise.resolve();

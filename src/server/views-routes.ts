@@ -26,8 +26,9 @@ const SeriesQuery = z.strictObject({
 
 /**
  * Read models for the dashboard. `GET /api/views` every view now; `?at=POS|TIME` the views
- * as they were then (as the replay operation shows them); `?view=A,B` some of them; `GET /api/series?view=NAME` one view sampled over
- * time, for charts. Each answer carries `head`, the log's last position, for the time slider.
+ * as they were then (as the replay operation shows them); `?view=A,B` some of them;
+ * `GET /api/series?view=NAME` one view sampled over time, for charts. Each answer carries
+ * `head`, the log's last position, for the time slider.
  */
 export function viewsRoutes(app: App, tokens: TokenStore): Hono {
   const routes = new Hono();
