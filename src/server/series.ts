@@ -84,37 +84,47 @@ export class SeriesCache {
   get(key: string, past: boolean, compute: (signal: AbortSignal) => Promise<SeriesPoint[]>, waiter?: AbortSignal): Promise<SeriesPoint[]> {
     const known = this.kept.get(key);
     if (known && (known.done === undefined || known.past || this.clock() - known.done < Math.max(FRESH_MS, 10 * known.took!))) {
-      if (known.done === undefined) wait(known, waiter);
+      if (known.done === undefined) this.wait(key, known, waiter);
       return known.points;
     }
     const started = this.clock();
     const stop = new AbortController();
     const entry: KeptSeries = { past, stop, waiters: 0, points: compute(stop.signal) };
-    wait(entry, waiter);
     entry.points.then(
       () => {
         entry.done = this.clock();
         entry.took = entry.done - started;
       },
-      () => this.kept.delete(key), // a failure is not kept: the next request tries again
+      () => this.forget(key, entry), // a failure is not kept: the next request tries again
     );
     this.kept.delete(key);
     this.kept.set(key, entry);
     if (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
+    this.wait(key, entry, waiter);
     return entry.points;
   }
-}
 
-/** Counts a request waiting for a fold; when the last that may leave has left, the fold stops. */
-function wait(entry: KeptSeries, waiter: AbortSignal | undefined): void {
-  if (waiter === undefined) {
-    entry.waiters = Infinity;
-    return;
+  /**
+   * Counts a request waiting for a fold; when the last that may leave has left, the fold stops
+   * and is forgotten at once, so a request coming while it ends starts a fold of its own.
+   */
+  private wait(key: string, entry: KeptSeries, waiter: AbortSignal | undefined): void {
+    if (waiter === undefined) {
+      entry.waiters = Infinity;
+      return;
+    }
+    const leave = () => {
+      if (--entry.waiters > 0 || entry.done !== undefined) return;
+      this.forget(key, entry);
+      entry.stop.abort();
+    };
+    entry.waiters++;
+    if (waiter.aborted) leave();
+    else waiter.addEventListener('abort', leave, { once: true });
   }
-  const leave = () => {
-    if (--entry.waiters === 0 && entry.done === undefined) entry.stop.abort();
-  };
-  entry.waiters++;
-  if (waiter.aborted) leave();
-  else waiter.addEventListener('abort', leave, { once: true });
+
+  /** Drops an entry, unless a newer one has taken its key. */
+  private forget(key: string, entry: KeptSeries): void {
+    if (this.kept.get(key) === entry) this.kept.delete(key);
+  }
 }

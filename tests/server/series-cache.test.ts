@@ -100,5 +100,15 @@ describe('series shared between requests', () => {
     await expect(gone).rejects.toThrow('stopped');
     expect(stopped).toEqual([true]);
     expect(await cache.get('health:12:800', true, async () => point('8'))).toEqual(point('8'));
+
+    // A request that comes after the last one left, while the stopped fold is still ending,
+    // gets a fold of its own, never the stopped one's failure.
+    const stopping = slowFold();
+    const left = new AbortController();
+    const abandoned = cache.get('health:12:900', true, stopping.compute, left.signal);
+    left.abort();
+    const next = cache.get('health:12:900', true, async () => point('9b'));
+    await expect(abandoned).rejects.toThrow('stopped');
+    expect(await next).toEqual(point('9b'));
   });
 });
