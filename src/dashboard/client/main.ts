@@ -18,7 +18,7 @@ const SERIES_POINTS = 12;
 const SERIES_EVERY_MS = 5000;
 
 const $ = (id) => document.getElementById(id);
-const state = { live: true, at: 0, head: 0, data: null, series: null, skewMs: 0, seq: 0, seriesSeq: 0, seriesLoadedAt: 0, timer: 0, loading: null, seriesLoading: null };
+const state = { live: true, at: 0, head: 0, data: null, series: null, skewMs: 0, seq: 0, seriesLoadedAt: 0, seriesLoading: false, timer: 0, loading: null };
 
 // ---- the read token: asked for once when the server wants one, kept for this tab's session ----
 
@@ -69,17 +69,13 @@ function nowMs() {
 const FIRST = 'tasks,activity,inbox,questions,findings';
 const THEN = 'convergence,health';
 
-// A newer request replaces the one on its way, which is cancelled: a month in, a past moment
-// takes the server a minute or two to fold, and it stops folding for a page that moved on.
-function replacing(key) {
-  if (state[key]) state[key].abort();
-  state[key] = new AbortController();
-  return state[key].signal;
-}
-
 async function load() {
   const seq = ++state.seq;
-  const signal = replacing('loading');
+  // A newer load replaces the one on its way, which is cancelled: a month in, a past moment
+  // takes the server a minute or two to fold, and it stops folding for a page that moved on.
+  if (state.loading) state.loading.abort();
+  state.loading = new AbortController();
+  const signal = state.loading.signal;
   try {
     const at = state.live ? '' : 'at=' + state.at + '&';
     if (!state.live) {
@@ -119,21 +115,21 @@ function scheduleLoad(delay) {
 
 // The chart's history, from the first event to now. A past moment shows the part of it up to
 // then, ending at the moment itself: folding the log once more for a chart of its own would
-// double what each position of the slider costs the server.
+// double what each position of the slider costs the server. One request at a time, never
+// cancelled: a month in the server folds a minute for it, and shares that fold.
 async function loadSeries() {
   const views = state.data && state.data.views;
-  if (!views || !views.health) return;
+  if (!views || !views.health || state.seriesLoading) return;
   if (Date.now() - state.seriesLoadedAt < SERIES_EVERY_MS) return;
-  state.seriesLoadedAt = Date.now();
-  const seq = ++state.seriesSeq;
-  const signal = replacing('seriesLoading');
+  state.seriesLoading = true;
   try {
-    const body = await getJson('/api/series?view=health&points=' + SERIES_POINTS, signal);
-    if (seq !== state.seriesSeq) return;
-    state.series = body.points;
+    state.series = (await getJson('/api/series?view=health&points=' + SERIES_POINTS)).points;
     panel('health', () => renderHealth(state.data.views.health, shownSeries()));
   } catch (error) {
-    if (error.name !== 'AbortError') state.series = null;
+    state.series = null;
+  } finally {
+    state.seriesLoading = false;
+    state.seriesLoadedAt = Date.now();
   }
 }
 
