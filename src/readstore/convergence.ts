@@ -61,6 +61,7 @@ export class ConvergenceTables {
       judge: () => prepare(`INSERT INTO judgments (earlier, later, judge, verdict, reason, position, at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (earlier, later, judge) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, position = excluded.position, at = excluded.at`),
       verdicts: () => prepare(VERDICTS_SQL),
+      anyJudgment: () => prepare(`SELECT EXISTS (SELECT 1 FROM judgments)`).pluck(),
       // Every verdict on the pairs of one later finding and its candidates (a JSON array of ids), in one statement: seeks in the primary key.
       verdictsOn: () => prepare(`SELECT earlier, judge AS by, verdict, reason, position FROM judgments WHERE later = ? AND earlier IN (SELECT value FROM json_each(?)) ORDER BY earlier, judge`),
       memberOf: () => prepare(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`),
@@ -97,8 +98,11 @@ export class ConvergenceTables {
   private readonly members = new Map<bigint, { cluster: bigint; independent: boolean }>();
   /** What each cluster gained in this transaction, written with its kind and counts at the end (or before it is read). */
   private readonly grown = new Map<bigint, { members: number; links: number; independent: number; latest: bigint }>();
+  /** Whether the log holds any verdict yet: most logs hold few or none, and asking for each new finding's cost more than its links did. */
+  private judgedAny: boolean | undefined;
 
   reset(): void {
+    this.judgedAny = undefined;
     this.index.reset();
     this.findings.clear();
     this.people.clear();
@@ -168,6 +172,7 @@ export class ConvergenceTables {
   judged(event: Stored<'ConvergenceJudged'>): void {
     const { earlier, later, by, verdict, reason } = event.data;
     this.s.judge.run(earlier, later, by, verdict, reason, event.position, event.metadata.at);
+    this.judgedAny = true;
     const a = this.finding(earlier)?.position;
     const b = this.finding(later)?.position;
     if (a === undefined || b === undefined) return;
@@ -192,7 +197,7 @@ export class ConvergenceTables {
   /** The verdicts on each pair (earlier, `later`) of the `earlier` ids given, each pair's by judge. */
   private verdictsOn(later: string, earlier: string[]): Map<string, Verdict[]> {
     const verdicts = new Map<string, Verdict[]>();
-    if (earlier.length === 0) return verdicts;
+    if (earlier.length === 0 || !(this.judgedAny ??= this.s.anyJudgment.get() === 1n)) return verdicts;
     for (const row of this.s.verdictsOn.all(later, JSON.stringify(earlier)) as (Verdict & { earlier: string })[]) {
       const { earlier: id, ...verdict } = row;
       let pair = verdicts.get(id);
