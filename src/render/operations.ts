@@ -16,7 +16,8 @@ import { renderHook } from './hook.js';
 import type { search } from '../app/search.js';
 import { formatDuration } from '../app/duration.js';
 import type { PageInfo } from '../readstore/page.js';
-import { clip, table } from './text.js';
+import { clip, counted, table } from './text.js';
+import type { Contrast } from '../similarity/claim.js';
 
 const lease = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '' : ms > 0 ? formatDuration(ms) : 'expired');
 const taskLine = (verb: string) => (r: TaskCommandResult) =>
@@ -29,6 +30,10 @@ const lines = (...parts: string[][]): string => parts.flat().join('\n');
  * What people see of each operation's result: the CLI prints it without --json, and MCP sends it
  * beside the structured result. Keyed by operation name.
  */
+/** What tells two agreeing summaries apart, said so a judge knows what to read for. */
+const CONTRAST_PHRASES: Record<Contrast, string> = { negation: 'one negates', numbers: 'numbers differ', antonym: 'opposite words', entity: 'names differ' };
+const lookTwice = (contrasts: readonly Contrast[]): string => contrasts.map((c) => CONTRAST_PHRASES[c]).join(', ');
+
 export const RENDERS: Record<string, (result: any) => string> = {
   'join': (r: Awaited<ReturnType<typeof join.run>> & { token?: string }) =>
     (r.changed ? `${r.instanceId} joined as ${r.role}` : `${r.instanceId} is already ${r.role}`) +
@@ -63,7 +68,7 @@ export const RENDERS: Record<string, (result: any) => string> = {
   'find': (r: Awaited<ReturnType<typeof find.run>>) =>
     [
       `recorded ${r.findingId}`,
-      ...r.converges.map((m) => `  converges with ${m.other.findingId} by ${m.other.instanceId} (${m.other.role}), score ${m.score.toFixed(2)}${m.contrasts.length > 0 ? ` (look twice: ${m.contrasts.join(', ')} differ)` : ''}: ${m.reason}`),
+      ...r.converges.map((m) => `  converges with ${m.other.findingId} by ${m.other.instanceId} (${m.other.role}), score ${m.score.toFixed(2)}${m.contrasts.length > 0 ? ` (look twice: ${lookTwice(m.contrasts)})` : ''}: ${m.reason}`),
       ...r.echoes.map((m) => `  echoes ${m.other.findingId} by ${m.other.instanceId}: ${m.reason}`),
       ...r.warnings.map((w) => `  warning: ${w}`),
     ].join('\n'),
@@ -103,8 +108,8 @@ export const RENDERS: Record<string, (result: any) => string> = {
     const c = r.counts;
     const sections = [
       `status at ${r.now} (log position ${r.position})\n` +
-        `  ${c.instances} instances; tasks: ${c.tasks.open} open (${c.tasks.stale} stale), ${c.tasks.claimed} claimed, ${c.tasks.completed} completed, ${c.tasks.abandoned} abandoned; ` +
-        `questions: ${c.questions.open} open, ${c.questions.closed} closed; ${c.findings} findings, ${c.syntheses} syntheses, ${c.messages} messages`,
+        `  ${counted(c.instances, 'instance')}; tasks: ${c.tasks.open} open (${c.tasks.stale} stale), ${c.tasks.claimed} claimed, ${c.tasks.completed} completed, ${c.tasks.abandoned} abandoned; ` +
+        `questions: ${c.questions.open} open, ${c.questions.closed} closed; ${counted(c.findings, 'finding')}, ${counted(c.syntheses, 'synthesis', 'syntheses')}, ${counted(c.messages, 'message')}`,
     ];
     sections.push(
       r.instances.length === 0
@@ -133,7 +138,7 @@ export const RENDERS: Record<string, (result: any) => string> = {
     ),
   'convergence': (r: Awaited<ReturnType<typeof convergence.run>>) => {
     const judged = (l: (typeof r.rejected)[number]) => (l.kind === 'convergence' ? ` [${l.judgment.status}${l.judgment.judges.length ? `: ${l.judgment.judges.map((j) => `${j.by} ${j.verdict}`).join(', ')}` : ''}]` : '');
-    const contrasts = (l: (typeof r.rejected)[number]) => (l.contrasts.length > 0 ? ` (look twice: ${l.contrasts.join(', ')} differ)` : '');
+    const contrasts = (l: (typeof r.rejected)[number]) => (l.contrasts.length > 0 ? ` (look twice: ${lookTwice(l.contrasts)})` : '');
     const linkLine = (l: (typeof r.rejected)[number]) => `    ${l.earlier}~${l.later} ${l.score.toFixed(2)}${judged(l)}${contrasts(l)}: ${l.reason}`;
     const cut = (c: (typeof r.convergences)[number]) => c.sizes.members > c.members.length || c.sizes.links > c.links.length;
     const cluster = (c: (typeof r.convergences)[number]) =>

@@ -37,6 +37,11 @@ export function table(head: string[], rows: (string | number | bigint | undefine
   return t.toString();
 }
 
+/** "1 message", "2 messages": a count and its noun, agreeing. */
+export function counted(n: number | bigint, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 || n === 1n ? one : many}`;
+}
+
 /**
  * Agent-written text is shown as text: control characters and escape sequences are already
  * refused at the boundary, but clip long values so one finding cannot flood a board.

@@ -348,6 +348,8 @@ describe('a full session through the CLI', () => {
     ]);
     expectExit(text, 0);
     expect(text.stdout).toMatch(/^status at \S+ \(log position \d+\)\n/);
+    // Counts agree with their nouns: one synthesis so far, several of the rest.
+    expect(text.stdout).toMatch(/^ {2}5 instances; tasks: .*; \d+ findings, 1 synthesis, \d+ messages$/m);
     expect(text.stdout).toMatch(/^bo\s+builder\s+\S+\s+t-short \((29m[0-5]\ds|30m00s|2\dm[0-5]\ds)\)/m);
     expect(text.stdout).toMatch(/open tasks:\n( {2}\S+ .*\n)* {2}t-open Still open/);
     expect(text.stdout).toMatch(/open questions:\n {2}q-stall \(3 findings\) Why do uploads stall\?/);
