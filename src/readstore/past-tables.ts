@@ -73,6 +73,8 @@ export class PastTables {
     const shown = await progressOver(progress, 'folding the log as it stood then', end - from);
     let batch: StoredEvent[] = [];
     let through = from;
+    // Events read since the loop last had a turn: `before` may flush batches short of BATCH.
+    let read = 0;
     const flush = () => {
       if (through > this.tables.watermark()) this.tables.foldEvents(batch, through);
       batch = [];
@@ -88,7 +90,8 @@ export class PastTables {
         }
         through = recorded.position;
         shown.at?.(through - from);
-        if (batch.length >= BATCH) {
+        if (++read >= BATCH) {
+          read = 0;
           flush();
           // Reading a page of the log resolves at once: without a turn of the event loop, a
           // server folding a month would answer nobody else for minutes.
