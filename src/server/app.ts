@@ -22,6 +22,8 @@ export interface ServerApp {
   live: Set<AbortController>;
   /** Ends the MCP sessions, when the server closes. */
   closeMcp(): Promise<void>;
+  /** Removes the scratch tables of the charts followed, when the server closes. */
+  closeViews(): Promise<void>;
 }
 
 /**
@@ -80,7 +82,8 @@ export function buildServerApp(
 
   hono.route('/api', joinRoute(app, tokens, policy));
   hono.route('/api', opsRoutes(app, tokens, policy));
-  hono.route('/api', viewsRoutes(app, tokens));
+  const views = viewsRoutes(app, tokens);
+  hono.route('/api', views.routes);
   hono.route('/api', eventsRoutes(app, live, tokens));
   const mcp = mcpRoutes(app, tokens, policy);
   hono.route('/', mcp.routes);
@@ -95,5 +98,5 @@ export function buildServerApp(
     return c.json(body, status);
   });
 
-  return { hono, live, closeMcp: mcp.close };
+  return { hono, live, closeMcp: mcp.close, closeViews: views.close };
 }

@@ -1,5 +1,6 @@
 import type { App } from '../app/app.js';
 import { LIVE_ITEMS, newest, type View } from '../app/views.js';
+import type { PastTables } from '../readstore/past-tables.js';
 import { toPlainJson } from '../runtime/json.js';
 
 export interface SeriesPoint {
@@ -26,8 +27,7 @@ export async function viewSeries(app: App, view: View, options: { points: number
     const timeOf = (i: number) => (options.points === 1 || start === undefined ? end : start + ((end - start) * i) / (options.points - 1));
     const sampleBefore = (limit: number) => {
       while (samples.length < options.points && timeOf(samples.length) < limit) {
-        const at = new Date(timeOf(samples.length));
-        samples.push({ at: at.toISOString(), position: String(past.position), view: toPlainJson(view.show(past.tables, at, newest(LIVE_ITEMS))) });
+        samples.push(sampleOf(view, past, new Date(timeOf(samples.length))));
       }
     };
     await past.fold(app.store, {
@@ -47,6 +47,11 @@ export async function viewSeries(app: App, view: View, options: { points: number
   } finally {
     past.close();
   }
+}
+
+/** The view as the tables stand, shown at `at` as the board shows it. */
+export function sampleOf(view: View, past: PastTables, at: Date): SeriesPoint {
+  return { at: at.toISOString(), position: String(past.position), view: toPlainJson(view.show(past.tables, at, newest(LIVE_ITEMS))) };
 }
 
 /** Series kept at most, by view, points and end. */

@@ -46,7 +46,7 @@ const HEADERS_TIMEOUT_MS = 10_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const { hono, live, closeMcp } = buildServerApp(options.app, options.tokens, { log: options.log, loopbackOnly: isLoopback(host), policy: options.policy });
+  const { hono, live, closeMcp, closeViews } = buildServerApp(options.app, options.tokens, { log: options.log, loopbackOnly: isLoopback(host), policy: options.policy });
   const listen = { fetch: hono.fetch, hostname: host, port: options.port ?? DEFAULT_PORT };
   const server = (options.tls ? serve({ ...listen, createServer: createTlsServer, serverOptions: options.tls }) : serve(listen)) as Server;
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
@@ -80,6 +80,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         // Event streams and keep-alive sockets would hold close() open forever.
         server.closeAllConnections();
       });
+      await closeViews();
     },
   };
 }

@@ -10,6 +10,7 @@ import { recordExposure, shownStreams } from '../app/exposure.js';
 import { callerOf } from './auth.js';
 import { HttpError } from './errors.js';
 import type { TokenStore } from './tokens.js';
+import { FollowedSeries } from './live-series.js';
 import { SeriesCache, viewSeries } from './series.js';
 
 const ViewNames = z
@@ -30,9 +31,10 @@ const SeriesQuery = z.strictObject({
  * `GET /api/series?view=NAME` one view sampled over time, for charts. Each answer carries
  * `head`, the log's last position, for the time slider.
  */
-export function viewsRoutes(app: App, tokens: TokenStore): Hono {
+export function viewsRoutes(app: App, tokens: TokenStore): { routes: Hono; close(): Promise<void> } {
   const routes = new Hono();
   const series = new SeriesCache();
+  const followed = new FollowedSeries(app);
 
   routes.get('/views', async (c) => {
     const at = c.req.query('at');
@@ -58,12 +60,14 @@ export function viewsRoutes(app: App, tokens: TokenStore): Hono {
     const points = await series.get(
       `${query.view}:${query.points}:${past ? until : 'live'}`,
       past,
-      async (signal) => viewSeries(app, view, { points: query.points, until, end: past ? await timeOf(app, until) : app.clock() }, signal),
+      // A live series folds on from its last refresh; one ending in the past is folded once and kept.
+      async (signal) =>
+        past ? viewSeries(app, view, { points: query.points, until, end: await timeOf(app, until) }, signal) : followed.of(view, query.view, query.points).read(app.clock(), signal),
       c.req.raw.signal,
     );
     await recordExposure(app, callerOf(c, tokens, false), 'dashboard', { streams: shownStreams(points) });
     return c.json({ view: query.view, head: String(head), points });
   });
 
-  return routes;
+  return { routes, close: () => followed.close() };
 }
