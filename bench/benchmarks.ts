@@ -10,6 +10,7 @@ import { peerBenchmark } from './peer.js';
 import { postgresBenchmark } from './postgres.js';
 import { replayBenchmark } from './replay.js';
 import { scaleBenchmark } from './scale.js';
+import { seriesBenchmark } from './series.js';
 import type { Benchmark } from './support/figure.js';
 import { waitBenchmark } from './wait.js';
 
@@ -19,6 +20,7 @@ export const BENCHMARKS: Benchmark[] = [
   peerBenchmark,
   replayBenchmark,
   foldBenchmark,
+  seriesBenchmark,
   cliBenchmark,
   waitBenchmark,
   claimRaceBenchmark,
