@@ -56,16 +56,20 @@ export function sampleOf(view: View, past: PastTables, at: Date): SeriesPoint {
 
 /** Series kept at most, by view, points and end. */
 const KEPT = 16;
-/** A live series is reused for this long at least, and ten times what it took to fold. */
-const FRESH_MS = 60_000;
+/**
+ * A live series is reused for this long after its refresh ended. Its next refresh folds only
+ * what was appended meanwhile (live-series.ts), so however long the first took, the chart
+ * follows the log this closely without keeping a core busy.
+ */
+const FRESH_MS = 15_000;
 
 /**
- * Series computed once and shared: a series folds the log from its first event, a minute or
- * more at a million events, and every open dashboard asks for one every few seconds. A
- * request while one is folding waits for it; a live series is reused while it is fresh (the
- * panel's own figures are live: only its chart lags); one ending at a past position never
- * changes, as the log before it never does. A fold every waiter has left (a time slider
- * moved on) stops, and is not kept.
+ * Series computed once and shared: every open dashboard asks for one every few seconds, and
+ * the first fold of a series reads the log from its first event, a minute or more at a
+ * million events. A request while one is folding waits for it; a live series is reused while
+ * it is fresh (the panel's own figures are live: only its chart lags); one ending at a past
+ * position never changes, as the log before it never does. A fold every waiter has left (a
+ * time slider moved on) stops, and is not kept.
  */
 interface KeptSeries {
   points: Promise<SeriesPoint[]>;
@@ -75,9 +79,8 @@ interface KeptSeries {
   waiters: number;
   /** Ends at a past position: never stale. */
   past: boolean;
-  /** When the fold ended, and how long it took (ms): unset while it folds. */
+  /** When the fold ended (ms): unset while it folds. */
   done?: number;
-  took?: number;
 }
 
 export class SeriesCache {
@@ -88,18 +91,14 @@ export class SeriesCache {
   /** `waiter`: fires when the request asking goes away. */
   get(key: string, past: boolean, compute: (signal: AbortSignal) => Promise<SeriesPoint[]>, waiter?: AbortSignal): Promise<SeriesPoint[]> {
     const known = this.kept.get(key);
-    if (known && (known.done === undefined || known.past || this.clock() - known.done < Math.max(FRESH_MS, 10 * known.took!))) {
+    if (known && (known.done === undefined || known.past || this.clock() - known.done < FRESH_MS)) {
       if (known.done === undefined) this.wait(key, known, waiter);
       return known.points;
     }
-    const started = this.clock();
     const stop = new AbortController();
     const entry: KeptSeries = { past, stop, waiters: 0, points: compute(stop.signal) };
     entry.points.then(
-      () => {
-        entry.done = this.clock();
-        entry.took = entry.done - started;
-      },
+      () => (entry.done = this.clock()),
       () => this.forget(key, entry), // a failure is not kept: the next request tries again
     );
     this.kept.delete(key);
