@@ -30,10 +30,13 @@ export interface SignalValue {
 
 export type Signal = (window: SignalWindow) => SignalValue;
 
-const tooLittle = (what: string, n: number, min: number): string => `too little activity to judge (${n} ${what} in the window, fewer than ${min})`;
+/** A thing counted, as one and as many: "1 message", "2 messages". */
+export type Noun = readonly [one: string, many: string];
+
+const tooLittle = ([one, many]: Noun, n: number, min: number): string => `too little activity to judge (${n} ${n === 1 ? one : many} in the window, fewer than ${min})`;
 
 /** Judged only with at least `min` of `what` in the window; below that, the explanation says so. */
-export const atLeast = (what: string, n: number, min: number, explain: () => string): Pick<SignalValue, 'judged' | 'explanation'> =>
+export const atLeast = (what: Noun, n: number, min: number, explain: () => string): Pick<SignalValue, 'judged' | 'explanation'> =>
   n >= min ? { judged: true, explanation: explain() } : { judged: false, explanation: tooLittle(what, n, min) };
 
 export const round = (x: number): number => Math.round(x * 100) / 100;

@@ -170,7 +170,7 @@ export const RENDERS: Record<string, (result: any) => string> = {
       ),
       r.matcher.judged === 0
         ? 'matcher: no candidate judged yet (`cairn judge`)'
-        : `matcher: precision ${r.matcher.precision!.toFixed(2)} against ${r.matcher.judged} judged candidates, ${r.matcher.missedBelowThreshold} judged the same below the threshold` +
+        : `matcher: precision ${r.matcher.precision!.toFixed(2)} against ${counted(r.matcher.judged, 'judged candidate')}, ${r.matcher.missedBelowThreshold} judged the same below the threshold` +
           (r.matcher.suggestedThreshold === null ? '' : `; the judgments suggest CAIRN_CONVERGENCE_THRESHOLD=${r.matcher.suggestedThreshold}`),
     ].join('\n'),
   'hook': renderHook,

@@ -12,7 +12,7 @@ export const agreementWithoutDiscussion: Signal = ({ messages }) => {
     unit: 'share of opinionated messages that only agree',
     better: 'lower',
     threshold: { watch: T.watch, warning: T.warning },
-    ...atLeast('agreeing messages', agreements.length, T.minAgreements, () => `${agreements.length} messages agree and ${challenges.length} question, object or offer an alternative`),
+    ...atLeast(['agreeing message', 'agreeing messages'], agreements.length, T.minAgreements, () => `${agreements.length} messages agree and ${challenges.length} question, object or offer an alternative`),
     evidence: [...agreements, ...challenges].sort(byPosition),
   };
 };

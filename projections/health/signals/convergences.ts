@@ -12,7 +12,7 @@ export const convergences: Signal = ({ findings, options }) => {
     unit: 'independent convergences',
     better: 'higher',
     threshold: { watch: T.watch, warning: T.warning },
-    ...atLeast('findings', findings.length, T.minFindings, () =>
+    ...atLeast(['finding', 'findings'], findings.length, T.minFindings, () =>
       converged.length
         ? `${converged.length} cluster(s) of findings reached independently by ${converged.map((c) => c.roles.join('+')).join('; ')}`
         : `${findings.length} findings and no independent convergence: instances may be working with zero overlap`,

@@ -11,7 +11,7 @@ export const multiRoleSyntheses: Signal = ({ findings, syntheses }) => {
     unit: 'syntheses integrating 2+ roles',
     better: 'higher',
     threshold: { watch: T.watch, warning: T.warning },
-    ...atLeast('findings', findings.length, T.minFindings, () => `${multiRole.length} of ${syntheses.length} syntheses integrate findings from two or more roles (${findings.length} findings in the window)`),
+    ...atLeast(['finding', 'findings'], findings.length, T.minFindings, () => `${multiRole.length} of ${syntheses.length} syntheses integrate findings from two or more roles (${findings.length} findings in the window)`),
     evidence: multiRole,
   };
 };

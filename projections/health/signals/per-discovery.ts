@@ -1,14 +1,14 @@
 import type { EventType } from '../../../events/index.js';
 import type { HealthRecord } from '../record.js';
 import { HEALTH_THRESHOLDS } from '../thresholds.js';
-import { atLeast, round, type Signal, type SignalValue, type SignalWindow } from '../window.js';
+import { atLeast, round, type Noun, type Signal, type SignalValue, type SignalWindow } from '../window.js';
 
 const COORDINATION: ReadonlySet<EventType> = new Set<EventType>(['TaskProposed', 'TaskClaimed', 'ClaimReleased', 'TaskAbandoned', 'InstanceSynced', 'MessagePosted']);
 
 /** A count of overhead per finding or synthesis: judged once there are at least `min` of them. */
 function perDiscovery(
   { discoveries }: SignalWindow,
-  spec: { name: string; unit: string; records: HealthRecord[]; threshold: { watch: number; warning: number; min: number }; what: string; describe: string },
+  spec: { name: string; unit: string; records: HealthRecord[]; threshold: { watch: number; warning: number; min: number }; what: Noun; describe: string },
 ): SignalValue {
   const { watch, warning, min } = spec.threshold;
   return {
@@ -30,7 +30,7 @@ export const coordinationPerFinding: Signal = (window) => {
     unit: 'coordination events per finding or synthesis',
     records: window.records.filter((r) => COORDINATION.has(r.type)),
     threshold: { watch: T.watch, warning: T.warning, min: T.minEvents },
-    what: 'coordination events',
+    what: ['coordination event', 'coordination events'],
     describe: 'proposals, claims, releases, syncs and messages',
   });
 };
@@ -43,7 +43,7 @@ export const messagesPerFinding: Signal = (window) => {
     unit: 'messages per finding or synthesis',
     records: window.messages,
     threshold: { watch: T.watch, warning: T.warning, min: T.minMessages },
-    what: 'messages',
+    what: ['message', 'messages'],
     describe: 'messages',
   });
 };

@@ -19,7 +19,7 @@ export const topicDiversity: Signal = ({ topicsByInstance }) => {
     unit: 'normalised entropy (0 all on one topic, 1 all different)',
     better: 'higher',
     threshold: HEALTH_THRESHOLDS.topicDiversity,
-    ...atLeast('instances with a topic', dominant.length, 2, () => `${dominant.length} instances, ${topicCounts.size} distinct main topics: ${[...topicCounts].map(([t, c]) => `${t} (${c})`).join(', ')}`),
+    ...atLeast(['instance with a topic', 'instances with a topic'], dominant.length, 2, () => `${dominant.length} instances, ${topicCounts.size} distinct main topics: ${[...topicCounts].map(([t, c]) => `${t} (${c})`).join(', ')}`),
     evidence: dominant.sort(byPosition),
   };
 };
