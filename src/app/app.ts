@@ -5,7 +5,8 @@ import { openStore } from '../store/open.js';
 import type { ProgressFactory } from '../runtime/progress.js';
 import { ProjectionRuntime } from '../runtime/runtime.js';
 import { ReadStore } from '../readstore/read-store.js';
-import { PastReader, PastTables, type PastPoint, type PastRead } from '../readstore/past-tables.js';
+import { PastReader, type PastRead } from '../readstore/past-reader.js';
+import { PastTables, type PastPoint } from '../readstore/past-tables.js';
 import type { TablePart } from '../readstore/table-parts.js';
 
 /** Everything an operation needs: the log, the read models over it, and the clock. */

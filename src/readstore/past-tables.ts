@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../events/index.js';
 import { AbandonedError } from '../errors.js';
 import { progressOver, type ProgressFactory } from '../runtime/progress.js';
 import { toStored } from '../runtime/stored.js';
-import type { EventStore } from '../store/port.js';
+import type { EventStore, RecordedEvent } from '../store/port.js';
 import { VIEW_PARTS, withReads, type TablePart } from './table-parts.js';
 import { ReadStore } from './read-store.js';
 
@@ -37,10 +37,12 @@ export interface PastFold {
 export class PastTables {
   /** The last event folded: the position the tables stand at. */
   position = 0n;
+  /** That event, to know the log again when another process takes the copy over (parked-copy.ts). */
+  last: Pick<RecordedEvent, 'id' | 'streamName' | 'revision' | 'position'> | undefined;
 
   private constructor(
     readonly tables: ReadStore,
-    private readonly dir: string,
+    readonly dir: string,
     /** The parts of the tables folded (apply.ts): what the views asked for read. */
     readonly parts: ReadonlySet<TablePart>,
   ) {}
@@ -56,6 +58,20 @@ export class PastTables {
     const dir = mkdtempSync(join(parent, `cairn-past-${process.pid}-`));
     const folded = withReads(parts);
     return new PastTables(ReadStore.open(dir, { parts: folded }), dir, folded);
+  }
+
+  /** Tables a process left in `dir` (parked-copy.ts), standing where they were folded to. */
+  static adopt(dir: string, parts: Iterable<TablePart>, last: NonNullable<PastTables['last']>): PastTables {
+    const folded = withReads(parts);
+    const past = new PastTables(ReadStore.open(dir, { parts: folded }), dir, folded);
+    past.position = past.tables.watermark();
+    past.last = last;
+    return past;
+  }
+
+  /** Closes the tables, leaving their files in `dir`. */
+  closeTables(): void {
+    this.tables.close();
   }
 
   /** Whether the tables hold what `parts` read. */
@@ -87,6 +103,7 @@ export class PastTables {
         if (notAfter === undefined || Date.parse(event.metadata.at) <= notAfter) {
           batch.push(event);
           this.position = event.position;
+          this.last = recorded;
         }
         through = recorded.position;
         shown.at?.(through - from);
@@ -112,7 +129,7 @@ export class PastTables {
 }
 
 /** Its reason can be anything (a closed request's is a string): the error says what happened. */
-function stopIfAbandoned(signal: AbortSignal | undefined): void {
+export function stopIfAbandoned(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbandonedError();
 }
 
@@ -130,69 +147,5 @@ function alive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
-  }
-}
-
-/** What a read of the past may say besides its point. */
-export interface PastRead {
-  /** Fires when whoever asked went away: a read waiting never folds, one folding stops after its batch. */
-  signal?: AbortSignal | undefined;
-  /** The parts of the tables the read looks at (every view's when absent). */
-  parts?: readonly TablePart[] | undefined;
-}
-
-/**
- * One scratch copy of the tables kept between reads of the past, read by one at a time: a
- * read at the same or a later position folds on from where the copy stands (a time slider
- * moved forward, a replay asked again), any other starts a copy anew. The log before a
- * position never changes, so a kept copy stays true.
- */
-export class PastReader {
-  private kept: { past: PastTables; point: PastPoint } | undefined;
-  private turn: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly options: { progress?: ProgressFactory | undefined; under?: string | undefined } = {},
-  ) {}
-
-  /** Runs `use` on the tables as they stood at `point`, once the reads before it are done. */
-  read<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>, options: PastRead = {}): Promise<T> {
-    const run = this.turn.then(async () => use(await this.at(point, options)));
-    this.turn = run.catch(() => undefined);
-    return run;
-  }
-
-  private async at(point: PastPoint, { signal, parts = VIEW_PARTS }: PastRead): Promise<PastTables> {
-    stopIfAbandoned(signal);
-    const kept = this.kept?.past.holds(parts) ? this.kept : undefined;
-    if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;
-    const foldOn = kept !== undefined && 'position' in point && 'position' in kept.point && kept.point.position <= point.position;
-    // A copy anew also holds what the one it replaces held: reads of one process come back to
-    // the same views (the dashboard asks for the lists, then the clusters, at each position).
-    const held = this.kept?.past.parts ?? [];
-    if (!foldOn) this.close();
-    const past = foldOn ? kept.past : PastTables.open(this.options.under, [...held, ...parts]);
-    const fold = 'position' in point ? { until: point.position } : { notAfter: point.time.getTime() };
-    try {
-      await past.fold(this.store, { ...fold, progress: this.options.progress, signal });
-    } catch (error) {
-      // A copy stopped short of a position stands at its last batch, and the next read may fold
-      // on from there; one stopped short of a time holds events of every position: drop it.
-      if ('position' in point) this.kept = { past, point: { position: past.position } };
-      else {
-        past.close();
-        this.kept = undefined;
-      }
-      throw error;
-    }
-    this.kept = { past, point };
-    return past;
-  }
-
-  /** Removes the kept copy. */
-  close(): void {
-    this.kept?.past.close();
-    this.kept = undefined;
   }
 }

@@ -1,0 +1,70 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventStore } from '../store/port.js';
+import { PastTables } from './past-tables.js';
+import { EVERY_PART, type TablePart } from './table-parts.js';
+
+/**
+ * A replay's scratch tables left for the next process: a `cairn replay` folds the log from its
+ * first event (40 s a month in), and an analyst's next replay, a little later in the log,
+ * would fold it all again. A process that ends leaves its kept copy of the past here, under
+ * the log's cache directory, and the next takes it over if it is a copy of this log and
+ * stands at or before the moment asked for. One copy at most: the latest left wins.
+ */
+
+/** The copy left, waiting: no process id in its name, so nobody's orphan. */
+const PARKED = 'cairn-past-parked';
+const ABOUT = 'parked.json';
+
+interface About {
+  parts: TablePart[];
+  last: { id: string; streamName: string; revision: string; position: string };
+}
+
+/** Leaves `past` (standing at a position of the log) for the next process; closes it either way. */
+export function park(past: PastTables, under: string): void {
+  const last = past.last;
+  const standing = last !== undefined && last.position === past.tables.watermark();
+  past.closeTables();
+  if (!standing) return rmSync(past.dir, { recursive: true, force: true });
+  const about: About = { parts: [...past.parts], last: { id: last.id, streamName: last.streamName, revision: String(last.revision), position: String(last.position) } };
+  try {
+    writeFileSync(join(past.dir, ABOUT), JSON.stringify(about));
+    const target = join(under, PARKED);
+    rmSync(target, { recursive: true, force: true }); // an older copy: this one is later in the analyst's work
+    renameSync(past.dir, target);
+  } catch {
+    rmSync(past.dir, { recursive: true, force: true }); // another process parked at the same moment: its copy stays
+  }
+}
+
+/**
+ * Takes over the copy a process left under `under`, if it was folded from this log: its
+ * last event is still where it was. Anything else is removed. Claimed by renaming it to a
+ * name with this process's id, so of processes starting at once one gets it, and a process
+ * killed while holding it leaves an orphan the next removes (past-tables.ts).
+ */
+export async function takeParked(store: EventStore, under: string): Promise<PastTables | undefined> {
+  const claimed = join(under, `cairn-past-${process.pid}-parked`);
+  try {
+    renameSync(join(under, PARKED), claimed);
+  } catch {
+    return undefined; // none, or another process took it
+  }
+  try {
+    const about = JSON.parse(readFileSync(join(claimed, ABOUT), 'utf8')) as About;
+    const last = { id: about.last.id, streamName: about.last.streamName, revision: BigInt(about.last.revision), position: BigInt(about.last.position) };
+    let holds = false;
+    for await (const recorded of store.readStream(last.streamName, { fromRevision: last.revision, maxCount: 1 })) holds = recorded.id === last.id && recorded.position === last.position;
+    if (!holds || !about.parts.every((part) => EVERY_PART.includes(part))) throw new Error('not a copy of this log');
+    rmSync(join(claimed, ABOUT));
+    const past = PastTables.adopt(claimed, about.parts, last);
+    // Tables of an older version were emptied on opening (read-store.ts): they stand nowhere.
+    if (past.position === last.position) return past;
+    past.close();
+    return undefined;
+  } catch {
+    rmSync(claimed, { recursive: true, force: true });
+    return undefined;
+  }
+}
