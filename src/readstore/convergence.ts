@@ -38,6 +38,10 @@ interface LinkRow {
   status: JudgmentStatus;
 }
 
+/** A links row as read (safe integers: its flags are bigints). */
+type StoredLink = Omit<LinkRow, 'echo' | 'similar'> & { echo: bigint; similar: bigint };
+const linkRow = (row: StoredLink): LinkRow => ({ ...row, echo: Number(row.echo), similar: Number(row.similar) });
+
 /** Counts toward clusters: confirmed whatever the score, or similar and not rejected. */
 const counts = (status: JudgmentStatus, similar: boolean): boolean => status === 'confirmed' || (similar && status !== 'rejected');
 
@@ -176,9 +180,9 @@ export class ConvergenceTables {
     const a = this.finding(earlier)?.position;
     const b = this.finding(later)?.position;
     if (a === undefined || b === undefined) return;
-    const row = (this.s.between.get(b, a) ?? this.s.between.get(a, b)) as (LinkRow & { echo: bigint; similar: bigint }) | undefined;
+    const row = (this.s.between.get(b, a) ?? this.s.between.get(a, b)) as StoredLink | undefined;
     if (!row) return;
-    const link = { ...row, echo: Number(row.echo), similar: Number(row.similar) };
+    const link = linkRow(row);
     // Judgments count under the link's own order (earlier~later), as the fold keys them.
     const [earlierId, laterId] = link.earlier === a ? [earlier, later] : [later, earlier];
     const status = this.judgmentStatus(earlierId, laterId);
@@ -293,7 +297,7 @@ export class ConvergenceTables {
   }
 
   private linksFrom(finding: bigint): LinkRow[] {
-    return (this.s.linksFrom.all(finding) as (LinkRow & { echo: bigint; similar: bigint })[]).map((l) => ({ ...l, echo: Number(l.echo), similar: Number(l.similar) }));
+    return (this.s.linksFrom.all(finding) as StoredLink[]).map(linkRow);
   }
 
   /** A member leaves its cluster; the cluster is counted again, and goes when only its leader is left. */

@@ -24,9 +24,8 @@ interface About {
 /** Leaves `past` (standing at a position of the log) for the next process; closes it either way. */
 export function park(past: PastTables, under: string): void {
   const last = past.last;
-  const standing = last !== undefined && last.position === past.tables.watermark();
+  if (last === undefined || last.position !== past.tables.watermark()) return past.close();
   past.closeTables();
-  if (!standing) return rmSync(past.dir, { recursive: true, force: true });
   const about: About = { parts: [...past.parts], last: { id: last.id, streamName: last.streamName, revision: String(last.revision), position: String(last.position) } };
   try {
     writeFileSync(join(past.dir, ABOUT), JSON.stringify(about));
@@ -59,7 +58,6 @@ export async function takeParked(store: EventStore, under: string): Promise<Past
     if (!holds || !about.parts.every((part) => EVERY_PART.includes(part))) throw new Error('not a copy of this log');
     rmSync(join(claimed, ABOUT));
     const past = PastTables.adopt(claimed, about.parts, last);
-    // Tables of an older version were emptied on opening (read-store.ts): they stand nowhere.
     if (past.position === last.position) return past;
     past.close();
     return undefined;

@@ -35,9 +35,7 @@ export interface PastFold {
  * and ran out of memory at a million events. The file is removed on close.
  */
 export class PastTables {
-  /** The last event folded: the position the tables stand at. */
-  position = 0n;
-  /** That event, to know the log again when another process takes the copy over (parked-copy.ts). */
+  /** The last event folded, also to know the log again when another process takes the copy over (parked-copy.ts). */
   last: Pick<RecordedEvent, 'id' | 'streamName' | 'revision' | 'position'> | undefined;
 
   private constructor(
@@ -55,18 +53,27 @@ export class PastTables {
   static open(under: string | undefined, parts: Iterable<TablePart> = VIEW_PARTS): PastTables {
     const parent = under ?? tmpdir();
     removeOrphans(parent);
-    const dir = mkdtempSync(join(parent, `cairn-past-${process.pid}-`));
+    return PastTables.in(mkdtempSync(join(parent, `cairn-past-${process.pid}-`)), parts);
+  }
+
+  /**
+   * Tables a process left in `dir` (parked-copy.ts), folded to `last`. Tables of an older
+   * version are emptied on opening (read-store.ts): they stand nowhere, at position 0.
+   */
+  static adopt(dir: string, parts: Iterable<TablePart>, last: NonNullable<PastTables['last']>): PastTables {
+    const past = PastTables.in(dir, parts);
+    if (past.tables.watermark() === last.position) past.last = last;
+    return past;
+  }
+
+  private static in(dir: string, parts: Iterable<TablePart>): PastTables {
     const folded = withReads(parts);
     return new PastTables(ReadStore.open(dir, { parts: folded }), dir, folded);
   }
 
-  /** Tables a process left in `dir` (parked-copy.ts), standing where they were folded to. */
-  static adopt(dir: string, parts: Iterable<TablePart>, last: NonNullable<PastTables['last']>): PastTables {
-    const folded = withReads(parts);
-    const past = new PastTables(ReadStore.open(dir, { parts: folded }), dir, folded);
-    past.position = past.tables.watermark();
-    past.last = last;
-    return past;
+  /** The position the tables stand at: the last event folded (0n: none). */
+  get position(): bigint {
+    return this.last?.position ?? 0n;
   }
 
   /** Closes the tables, leaving their files in `dir`. */
@@ -102,7 +109,6 @@ export class PastTables {
         before?.(event, flush);
         if (notAfter === undefined || Date.parse(event.metadata.at) <= notAfter) {
           batch.push(event);
-          this.position = event.position;
           this.last = recorded;
         }
         through = recorded.position;

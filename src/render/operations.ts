@@ -26,14 +26,14 @@ const taskLine = (verb: string) => (r: TaskCommandResult) =>
 const more = (page: PageInfo, what: string): string[] => (page.remaining > 0 ? [`… ${page.remaining} more ${what} of ${page.total} (--cursor ${page.next}, or --all)`] : []);
 const lines = (...parts: string[][]): string => parts.flat().join('\n');
 
-/**
- * What people see of each operation's result: the CLI prints it without --json, and MCP sends it
- * beside the structured result. Keyed by operation name.
- */
 /** What tells two agreeing summaries apart, said so a judge knows what to read for. */
 const CONTRAST_PHRASES: Record<Contrast, string> = { negation: 'one negates', numbers: 'numbers differ', antonym: 'opposite words', entity: 'names differ' };
 const lookTwice = (contrasts: readonly Contrast[]): string => contrasts.map((c) => CONTRAST_PHRASES[c]).join(', ');
 
+/**
+ * What people see of each operation's result: the CLI prints it without --json, and MCP sends it
+ * beside the structured result. Keyed by operation name.
+ */
 export const RENDERS: Record<string, (result: any) => string> = {
   'join': (r: Awaited<ReturnType<typeof join.run>> & { token?: string }) =>
     (r.changed ? `${r.instanceId} joined as ${r.role}` : `${r.instanceId} is already ${r.role}`) +

@@ -70,7 +70,7 @@ export class LiveSeries {
           }
           if (this.due() < Math.min(at, endMs)) {
             flush();
-            while (this.due() < Math.min(at, endMs)) this.samples.push(sampleOf(this.view, past, new Date(this.due())));
+            this.sampleBefore(Math.min(at, endMs), past);
           }
         },
       });
@@ -81,8 +81,13 @@ export class LiveSeries {
       throw error;
     }
     // The moments since the last event: the tables stand at the head.
-    while (this.due() < endMs) this.samples.push(sampleOf(this.view, past, new Date(this.due())));
+    this.sampleBefore(endMs, past);
     return [...spread(this.samples, this.room()), sampleOf(this.view, past, end)];
+  }
+
+  /** Takes every sample due before `limit` from the tables as they stand. */
+  private sampleBefore(limit: number, past: PastTables): void {
+    while (this.due() < limit) this.samples.push(sampleOf(this.view, past, new Date(this.due())));
   }
 
   /** The next sample's moment. */

@@ -116,7 +116,8 @@ function scheduleLoad(delay) {
 // The chart's history, from the first event to now. A past moment shows the part of it up to
 // then, ending at the moment itself: folding the log once more for a chart of its own would
 // double what each position of the slider costs the server. One request at a time, never
-// cancelled: a month in the server folds a minute for it, and shares that fold.
+// cancelled: a month in, the server's first fold for it takes a minute, which it shares, and
+// later ones fold only what was appended since.
 async function loadSeries() {
   const views = state.data && state.data.views;
   if (!views || !views.health || state.seriesLoading) return;
