@@ -9,6 +9,12 @@ import type { PageRequest } from '../readstore/page.js';
  */
 
 export const DEFAULT_LIMIT = 30;
+/**
+ * Characters a page holds by default: texts run to thousands of characters (a message's body
+ * to 10,000), so thirty of them could fill a context window alone; the page stops early and
+ * its cursor continues. A limit asked for, or `all`, is given whole.
+ */
+export const DEFAULT_PAGE_CHARS = 16_000;
 export const MAX_LIMIT = 10_000;
 
 /** A cursor is the position of the last item shown: the next page continues after it (older ones, or newer in an unread inbox). */
@@ -21,5 +27,6 @@ export const paging = () => ({
 });
 
 export function pageRequest(input: { limit?: number | undefined; cursor?: string | undefined }, all = false): PageRequest {
-  return { limit: input.limit ?? (all ? Infinity : DEFAULT_LIMIT), cursor: input.cursor === undefined ? undefined : BigInt(input.cursor) };
+  const request: PageRequest = { limit: input.limit ?? (all ? Infinity : DEFAULT_LIMIT), cursor: input.cursor === undefined ? undefined : BigInt(input.cursor) };
+  return all || input.limit !== undefined ? request : { ...request, chars: DEFAULT_PAGE_CHARS };
 }

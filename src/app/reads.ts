@@ -81,6 +81,20 @@ export const activity = defineOperation({
     const tables = await app.tables();
     const state = activityOf(tables.db);
     const now = app.clock();
-    return { now: now.toISOString(), position: tables.watermark(), instances: instanceActivity(state, now), roles: roleActivity(state, now) };
+    return {
+      now: now.toISOString(),
+      position: tables.watermark(),
+      instances: instanceActivity(state, now).map(topTopics),
+      roles: roleActivity(state, now).map(topTopics),
+    };
   },
 });
+
+/** Topics shown per instance and role, the most worked on first: a month of work names hundreds. */
+const TOPICS_SHOWN = 10;
+
+/** A view with its `TOPICS_SHOWN` busiest topics, and how many topics it has in all. */
+function topTopics<V extends { topics: Record<string, number> }>(view: V): V & { topicsTotal: number } {
+  const busiest = Object.entries(view.topics).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+  return { ...view, topics: Object.assign(Object.create(null), Object.fromEntries(busiest.slice(0, TOPICS_SHOWN))), topicsTotal: busiest.length };
+}

@@ -21,8 +21,12 @@ export const convergenceOptions = (threshold?: number): ConvergenceOptions => ({
   ...(threshold === undefined ? {} : { threshold }),
 });
 
-/** Clusters of each kind shown by default (the most corroborated first), and members and links per cluster. */
-const DEFAULT_CLUSTERS = 10;
+/**
+ * Clusters of each kind shown by default (the most corroborated first), and members and links
+ * per cluster. On the month-shaped log at a million events 4 take 21 KB as JSON and 7.7 KB as
+ * text; 10 took 93 KB and 33 KB, more than an agent's tool result should hold.
+ */
+const DEFAULT_CLUSTERS = 4;
 
 export const convergence = defineOperation({
   name: 'convergence',

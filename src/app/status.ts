@@ -4,6 +4,7 @@ import { coordinatorSuggestions } from '../signals/suggestions.js';
 import { RELATED_THRESHOLD } from '../signals/advise.js';
 import { duplicateClaimPairs, relatedFindingPairs } from '../readstore/suggestion-candidates.js';
 import { questionsPage, taskCounts, tasksPage } from '../readstore/queries.js';
+import type { TaskView } from '../../projections/tasks.js';
 import { defineOperation } from './operation.js';
 import { activeInstances, boardCounts, talkedPairs } from '../readstore/board.js';
 
@@ -11,6 +12,22 @@ import { activeInstances, boardCounts, talkedPairs } from '../readstore/board.js
 const RELATED = { links: 300, findings: 50 };
 /** Live claims looked at for near-duplicates: more than any team holds at once. */
 const CLAIMS_COMPARED = 200;
+
+/** A task as the board lists it: who holds it and until when; `tasks` gives the whole record (description, outcome, times). */
+const boardTask = (t: TaskView) => ({
+  taskId: t.taskId,
+  title: t.title,
+  tags: t.tags,
+  status: t.status,
+  owner: t.owner,
+  lastOwner: t.lastOwner,
+  leaseUntil: t.leaseUntil,
+  leaseRemainingMs: t.leaseRemainingMs,
+  stale: t.stale,
+  claims: t.claims,
+  proposedBy: t.proposedBy,
+  position: t.position,
+});
 
 /**
  * The coordinator's board, concise whatever the log holds: counts, what needs attention
@@ -45,9 +62,9 @@ export const status = defineOperation({
       position: tables.watermark(),
       counts: { ...boardCounts(db), tasks: taskCounts(db, now) },
       instances,
-      claimed: claimed.items.slice(0, input.limit),
-      stale: stale.items,
-      open: open.items,
+      claimed: claimed.items.slice(0, input.limit).map(boardTask),
+      stale: stale.items.map(boardTask),
+      open: open.items.map(boardTask),
       questions: questions.items,
       suggestions,
       // Candidates no agent has judged: the reflector's to confirm or reject (`cairn judge`).

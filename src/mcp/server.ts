@@ -10,6 +10,7 @@ import { errorCodeOf } from '../errors.js';
 import { toPlainJson } from '../runtime/json.js';
 import type { Runner } from './runner.js';
 import { RENDERS } from '../render/operations.js';
+import { RESULT_BYTES, fitResult } from './fit.js';
 import { OUTPUT_SCHEMAS } from './output-schemas.js';
 import { ROLE_PROMPTS } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -43,10 +44,14 @@ function toolSchema(op: Operation) {
 /**
  * A result as MCP clients take it: `structuredContent` for programs, and as text what the CLI
  * would print (a line, or a short table), followed by the same JSON for clients that read
- * text only, as the specification asks.
+ * text only, as the specification asks. Both are bounded by default (fit.ts): the JSON's
+ * longest texts are cut when it would not fit a context window, unless the agent asked for
+ * more (a limit, or all); the CLI's text is left out when the two together would not fit,
+ * or when it is that JSON already.
  */
-function success(op: Operation, result: unknown): CallToolResult {
-  const plain = toPlainJson(result) as Record<string, unknown>;
+function success(op: Operation, result: unknown, whole = false): CallToolResult {
+  const full = toPlainJson(result) as Record<string, unknown>;
+  const plain = whole ? full : fitResult(full);
   const json = JSON.stringify(plain);
   let human: string | undefined;
   try {
@@ -54,9 +59,13 @@ function success(op: Operation, result: unknown): CallToolResult {
   } catch {
     human = undefined; // a render that cannot read this result: the JSON says it all
   }
-  const content: CallToolResult['content'] = human ? [{ type: 'text', text: human }, { type: 'text', text: json }] : [{ type: 'text', text: json }];
+  const alongside = !!human && human.trim() !== json && Buffer.byteLength(human) + Buffer.byteLength(json) <= RESULT_BYTES;
+  const content: CallToolResult['content'] = alongside ? [{ type: 'text', text: human! }, { type: 'text', text: json }] : [{ type: 'text', text: json }];
   return { content, structuredContent: plain };
 }
+
+/** A call that named how much it wants: bounded by default, complete on request. */
+const askedForMore = (args: Record<string, unknown>): boolean => args.limit !== undefined || args.all === true;
 
 /** A refusal the agent can act on: the same code and message the CLI gives, as a tool error. */
 function failure(error: unknown): CallToolResult {
@@ -92,7 +101,7 @@ export function createMcpServer(runner: Runner): McpServer {
             throw new ValidationError([{ field: hint.field, reason: `is required to ${op.name}: ${hint.how}` }]);
           }
           const input = op.name === 'wait' ? boundWait(args, MCP_WAIT_CAP_MS) : args;
-          return success(op, await runner.run(op, input, { signal: extra.signal }));
+          return success(op, await runner.run(op, input, { signal: extra.signal }), askedForMore(args));
         } catch (error) {
           return failure(error);
         }

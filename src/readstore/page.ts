@@ -5,6 +5,12 @@ export interface PageRequest {
   limit: number;
   /** The last item shown: the page continues after it. */
   cursor: bigint | undefined;
+  /**
+   * Characters the page's items may hold in all (none: no bound): a page stops early
+   * rather than exceed it, and its cursor continues from the last item it holds. At least
+   * one item is always returned.
+   */
+  chars?: number;
 }
 
 export interface PageInfo {
@@ -21,6 +27,17 @@ export interface PageInfo {
 /** The page info for items shown (their `positions` in order), how many match in all and how many come after them. */
 export function pageInfo(positions: readonly bigint[], total: number, remaining: number): PageInfo {
   return { returned: positions.length, total, remaining, next: remaining > 0 && positions.length > 0 ? String(positions[positions.length - 1]) : null };
+}
+
+/** The first rows, at least one, whose `sizeOf` stays within `chars` in all. */
+export function withinChars<T>(rows: readonly T[], chars: number | undefined, sizeOf: (row: T) => number): T[] {
+  if (chars === undefined) return rows as T[];
+  let used = 0;
+  for (let i = 0; i < rows.length; i++) {
+    used += sizeOf(rows[i]!);
+    if (used > chars && i > 0) return rows.slice(0, i);
+  }
+  return rows as T[];
 }
 
 /** The SQL LIMIT for a request (SQLite takes -1 for none). */

@@ -4,7 +4,7 @@ import type { Message } from '../../projections/inbox.js';
 import type { QuestionRecord } from '../../projections/questions.js';
 import { topicKey } from '../../projections/shared.js';
 import { taskView, type TaskRecord, type TaskStatus, type TaskView } from '../../projections/tasks.js';
-import { pageInfo, sqlLimit, type PageInfo, type PageRequest } from './page.js';
+import { pageInfo, sqlLimit, withinChars, type PageInfo, type PageRequest } from './page.js';
 import { countKey, countOf } from './counters.js';
 import { termSet, type Corpus } from '../similarity/tfidf.js';
 import { terms } from '../similarity/tokenize.js';
@@ -43,6 +43,13 @@ class Where {
 
 type Order = 'newest' | 'oldest';
 
+/** The characters of a row's texts: what its item will carry (summaries, bodies, outcomes). */
+const rowChars = (row: Row): number => {
+  let n = 0;
+  for (const v of Object.values(row)) if (typeof v === 'string') n += v.length;
+  return n;
+};
+
 /**
  * One page, and how many match: `total` from the counters when the caller has it (a count
  * over an index still reads every entry), and what remains as the total less the pages
@@ -61,7 +68,7 @@ function paged<T>(db: Database.Database, table: string, key: string, where: Wher
   const select = (w: Where) => `SELECT * FROM (SELECT * FROM ${table} WHERE ${w.sql}${cursor} ORDER BY ${orderOf(w)} ${direction} LIMIT ?)`;
   const sql = branches.length === 1 ? `SELECT * FROM ${table} WHERE ${branches[0]!.sql}${cursor} ORDER BY ${orderOf(branches[0]!)} ${direction} LIMIT ?` : `${branches.map(select).join(' UNION ALL ')} ORDER BY ${key} ${direction} LIMIT ?`;
   const params = [...branches.flatMap((w) => [...w.params, ...cursorParams, ...(branches.length === 1 ? [] : [limit])]), limit];
-  const rows = db.prepare(sql).safeIntegers(true).all(...params) as Row[];
+  const rows = withinChars(db.prepare(sql).safeIntegers(true).all(...params) as Row[], request.chars, rowChars);
   const count = (extra: string, ...extraParams: unknown[]) =>
     branches.reduce((n, w) => n + Number(db.prepare(`SELECT count(*) FROM ${table} WHERE ${w.sql}${extra}`).pluck().get(...w.params, ...extraParams)), 0);
   const positions = rows.map((row) => big(row[key]));
