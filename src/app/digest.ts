@@ -3,10 +3,17 @@ import type { StoredEvent } from '../../events/index.js';
 /**
  * What is new for one instance since its last sync: the Tachikoma "daily sync". Its own
  * events are left out; messages count only when they reach it (directly, its role, or all).
+ * It is read in log order, like an unread inbox, and stops once it holds what one answer
+ * should (`DigestBound`): `upTo` is then the last event it covered, so a sync records having
+ * seen only what it showed (convergence takes a sync as having seen everything up to it), and
+ * the next sync goes on from there.
  */
 export interface Digest {
   from: bigint;
+  /** The last event this digest covers: everything after `from` up to it. */
   upTo: bigint;
+  /** Events after `upTo` were left for the next sync. */
+  more: boolean;
   counts: Record<string, number>;
   joined: { instanceId: string; role: string }[];
   tasks: { taskId: string; change: string; by: string; title?: string; position: bigint }[];
@@ -24,53 +31,93 @@ const TASK_CHANGES: Partial<Record<StoredEvent['type'], string>> = {
   TaskAbandoned: 'abandoned',
 };
 
-export function digestFor(me: { instanceId: string; role: string }, from: bigint, events: Iterable<StoredEvent>): Digest {
-  const digest: Digest = { from, upTo: from, counts: {}, joined: [], tasks: [], questions: [], findings: [], messages: [], syntheses: [] };
-  for (const event of events) {
-    digest.upTo = event.position;
-    const author = event.metadata.instanceId;
-    // Its own events are not news, and neither are records of what reads showed.
-    if (author === me.instanceId || event.type === 'ContentShown') continue;
-    digest.counts[event.type] = (digest.counts[event.type] ?? 0) + 1;
-    switch (event.type) {
-      case 'InstanceJoined':
-        digest.joined.push({ instanceId: event.data.instanceId, role: event.data.role });
-        break;
-      case 'TaskProposed':
-        digest.tasks.push({ taskId: event.data.taskId, change: 'proposed', by: author, title: event.data.title, position: event.position });
-        break;
-      case 'TaskClaimed':
-      case 'ClaimReleased':
-      case 'TaskCompleted':
-      case 'TaskAbandoned':
-        digest.tasks.push({ taskId: event.data.taskId, change: TASK_CHANGES[event.type]!, by: author, position: event.position });
-        break;
-      case 'QuestionPosed':
-        digest.questions.push({ questionId: event.data.questionId, text: event.data.text, by: author });
-        break;
-      case 'FindingRecorded':
-        digest.findings.push({
-          findingId: event.data.findingId,
-          by: author,
-          role: event.metadata.role,
-          summary: event.data.summary,
-          topic: event.data.topic,
-          position: event.position,
-        });
-        break;
-      case 'MessagePosted': {
-        const to = event.data.to;
-        if (to === 'all' || to === me.instanceId || to === `role:${me.role}`) {
-          digest.messages.push({ messageId: event.data.messageId, from: event.data.from, to, body: event.data.body, position: event.position });
-        }
-        break;
-      }
-      case 'SynthesisPublished':
-        digest.syntheses.push({ synthesisId: event.data.synthesisId, by: author, summary: event.data.summary, integrates: event.data.integrates });
-        break;
-      default:
-        break;
-    }
+/** What one digest holds at most: items listed, and the characters of their texts. */
+export interface DigestBound {
+  items: number;
+  chars: number;
+}
+
+/** A digest built one event at a time, in log order, until it holds what its bound allows. */
+export class DigestBuilder {
+  readonly digest: Digest;
+  private items = 0;
+  private chars = 0;
+
+  constructor(
+    private readonly me: { instanceId: string; role: string },
+    from: bigint,
+    private readonly bound: DigestBound = { items: Infinity, chars: Infinity },
+  ) {
+    this.digest = { from, upTo: from, more: false, counts: {}, joined: [], tasks: [], questions: [], findings: [], messages: [], syntheses: [] };
   }
-  return digest;
+
+  /** Takes the next event; false, leaving it out and marking `more`, when the digest is full. */
+  add(event: StoredEvent): boolean {
+    const item = itemOf(this.me, event);
+    if (item !== undefined && this.items > 0 && (this.items + 1 > this.bound.items || this.chars + item.chars > this.bound.chars)) {
+      this.digest.more = true;
+      return false;
+    }
+    this.digest.upTo = event.position;
+    if (event.metadata.instanceId === this.me.instanceId || event.type === 'ContentShown') return true;
+    this.digest.counts[event.type] = (this.digest.counts[event.type] ?? 0) + 1;
+    if (item !== undefined) {
+      item.add(this.digest);
+      this.items++;
+      this.chars += item.chars;
+    }
+    return true;
+  }
+}
+
+/** Every event of `events` in one digest, unbounded. */
+export function digestFor(me: { instanceId: string; role: string }, from: bigint, events: Iterable<StoredEvent>): Digest {
+  const builder = new DigestBuilder(me, from);
+  for (const event of events) builder.add(event);
+  return builder.digest;
+}
+
+/** What an event lists in `me`'s digest, and the characters of its text; undefined when it is only counted, or not news. */
+function itemOf(me: { instanceId: string; role: string }, event: StoredEvent): { chars: number; add(digest: Digest): void } | undefined {
+  const author = event.metadata.instanceId;
+  // Its own events are not news, and neither are records of what reads showed.
+  if (author === me.instanceId || event.type === 'ContentShown') return undefined;
+  const item = (chars: number, add: (digest: Digest) => void) => ({ chars, add });
+  switch (event.type) {
+    case 'InstanceJoined': {
+      const { instanceId, role } = event.data;
+      return item(0, (d) => d.joined.push({ instanceId, role }));
+    }
+    case 'TaskProposed': {
+      const { taskId, title } = event.data;
+      return item(title.length, (d) => d.tasks.push({ taskId, change: 'proposed', by: author, title, position: event.position }));
+    }
+    case 'TaskClaimed':
+    case 'ClaimReleased':
+    case 'TaskCompleted':
+    case 'TaskAbandoned': {
+      const { taskId } = event.data;
+      const change = TASK_CHANGES[event.type]!;
+      return item(0, (d) => d.tasks.push({ taskId, change, by: author, position: event.position }));
+    }
+    case 'QuestionPosed': {
+      const { questionId, text } = event.data;
+      return item(text.length, (d) => d.questions.push({ questionId, text, by: author }));
+    }
+    case 'FindingRecorded': {
+      const { findingId, summary, topic } = event.data;
+      return item(summary.length, (d) => d.findings.push({ findingId, by: author, role: event.metadata.role, summary, topic, position: event.position }));
+    }
+    case 'MessagePosted': {
+      const { messageId, from, to, body } = event.data;
+      if (to !== 'all' && to !== me.instanceId && to !== `role:${me.role}`) return undefined;
+      return item(body.length, (d) => d.messages.push({ messageId, from, to, body, position: event.position }));
+    }
+    case 'SynthesisPublished': {
+      const { synthesisId, summary, integrates } = event.data;
+      return item(summary.length, (d) => d.syntheses.push({ synthesisId, by: author, summary, integrates }));
+    }
+    default:
+      return undefined;
+  }
 }

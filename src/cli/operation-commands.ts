@@ -5,6 +5,7 @@ import { ask, closeQuestion } from '../app/questions.js';
 import { say, synthesize } from '../app/record-commands.js';
 import { activity, findings, questions } from '../app/reads.js';
 import { sync } from '../app/sync.js';
+import { DEFAULT_LIMIT } from '../app/page.js';
 import { wait } from '../app/wait.js';
 import { replay } from '../app/replay.js';
 import { advise, convergence, health } from '../app/signals.js';
@@ -96,7 +97,13 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     ],
   },
   inboxCommand,
-  { op: sync },
+  {
+    op: sync,
+    options: [
+      { flags: '--limit <n>', key: 'limit', description: `items at most, oldest first (default ${DEFAULT_LIMIT}, fewer when their texts are long)`, int: true },
+      { flags: '--all', key: 'all', description: 'everything new at once' },
+    ],
+  },
   {
     op: synthesize,
     args: [{ key: 'summary', label: 'summary', rest: true }],
@@ -124,7 +131,7 @@ export const OPERATION_COMMANDS: CliSpec<any>[] = [
     op: convergence,
     options: [
       { flags: '--threshold <score>', key: 'threshold', description: 'similarity from 0 to 1 (default 0.3, or $CAIRN_CONVERGENCE_THRESHOLD)', number: true },
-      { flags: '--limit <n>', key: 'limit', description: 'clusters of each kind, and members per cluster (default 10)', int: true },
+      { flags: '--limit <n>', key: 'limit', description: 'clusters of each kind, and members per cluster (default 4)', int: true },
       { flags: '--all', key: 'all', description: 'every cluster, whole' },
     ],
   },

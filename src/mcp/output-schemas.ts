@@ -37,7 +37,7 @@ export const OUTPUT_SCHEMAS: Record<string, z.ZodObject> = {
   synthesize: z.looseObject({ synthesisId: z.string(), position: position.optional(), events }),
   say: z.looseObject({ messageId: z.string(), to: z.string(), position: position.optional(), events }),
   inbox: z.looseObject({ instanceId: z.string(), position, unread: z.number(), messages: z.array(message.extend({ unread: z.boolean() })), page }),
-  sync: z.looseObject({ from: position, upTo: position, counts: z.record(z.string(), z.number()), findings: objects, messages: objects, tasks: objects }),
+  sync: z.looseObject({ from: position, upTo: position, more: z.boolean().describe('there is more after upTo: sync again to go on'), counts: z.record(z.string(), z.number()), findings: objects, messages: objects, tasks: objects }),
   wait: z.looseObject({ matched: z.string(), already: z.boolean(), waitedMs: z.number() }),
   status: z.looseObject({ now: z.string(), position, counts: z.record(z.string(), z.unknown()), instances: objects, claimed: objects, stale: objects, open: objects, questions: objects, suggestions: objects, unjudged: z.looseObject({ total: z.number(), links: objects }) }),
   activity: z.looseObject({ now: z.string(), position, instances: objects, roles: objects }),

@@ -100,6 +100,7 @@ export const RENDERS: Record<string, (result: any) => string> = {
     for (const m of d.messages) lines.push(`  message  ${m.messageId} from ${m.from}: ${clip(m.body)}`);
     for (const s of d.syntheses) lines.push(`  synthesis ${s.synthesisId} by ${s.by}: ${clip(s.summary)}`);
     if (lines.length === 1) lines.push('  nothing new from others');
+    if (d.more) lines.push(`  … more after ${d.upTo}: sync again to go on (--limit N or --all for more at once)`);
     return lines.join('\n');
     },
   'synthesize': (r: { synthesisId: string }) => `published ${r.synthesisId}`,

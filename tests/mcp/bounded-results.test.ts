@@ -39,13 +39,14 @@ const READS: [string, Record<string, unknown>][] = [
 describe('read tools answer within 32 KiB, however long the texts', () => {
   let server: TestServer;
   let mcp: Client;
+  let kim: string;
 
   beforeAll(async () => {
     server = await testServer();
     const file = join(tempDir('cairn-month-'), 'month.ndjson');
     writeFileSync(file, [...monthOfWork({ events: 3_000, seed: 9 })].map((e) => JSON.stringify(e)).join('\n') + '\n');
     expectExit(await server.local(['import', file]), 0);
-    const bo = await joinAs(server, 'kim', 'builder');
+    const bo = (kim = await joinAs(server, 'kim', 'builder'));
     const cy = await joinAs(server, 'lou', 'explorer');
     const post = async (op: string, body: Record<string, unknown>, token: string) => {
       const response = await server.fetch(`/api/ops/${op}`, json(body, token));
@@ -136,8 +137,27 @@ describe('read tools answer within 32 KiB, however long the texts', () => {
     expect(pages).toBeGreaterThan(Math.ceil(all.length / DEFAULT_LIMIT));
   });
 
+  it('sync goes through what is new a page at a time, oldest first, each recording only what it showed', async () => {
+    const others = (await (await server.fetch('/api/ops/findings', json({ all: true }))).json()).findings.map((f: any) => f.findingId) as string[];
+    const shown: string[] = [];
+    let syncs = 0;
+    for (let more = true; more; syncs++) {
+      const digest = await (await server.fetch('/api/ops/sync', json({}, kim))).json();
+      shown.push(...digest.findings.map((f: any) => f.findingId));
+      expect(digest.findings.length + digest.messages.length + digest.tasks.length + digest.joined.length + digest.questions.length + digest.syntheses.length).toBeLessThanOrEqual(DEFAULT_LIMIT);
+      // What it records as seen is where it stopped, not the head.
+      const { events } = await (await server.fetch('/api/ops/log', json({ stream: 'instance-kim', limit: 100_000 }))).json();
+      expect(events.filter((e: any) => e.type === 'InstanceSynced').at(-1).data.upTo).toBe(digest.upTo);
+      more = digest.more;
+    }
+    expect(syncs).toBeGreaterThan(1);
+    const mine = new Set((await (await server.fetch('/api/ops/findings', json({ all: true, by: 'kim' }))).json()).findings.map((f: any) => f.findingId));
+    expect(new Set(shown).size).toBe(shown.length);
+    expect([...shown].sort()).toEqual(others.filter((id) => !mine.has(id)).sort());
+  });
+
   it('the CLI prints every read within 32 KiB by default', async () => {
-    for (const args of [['status'], ['tasks'], ['findings'], ['inbox', '--as', 'ada'], ['questions'], ['activity'], ['convergence'], ['health'], ['log'], ['replay', '--at', '3000']]) {
+    for (const args of [['status'], ['tasks'], ['findings'], ['inbox', '--as', 'ada'], ['sync', '--as', 'lou'], ['search', 'journal checksum'], ['questions'], ['activity'], ['convergence'], ['health'], ['log'], ['replay', '--at', '3000']]) {
       const r = await server.local(args);
       expectExit(r, 0);
       expect(Buffer.byteLength(r.stdout), args.join(' ')).toBeLessThan(KIB32);
