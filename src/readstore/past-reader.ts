@@ -23,6 +23,8 @@ export class PastReader {
   private turn: Promise<unknown> = Promise.resolve();
   /** Whether the copy a process before this one left (parked-copy.ts) was looked for. */
   private lookedForParked = false;
+  /** The parts this process's reads asked for: a copy anew holds them all. */
+  private readonly asked = new Set<TablePart>();
 
   constructor(
     private readonly store: EventStore,
@@ -47,11 +49,13 @@ export class PastReader {
     const kept = this.kept?.past.holds(parts) ? this.kept : undefined;
     if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;
     const foldOn = kept !== undefined && 'position' in point && 'position' in kept.point && kept.point.position <= point.position;
-    // A copy anew also holds what the one it replaces held: reads of one process come back to
-    // the same views (the dashboard asks for the lists, then the clusters, at each position).
-    const held = this.kept?.past.parts ?? [];
+    // A copy anew also holds what this process's reads asked for before: they come back to the
+    // same views (the dashboard asks for the lists, then the clusters, at each position). Not
+    // what a parked copy held: another process's replay of every view would make a replay of
+    // one view here fold them all.
+    for (const part of parts) this.asked.add(part);
     if (!foldOn) this.drop();
-    const past = foldOn ? kept.past : PastTables.open(this.options.under, [...held, ...parts]);
+    const past = foldOn ? kept.past : PastTables.open(this.options.under, [...this.asked]);
     const fold = 'position' in point ? { until: point.position } : { notAfter: point.time.getTime() };
     try {
       await past.fold(this.store, { ...fold, progress: this.options.progress, signal });

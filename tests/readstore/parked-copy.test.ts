@@ -89,4 +89,19 @@ describe('a copy of the past left for the next process', () => {
     expect(otherReads.mock.calls.some(([options]) => (options?.after ?? 0n) > 0n && options?.maxCount === undefined)).toBe(false);
     await elsewhere.close();
   });
+
+  it('a replay of one view, at an earlier moment than a copy of every view, folds that view alone', async () => {
+    const log = await logWith(EVENTS);
+    const cache = `${log}.cache`;
+    const first = processOver(log, cache);
+    await first.readPast({ position: 2_000n }, () => undefined); // every view: the dashboard's slider, a replay of all
+    await first.close();
+
+    const next = processOver(log, cache);
+    const parts = await next.readPast({ position: 1_000n }, (past) => [...past.parts].sort(), { parts: ['tasks'] });
+    expect(parts).toEqual(['tasks']);
+    // Within one process, a copy anew still holds what its reads asked for before.
+    expect(await next.readPast({ position: 500n }, (past) => [...past.parts].sort(), { parts: ['questions'] })).toEqual(['findings', 'questions', 'tasks']);
+    await next.close();
+  });
 });
