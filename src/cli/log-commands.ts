@@ -68,10 +68,14 @@ export function registerLogCommands(program: Command): void {
         await shown(app, globals, 'log', { streams: shownStreams(events) });
         for (const event of events) printEvent(event, globals.json);
         // On stderr: standard output stays one event per line.
-        if (next !== null && !options.follow) writeErr(`… more events after these: --cursor ${next} (or a larger --limit)\n`);
+        if (next !== null && !options.follow) {
+          const full = events.length >= parsed.data.limit;
+          writeErr(full ? `… more events after these: --cursor ${next} (or a larger --limit)\n` : `… looked through the log up to position ${next}: --cursor ${next} looks further\n`);
+        }
         if (!options.follow) return;
         const input = parsed.data;
-        const after = events.length > 0 ? events[events.length - 1]!.position : await app.store.headPosition();
+        // Following goes on from where the history stopped: the last event shown, or the last looked at.
+        const after = next !== null ? BigInt(next) : events.length > 0 ? events[events.length - 1]!.position : await app.store.headPosition();
         for await (const recorded of app.store.subscribe({ after, signal: stop.signal, streamPrefixes: input.stream ? [input.stream] : undefined })) {
           const event = toStored(recorded);
           if (input.type && !input.type.includes(event.type)) continue;
