@@ -7,6 +7,7 @@ import { ProjectionRuntime } from '../runtime/runtime.js';
 import { ReadStore } from '../readstore/read-store.js';
 import { PastReader, type PastRead } from '../readstore/past-reader.js';
 import { PastTables, type PastPoint } from '../readstore/past-tables.js';
+import { park, takeParked } from '../readstore/parked-copy.js';
 import type { TablePart } from '../readstore/table-parts.js';
 
 /** Everything an operation needs: the log, the read models over it, and the clock. */
@@ -19,6 +20,10 @@ export interface App {
   readPast<T>(point: PastPoint, use: (past: PastTables) => T | Promise<T>, options?: PastRead): Promise<T>;
   /** Empty scratch tables to fold into yourself (a series), of the parts given: close them after reading. */
   scratchTables(parts?: readonly TablePart[]): PastTables;
+  /** Leaves scratch tables for the next process as `name`, with `extra` (JSON) to go on from; closes them where the log keeps no cache. */
+  parkScratch(past: PastTables, name: string, extra: unknown): void;
+  /** Takes over the scratch tables a process left as `name`, if they were folded from this log. */
+  takeScratch(name: string): Promise<{ past: PastTables; extra: unknown } | undefined>;
   /** Where the log lives, for messages (never secrets). */
   readonly describe: string;
   clock(): Date;
@@ -63,6 +68,15 @@ export function appOver(
     },
     readPast: (point, use, options) => past.read(point, use, options),
     scratchTables: (parts) => PastTables.open(scratchDir(options.cacheDir), parts),
+    parkScratch: (tables, name, extra) => {
+      const under = scratchDir(options.cacheDir);
+      if (under === undefined) tables.close();
+      else park(tables, under, name, extra);
+    },
+    takeScratch: async (name) => {
+      const under = scratchDir(options.cacheDir);
+      return under === undefined ? undefined : takeParked(store, under, name);
+    },
     describe: options.describe ?? 'store',
     clock: options.clock ?? (() => new Date()),
     newEventId: randomUuid,

@@ -44,7 +44,7 @@ export class PastReader {
     if (!this.lookedForParked && under !== undefined && this.kept === undefined) {
       this.lookedForParked = true;
       const parked = await takeParked(this.store, under);
-      if (parked) this.kept = { past: parked, point: { position: parked.position } };
+      if (parked) this.kept = { past: parked.past, point: { position: parked.past.position } };
     }
     const kept = this.kept?.past.holds(parts) ? this.kept : undefined;
     if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;

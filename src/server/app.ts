@@ -22,7 +22,7 @@ export interface ServerApp {
   live: Set<AbortController>;
   /** Ends the MCP sessions, when the server closes. */
   closeMcp(): Promise<void>;
-  /** Removes the scratch tables of the charts followed, when the server closes. */
+  /** Leaves the charts followed for the next start (their scratch tables and samples), when the server closes. */
   closeViews(): Promise<void>;
 }
 

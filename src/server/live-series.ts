@@ -1,6 +1,7 @@
 import type { App } from '../app/app.js';
 import type { View } from '../app/views.js';
 import type { PastTables } from '../readstore/past-tables.js';
+import { READ_STORE_VERSION } from '../readstore/schema.js';
 import { sampleOf, type SeriesPoint } from './series.js';
 
 /**
@@ -15,9 +16,16 @@ import { sampleOf, type SeriesPoint } from './series.js';
  * read, or, for a moment after the log's last event, as they stood at the refresh that passed
  * it: an event appended after that yet stamped before the moment (a writer's clock behind, a
  * slow append) is not in it, where a series folded anew would hold it.
+ *
+ * A server that closes leaves each series it follows for the next start (`park`): its tables
+ * under the log's cache, its samples beside them. The next start's first refresh folds on
+ * from there instead of from the first event (68 s at a million events), if the copy was
+ * folded from this log and by tables of this version.
  */
 export class LiveSeries {
   private past: PastTables | undefined;
+  /** Whether a copy an earlier server left (`park`) was looked for. */
+  private lookedForParked = false;
   /** The first event's time (epoch ms): sample k is at start + k * step. */
   private start: number | undefined;
   /** Set when the first event is read, from the span up to that refresh's end. */
@@ -31,6 +39,8 @@ export class LiveSeries {
     private readonly app: App,
     private readonly view: View,
     private readonly points: number,
+    /** What the copy left for the next start is called: one per view and number of points. */
+    private readonly name = 'series',
   ) {}
 
   /** The samples up to `end` and the view at `end`, after folding what is new. */
@@ -47,6 +57,33 @@ export class LiveSeries {
     return run;
   }
 
+  /** Leaves the tables and samples for the next start (the server closes), once a refresh under way has ended. */
+  park(): Promise<void> {
+    const run = this.turn.then(() => {
+      if (this.past === undefined || this.start === undefined || this.step === undefined) return this.reset();
+      const kept: Parked = { tables: READ_STORE_VERSION, start: this.start, step: this.step, samples: this.samples };
+      this.app.parkScratch(this.past, this.name, kept);
+      this.past = undefined;
+      this.reset();
+    });
+    this.turn = run;
+    return run;
+  }
+
+  /** The copy an earlier server left, once: its tables, and the samples taken from them. */
+  private async takeParked(): Promise<void> {
+    this.lookedForParked = true;
+    const parked = await this.app.takeScratch(this.name);
+    if (!parked) return;
+    const kept = parked.extra as Partial<Parked> | undefined;
+    const fits = kept?.tables === READ_STORE_VERSION && typeof kept.start === 'number' && typeof kept.step === 'number' && kept.step > 0 && Array.isArray(kept.samples);
+    if (!fits || !parked.past.holds(this.view.reads)) return parked.past.close();
+    this.past = parked.past;
+    this.start = kept.start;
+    this.step = kept.step;
+    this.samples = kept.samples!;
+  }
+
   private reset(): void {
     this.past?.close();
     this.past = undefined;
@@ -57,6 +94,7 @@ export class LiveSeries {
 
   private async refresh(end: Date, signal: AbortSignal | undefined): Promise<SeriesPoint[]> {
     const endMs = end.getTime();
+    if (this.past === undefined && !this.lookedForParked) await this.takeParked();
     const past = (this.past ??= this.app.scratchTables(this.view.reads));
     this.fit(endMs);
     try {
@@ -129,7 +167,7 @@ export class FollowedSeries {
     const key = `${name}:${points}`;
     let series = this.followed.get(key);
     if (series) this.followed.delete(key);
-    else series = new LiveSeries(this.app, view, points);
+    else series = new LiveSeries(this.app, view, points, `series-${name}-${points}`);
     this.followed.set(key, series);
     for (const [oldest, left] of this.followed) {
       if (this.followed.size <= this.max) break;
@@ -139,11 +177,21 @@ export class FollowedSeries {
     return series;
   }
 
+  /** The server closes: each series is left for the next start. */
   async close(): Promise<void> {
     const all = [...this.followed.values()];
     this.followed.clear();
-    await Promise.all(all.map((series) => series.close()));
+    await Promise.all(all.map((series) => series.park()));
   }
+}
+
+/** What a series leaves for the next start beside its tables. */
+interface Parked {
+  /** The tables' version (src/readstore/schema.ts): samples of another would show another shape. */
+  tables: number;
+  start: number;
+  step: number;
+  samples: SeriesPoint[];
 }
 
 /** `n` of the samples, first and last included, as evenly spread as their indices allow. */

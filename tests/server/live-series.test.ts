@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import { appOver, type App } from '../../src/app/app.js';
@@ -7,6 +10,7 @@ import { toPlainJson } from '../../src/runtime/json.js';
 import { LiveSeries } from '../../src/server/live-series.js';
 import type { SeriesPoint } from '../../src/server/series.js';
 import { InMemoryEventStore } from '../../src/store/memory.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
 import { realisticLog } from '../projections/generate.js';
 
 /**
@@ -105,5 +109,36 @@ describe('a live series', () => {
     expect(resumed).toEqual(await anew.read(end));
     await Promise.all([series.close(), anew.close()]);
     await app.close();
+  });
+
+  it('a series a closed server left is taken over at the next start: it folds on, and every sample is still the view at its moment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-series-parked-'));
+    try {
+      const log = join(dir, 'log.db');
+      const cacheDir = join(dir, 'cache');
+      const cut = 1_500;
+      const before = appOver(openSqliteStore(log, { create: true }), { cacheDir });
+      await append(before, EVENTS.slice(0, cut));
+      const first = new LiveSeries(before, VIEWS.tasks!, 6, 'series-tasks-6');
+      await first.read(new Date(stamp(EVENTS[cut - 1]!) + 1_000));
+      await first.park();
+      await before.close();
+
+      const after = appOver(openSqliteStore(log), { cacheDir });
+      await append(after, EVENTS.slice(cut));
+      const reads = vi.spyOn(after.store, 'readAll');
+      const end = new Date(stamp(EVENTS.at(-1)!) + 60_000);
+      const taken = await new LiveSeries(after, VIEWS.tasks!, 6, 'series-tasks-6').read(end);
+      const folds = reads.mock.calls.filter(([options]) => options?.maxCount === undefined);
+      expect(folds.length).toBeGreaterThan(0);
+      for (const [options] of folds) expect(options?.after).toBe(BigInt(cut));
+      reads.mockRestore();
+      expect(taken).toHaveLength(6);
+      expect(taken.at(-1)!.position).toBe(String(EVENTS.length));
+      await expectTrue(after, taken);
+      await after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
