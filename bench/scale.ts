@@ -17,6 +17,12 @@ const KIB = 1024;
 
 const EVERYDAY: string[][] = [['status'], ['tasks'], ['findings'], ['inbox', '--as', 'ada'], ['questions'], ['activity']];
 const SIGNALS: string[][] = [['advise', 'the', 'upload', 'retry', 'stalls', 'when', 'the', 'server', 'is', 'slow'], ['health'], ['convergence']];
+/**
+ * Reads no target names, reported because each once cost the whole log: a newcomer's sync
+ * (every event since its last sync: 15.6 s, 1.1 GB and 36 MB at a million events) and the
+ * history filtered by a type the month never holds (9.2 s, to print nothing).
+ */
+const OTHERS: string[][] = [['sync', '--as', 'newcomer'], ['log', '--type', 'TaskAbandoned']];
 
 interface Run {
   ms: number;
@@ -121,7 +127,8 @@ export const scaleBenchmark: Benchmark = {
           details: { failed: cold.failed ?? null, peakRssMb: cold.rssKib === undefined ? null : cold.rssKib / KIB },
         });
       }
-      for (const args of [...EVERYDAY, ...SIGNALS]) {
+      run([CLI, 'join', '--as', 'newcomer', '--role', 'builder'], dir);
+      for (const args of [...EVERYDAY, ...SIGNALS, ...OTHERS]) {
         const name = args[0]!;
         const bare: number[] = [];
         const times: number[] = [];
@@ -136,6 +143,7 @@ export const scaleBenchmark: Benchmark = {
         const baseline = median(bare);
         ctx.log(`scale ${events}: ${name} ${fmt(value)} ms (node -e 0 ${fmt(baseline)} ms), ${fmt((last?.rssKib ?? 0) / KIB)} MB, ${last?.bytes} bytes${last?.failed ? `; ${last.failed}` : ''}`);
         const everyday = EVERYDAY.includes(args);
+        const reported = OTHERS.includes(args);
         const large = events === sizes[sizes.length - 1];
         figures.push({
           id: `scale.warm.${name}.${events}`,
@@ -144,8 +152,8 @@ export const scaleBenchmark: Benchmark = {
           unit: 'ms',
           baseline: { name: 'node -e 0', value: baseline, unit: 'ms' },
           ratio: value / baseline,
-          target: !large ? '(smaller log, for the growth)' : everyday ? '<= 2x node -e 0' : '<= 1000 ms',
-          met: !large ? null : everyday ? value / baseline <= 2 : value <= 1_000,
+          target: !large ? '(smaller log, for the growth)' : reported ? '(reported)' : everyday ? '<= 2x node -e 0' : '<= 1000 ms',
+          met: !large || reported ? null : everyday ? value / baseline <= 2 : value <= 1_000,
           command: 'npm run bench -- --only scale',
           details: { samples: times, bare, failed: last?.failed ?? null },
         });
