@@ -23,7 +23,7 @@ export function requireIdentity(caller: Caller): string {
 /** Loads the caller's instance; writing needs a joined, present instance. */
 export async function actorOf(app: App, caller: Caller): Promise<Actor> {
   const instanceId = requireIdentity(caller);
-  const { state } = await loadInstance(app.store, instanceId);
+  const { state } = await loadInstance(app.store, instanceId, app.snapshots);
   if (!state.joined || state.left) {
     throw new DomainError(
       `instance ${instanceId} has not joined${state.left ? ' (it left)' : ''}: run \`cairn join --role ROLE --as ${instanceId}\``,

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUuid } from '../runtime/random.js';
 import type { EventStore } from '../store/port.js';
 import { openStore } from '../store/open.js';
 import type { ProgressFactory } from '../runtime/progress.js';
 import { ProjectionRuntime } from '../runtime/runtime.js';
+import { FileSnapshots, type SnapshotStore } from '../runtime/snapshots.js';
 import { ReadStore } from '../readstore/read-store.js';
 import { PastReader, type PastRead } from '../readstore/past-reader.js';
 import { PastTables, type PastPoint } from '../readstore/past-tables.js';
@@ -14,6 +16,8 @@ import type { TablePart } from '../readstore/table-parts.js';
 export interface App {
   readonly store: EventStore;
   readonly runtime: ProjectionRuntime;
+  /** Snapshots of long streams (each instance's), beside the log's cache; none for a log without one. */
+  readonly snapshots: SnapshotStore | undefined;
   /** The read models as indexed tables, caught up with the log: what everyday reads answer from. */
   tables(): Promise<ReadStore>;
   /** Runs `use` on the same tables as they stood at a past moment (a scratch copy, kept for the next such read). */
@@ -61,6 +65,7 @@ export function appOver(
   return {
     store,
     runtime: new ProjectionRuntime(store, options.cacheDir, { progress: options.progress }),
+    snapshots: options.cacheDir === undefined ? undefined : new FileSnapshots(join(options.cacheDir, 'snapshots')),
     async tables() {
       reads ??= ReadStore.open(options.cacheDir);
       await reads.catchUp(store, options.progress);

@@ -87,7 +87,7 @@ export async function recordExposure(app: App, caller: Caller, via: string, show
     if (reader !== undefined) data.instanceId = reader;
     facts.push({ type: 'ContentShown', data });
   }
-  const who = reader === undefined ? undefined : (await loadInstance(app.store, reader)).state;
+  const who = reader === undefined ? undefined : (await loadInstance(app.store, reader, app.snapshots)).state;
   return appendFacts(app.store, facts, {
     instanceId: reader ?? ANONYMOUS,
     // A reader that never joined is recorded all the same: if it joins later, its work is not independent of this.

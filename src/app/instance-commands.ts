@@ -14,6 +14,7 @@ export async function runInstanceCommand(app: App, who: Caller | Actor, command:
     store: app.store,
     streamName: streamName('instance', actor.instanceId),
     decider: instanceDecider,
+    snapshots: app.snapshots,
     command: command(actor),
     metadata: metadataFor(app, actor),
   });

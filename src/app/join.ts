@@ -16,11 +16,12 @@ export const join = defineOperation({
   async run(app, input, caller) {
     const instanceId = requireIdentity(caller);
     // A rejoin (new role) still carries what the instance had seen.
-    const { state: before } = await loadInstance(app.store, instanceId);
+    const { state: before } = await loadInstance(app.store, instanceId, app.snapshots);
     const { events, state } = await handleCommand({
       store: app.store,
       streamName: streamName('instance', instanceId),
       decider: instanceDecider,
+      snapshots: app.snapshots,
       command: { type: 'join', instanceId, role: input.role, description: input.description },
       metadata: { instanceId, role: input.role, seenUpTo: before.lastSyncedUpTo, at: app.clock() },
     });

@@ -154,7 +154,7 @@ async function questionCondition(app: App, questionId: string, wanted: number) {
 
 async function messageCondition(app: App, caller: Caller) {
   const instanceId = requireIdentity(caller);
-  const { state } = await loadInstance(app.store, instanceId);
+  const { state } = await loadInstance(app.store, instanceId, app.snapshots);
   if (!state.joined) throw new DomainError(`instance ${instanceId} has not joined`, 'not_joined');
   let role = state.role;
   let hit: StoredEvent | undefined;

@@ -13,6 +13,7 @@ import {
 import { WrongExpectedRevisionError } from '../errors.js';
 import type { AppendResult, EventStore } from '../store/port.js';
 import { foldEvents, type Decider } from './decider.js';
+import type { SnapshotStore } from '../runtime/snapshots.js';
 import { loadState } from './load.js';
 
 /** Who writes, and what they had seen: stamped on every event the command produces. */
@@ -35,6 +36,8 @@ export interface HandleCommandOptions<C, E extends CairnEvent, S> {
   newEventId?: () => string;
   /** Attempts when other writers keep changing the stream under us. */
   maxAttempts?: number;
+  /** Where the stream's snapshot is kept (long streams: an instance's). */
+  snapshots?: SnapshotStore | undefined;
   /**
    * The stream is expected not to exist yet (a write-once fact with a fresh id): decide on
    * the initial state without reading it, and append with `no_stream`. If it does exist the
@@ -62,7 +65,7 @@ export async function handleCommand<C, E extends CairnEvent, S>(options: HandleC
   const { store, streamName, decider, command, newEventId = randomUuid, maxAttempts = 10 } = options;
   let guessNew = options.expectNew === true;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = guessNew ? { state: decider.initialState(), revision: undefined } : await loadState(store, streamName, decider);
+    const { state, revision } = guessNew ? { state: decider.initialState(), revision: undefined } : await loadState(store, streamName, decider, options.snapshots);
     const decided = decider.decide(command, state).map((event) => validated(event, streamName));
     if (decided.length === 0) return { events: [], state, nextExpectedRevision: revision };
 

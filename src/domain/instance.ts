@@ -2,6 +2,7 @@ import { match } from 'ts-pattern';
 import { streamName, type EventOf } from '../../events/index.js';
 import type { EventStore } from '../store/port.js';
 import { refuse, type Decider } from './decider.js';
+import type { SnapshotStore } from '../runtime/snapshots.js';
 import { loadState, type Loaded } from './load.js';
 
 type InstanceCommandOf<T extends string, Fields = object> = { type: T; instanceId: string } & Fields;
@@ -66,9 +67,9 @@ export const instanceDecider: Decider<InstanceCommand, InstanceEvent, InstanceSt
       .exhaustive(),
 };
 
-/** The instance's state and stream revision, as of now. */
-export const loadInstance = (store: EventStore, instanceId: string): Promise<Loaded<InstanceState>> =>
-  loadState(store, streamName('instance', instanceId), instanceDecider);
+/** The instance's state and stream revision, as of now (from its snapshot, where one is kept: the stream gains an event per sync and per inbox read). */
+export const loadInstance = (store: EventStore, instanceId: string, snapshots?: SnapshotStore): Promise<Loaded<InstanceState>> =>
+  loadState(store, streamName('instance', instanceId), instanceDecider, snapshots);
 
 const isPresent = (state: InstanceState) => state.joined && !state.left;
 

@@ -55,7 +55,7 @@ export function joinRoute(app: App, tokens: TokenStore, policy: AccessPolicy): H
     // Reserved before the first await, so two racing first joins cannot both get a token.
     const token = tokens.issue(instanceId, app.clock());
     try {
-      const { state } = await loadInstance(app.store, instanceId);
+      const { state } = await loadInstance(app.store, instanceId, app.snapshots);
       if (state.joined) throw new HttpError(403, 'instance_exists', `${instanceId} is already in the log (it joined on the store, or its token was lost): ${MANAGE_HINT(instanceId)}`);
       if (invitation !== undefined) await spend(app, invitation, instanceId, input.role);
       const result = await join.run(app, input, { instanceId });
@@ -97,7 +97,7 @@ function admitRoleBySecret(policy: AccessPolicy, role: string): void {
  */
 export async function admitRoleChange(app: App, policy: AccessPolicy, instanceId: string, role: string, presented: string | undefined): Promise<void> {
   if (!policy.restrictedRoles.has(role)) return;
-  const { state } = await loadInstance(app.store, instanceId);
+  const { state } = await loadInstance(app.store, instanceId, app.snapshots);
   if (state.role === role && state.joined && !state.left) return;
   if (presented === undefined || !isInvitationCode(presented)) admitRoleBySecret(policy, role);
   else await spend(app, presented, instanceId, role);
