@@ -4,6 +4,7 @@ import type { EventType, StoredEvent } from '../../events/index.js';
 import type { Operation } from '../app/operation.js';
 import { operationNamed } from '../app/operations.js';
 import { toPlainJson } from '../runtime/json.js';
+import { fitResult } from './fit.js';
 import type { Runner } from './runner.js';
 
 /**
@@ -51,8 +52,9 @@ export function resolveResource(uri: string): { spec: ResourceSpec; input: Recor
   return undefined;
 }
 
+/** A resource reads as its operation's default answer, held to what a tool result may take (fit.ts). */
 async function read(runner: Runner, uri: URL, op: Operation, input: Record<string, unknown>): Promise<ReadResourceResult> {
-  const result = toPlainJson(await runner.run(op, input));
+  const result = fitResult(toPlainJson(await runner.run(op, input)) as Record<string, unknown>);
   return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(result) }] };
 }
 

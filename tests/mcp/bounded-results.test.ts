@@ -96,6 +96,13 @@ describe('read tools answer within 32 KiB, however long the texts', () => {
     }
   });
 
+  it('every resource reads within 32 KiB', async () => {
+    for (const uri of ['cairn://board', 'cairn://tasks', 'cairn://findings', 'cairn://findings/topic/journal', 'cairn://inbox', 'cairn://health']) {
+      const { contents } = await mcp.readResource({ uri });
+      expect(Buffer.byteLength((contents[0] as { text: string }).text), uri).toBeLessThanOrEqual(KIB32);
+    }
+  });
+
   it('an answer that gathers long texts keeps its shape, cuts them and says so; a limit asked for is given whole', async () => {
     const board = (await call('status', {})).structuredContent as Record<string, any>;
     expect(board.claimed.length).toBeGreaterThan(0);
