@@ -59,7 +59,7 @@ export class DigestBuilder {
       return false;
     }
     this.digest.upTo = event.position;
-    if (event.metadata.instanceId === this.me.instanceId || event.type === 'ContentShown') return true;
+    if (!isNews(this.me, event)) return true;
     this.digest.counts[event.type] = (this.digest.counts[event.type] ?? 0) + 1;
     if (item !== undefined) {
       item.add(this.digest);
@@ -70,18 +70,13 @@ export class DigestBuilder {
   }
 }
 
-/** Every event of `events` in one digest, unbounded. */
-export function digestFor(me: { instanceId: string; role: string }, from: bigint, events: Iterable<StoredEvent>): Digest {
-  const builder = new DigestBuilder(me, from);
-  for (const event of events) builder.add(event);
-  return builder.digest;
-}
+/** Its own events are not news to an instance, and neither are records of what reads showed. */
+const isNews = (me: { instanceId: string }, event: StoredEvent): boolean => event.metadata.instanceId !== me.instanceId && event.type !== 'ContentShown';
 
 /** What an event lists in `me`'s digest, and the characters of its text; undefined when it is only counted, or not news. */
 function itemOf(me: { instanceId: string; role: string }, event: StoredEvent): { chars: number; add(digest: Digest): void } | undefined {
+  if (!isNews(me, event)) return undefined;
   const author = event.metadata.instanceId;
-  // Its own events are not news, and neither are records of what reads showed.
-  if (author === me.instanceId || event.type === 'ContentShown') return undefined;
   const item = (chars: number, add: (digest: Digest) => void) => ({ chars, add });
   switch (event.type) {
     case 'InstanceJoined': {

@@ -83,12 +83,9 @@ export const log = defineOperation({
         continue;
       }
       const event = toStored(recorded);
-      if ((input.instance && event.metadata.instanceId !== input.instance) || (since && 'time' in since && new Date(event.metadata.at) < since.time)) {
-        looked = recorded.position;
-        continue;
-      }
-      if (events.length >= input.limit) return { events, next: String(events[events.length - 1]!.position) };
-      events.push(event);
+      const wanted = (!input.instance || event.metadata.instanceId === input.instance) && !(since && 'time' in since && new Date(event.metadata.at) < since.time);
+      if (wanted && events.length >= input.limit) return { events, next: String(events[events.length - 1]!.position) };
+      if (wanted) events.push(event);
       looked = recorded.position;
     }
     // The window ended before the page filled: go on from the last event looked at, if any follow.

@@ -19,7 +19,7 @@ import { sampleOf, type SeriesPoint } from './series.js';
  *
  * A server that closes leaves each series it follows for the next start (`park`): its tables
  * under the log's cache, its samples beside them. The next start's first refresh folds on
- * from there instead of from the first event (68 s at a million events), if the copy was
+ * from there instead of from the first event (about a minute at a million events), if the copy was
  * folded from this log and by tables of this version.
  */
 export class LiveSeries {
