@@ -5,15 +5,15 @@
  * their page early and continue with a cursor; answers that gather several kinds shorten
  * their longest texts and say so.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monthOfWork } from '../../bench/support/month.js';
 import { DEFAULT_LIMIT } from '../../src/app/page.js';
-import { CLI, expectExit, tempDir } from '../cli/run.js';
+import { expectExit, tempDir } from '../cli/run.js';
+import { connectStdio } from './stdio-client.js';
 import { joinAs, json, testServer, type TestServer } from '../server/server.js';
 
 const KIB32 = 32 * 1024;
@@ -63,15 +63,7 @@ describe('read tools answer within 32 KiB, however long the texts', () => {
       if (i % 2) await post('claim', { task: task.taskId }, bo);
       else await post('complete', { task: (await post('claim', { task: task.taskId }, cy)).taskId, outcome: long(10_000, 'done and verified') }, cy);
     }
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, 'mcp'],
-      env: { ...getDefaultEnvironment(), CAIRN_STORE: server.store, CAIRN_INSTANCE: 'ada' },
-      cwd: tempDir('cairn-mcp-'),
-      stderr: 'pipe',
-    });
-    mcp = new Client({ name: 'cairn-test', version: '1.0.0' });
-    await mcp.connect(transport);
+    mcp = await connectStdio({ CAIRN_STORE: server.store, CAIRN_INSTANCE: 'ada' });
     await mcp.listTools(); // so the client holds each result to its tool's output schema
   }, 120_000);
   afterAll(async () => {

@@ -6,27 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, expectExit, tempDir, workspace, type Workspace } from '../cli/run.js';
 import { testServer, type TestServer } from '../server/server.js';
 import { call, everyTool, ok, text } from './every-tool.js';
+import { connectStdio } from './stdio-client.js';
 
 const TOOLS = [
   'join', 'leave', 'propose', 'claim', 'renew', 'release', 'complete', 'abandon', 'tasks', 'ask', 'close_question', 'questions', 'find', 'findings',
   'say', 'inbox', 'sync', 'synthesize', 'wait', 'status', 'activity', 'replay', 'log', 'convergence', 'judge', 'health', 'advise', 'hook', 'search',
 ];
-
-/** The SDK's own client, talking to `cairn mcp` over stdio exactly as an agent's client would. */
-async function connect(env: Record<string, string>): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'mcp'],
-    env: { ...getDefaultEnvironment(), ...env },
-    cwd: tempDir('cairn-mcp-'),
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'cairn-test', version: '1.0.0' });
-  await client.connect(transport);
-  return client;
-}
-
-
 
 describe('cairn mcp on a local log', () => {
   let ws: Workspace;
@@ -36,8 +21,8 @@ describe('cairn mcp on a local log', () => {
   beforeAll(async () => {
     ws = await workspace();
     [ada, bo] = await Promise.all([
-      connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' }),
-      connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' }),
+      connectStdio({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' }),
+      connectStdio({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' }),
     ]);
     // Once it has the tools' output schemas, the SDK's client checks every structuredContent against them.
     await Promise.all([ada.listTools(), bo.listTools()]);
@@ -64,7 +49,7 @@ describe('cairn mcp on a local log', () => {
   });
 
   it('every tool can be called, and acts as the configured instance', async () => {
-    const cy = await connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'cy' });
+    const cy = await connectStdio({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'cy' });
     try {
       await cy.listTools();
       await everyTool({ ada, bo, cy });
@@ -98,7 +83,7 @@ describe('cairn mcp on a local log', () => {
   });
 
   it('without an identity, a write says how to configure one', async () => {
-    const anonymous = await connect({ CAIRN_STORE: ws.store });
+    const anonymous = await connectStdio({ CAIRN_STORE: ws.store });
     try {
       const result = await call(anonymous, 'join', { role: 'explorer' });
       expect(result.isError).toBe(true);
@@ -140,7 +125,7 @@ describe('cairn mcp --print-config', () => {
 describe('cairn mcp prompts and resources', () => {
   it('offers a prompt per role, carrying the role\'s part in the philosophy', async () => {
     const ws = await workspace();
-    const ada = await connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' });
+    const ada = await connectStdio({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' });
     try {
       const { prompts } = await ada.listPrompts();
       expect(prompts.map((p) => p.name).sort()).toEqual(['builder', 'coordinator', 'explorer', 'reflector']);
@@ -158,7 +143,7 @@ describe('cairn mcp prompts and resources', () => {
     const ws = await workspace();
     expectExit(await ws.as('ada', ['join', '--role', 'explorer']), 0);
     expectExit(await ws.as('ada', ['find', 'Retries ignore Retry-After', '--topic', 'uploads', '--id', 'f-1']), 0);
-    const bo = await connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' });
+    const bo = await connectStdio({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' });
     try {
       ok(await call(bo, 'join', { role: 'builder' }));
       const { resources } = await bo.listResources();
@@ -191,7 +176,7 @@ describe('cairn mcp prompts and resources', () => {
 describe('cairn mcp records what its reads show', () => {
   it('a restatement after reading a message over MCP is an echo naming the tool', async () => {
     const ws = await workspace();
-    const [ada, bo] = await Promise.all([connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' }), connect({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' })]);
+    const [ada, bo] = await Promise.all([connectStdio({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'ada' }), connectStdio({ CAIRN_STORE: ws.store, CAIRN_INSTANCE: 'bo' })]);
     try {
       ok(await call(ada, 'join', { role: 'explorer' }));
       ok(await call(bo, 'join', { role: 'builder' }));
@@ -219,7 +204,7 @@ describe('cairn mcp against CAIRN_URL', () => {
   it('joins (keeping the token it is issued) and then writes as that instance', async () => {
     const home = join(tempDir(), 'config');
     const env = { CAIRN_URL: server.url, CAIRN_INSTANCE: 'eve', XDG_CONFIG_HOME: home };
-    const eve = await connect(env);
+    const eve = await connectStdio(env);
     try {
       const joined = ok(await call(eve, 'join', { role: 'explorer' }));
       expect(joined.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -231,7 +216,7 @@ describe('cairn mcp against CAIRN_URL', () => {
       await eve.close();
     }
     // A new session of the same agent finds its saved token.
-    const again = await connect(env);
+    const again = await connectStdio(env);
     try {
       expect(ok(await call(again, 'join', { role: 'explorer' }))).toMatchObject({ instanceId: 'eve', changed: false });
       ok(await call(again, 'say', { body: 'back again', to: 'all' }));

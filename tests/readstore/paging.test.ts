@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthOfWork } from '../../bench/support/month.js';
 import { DEFAULT_LIMIT } from '../../src/app/page.js';
-import { CLI, expectExit, tempDir, workspace, type Workspace } from '../cli/run.js';
+import { expectExit, tempDir, workspace, type Workspace } from '../cli/run.js';
+import { connectStdio } from '../mcp/stdio-client.js';
 import { json, testServer, type TestServer } from '../server/server.js';
 
 /**
@@ -134,15 +134,7 @@ describe('the same pages over HTTP, MCP and the dashboard', () => {
   beforeAll(async () => {
     server = await testServer();
     expectExit(await server.local(['import', monthFile()]), 0);
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, 'mcp'],
-      env: { ...getDefaultEnvironment(), CAIRN_STORE: server.store, CAIRN_INSTANCE: 'ada' },
-      cwd: tempDir('cairn-mcp-'),
-      stderr: 'pipe',
-    });
-    mcp = new Client({ name: 'cairn-test', version: '1.0.0' });
-    await mcp.connect(transport);
+    mcp = await connectStdio({ CAIRN_STORE: server.store, CAIRN_INSTANCE: 'ada' });
   }, 60_000);
   afterAll(async () => {
     await mcp?.close();
