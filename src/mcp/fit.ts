@@ -60,7 +60,8 @@ function cut(value: unknown, max: number): unknown {
   if (typeof value === 'string') return value.length > max ? `${whole(value.slice(0, max - 1))}…` : value;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => cut(v, max));
-  const copy: Record<string, unknown> = {};
+  // No prototype: keys agents chose (a topic named "__proto__") stay keys.
+  const copy = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) copy[k] = cut(v, max);
   return copy;
 }
