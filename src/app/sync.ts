@@ -4,7 +4,7 @@ import { DigestBuilder, type Digest, type DigestBound } from './digest.js';
 import { runInstanceCommand } from './instance-commands.js';
 import { actorOf } from './actor.js';
 import { defineOperation } from './operation.js';
-import { DEFAULT_LIMIT, DEFAULT_PAGE_CHARS, MAX_LIMIT } from './page.js';
+import { pageRequest, paging } from './page.js';
 
 /** What a sync reads at most to fill its digest: a window of only its own events and reads still ends. */
 const SCANNED = 10_000;
@@ -21,13 +21,15 @@ export const sync = defineOperation({
   summary: 'Show what is new since your last sync, oldest first, and record that you have seen it',
   input: () =>
     z.strictObject({
-      limit: z.number().int().min(1, { message: 'must be at least 1' }).max(MAX_LIMIT, { message: `must be at most ${MAX_LIMIT}` }).optional(),
+      limit: paging().limit,
       all: z.boolean().default(false),
     }),
   writes: true,
   async run(app, input, caller): Promise<Digest> {
     const actor = await actorOf(app, caller);
-    const bound: DigestBound = input.all ? { items: Infinity, chars: Infinity } : { items: input.limit ?? DEFAULT_LIMIT, chars: input.limit === undefined ? DEFAULT_PAGE_CHARS : Infinity };
+    // Bounded as a listing's page is by default; a limit asked for, or all, given whole.
+    const page = pageRequest(input, input.all);
+    const bound: DigestBound = { items: page.limit, chars: page.chars ?? Infinity };
     const builder = new DigestBuilder(actor, actor.seenUpTo, bound);
     const scanned = input.all ? undefined : SCANNED;
     let read = 0;

@@ -25,31 +25,29 @@ export async function loadState<C, E extends CairnEvent, S>(
   decider: Decider<C, E, S>,
   snapshots?: SnapshotStore,
 ): Promise<Loaded<S>> {
-  const snapshot = await snapshots?.load(streamName);
-  if (snapshot) {
-    const loaded = await foldStream(store, streamName, decider, snapshot as Snapshot<S>);
-    if (loaded) return keep(loaded, streamName, snapshots!);
-  }
-  const loaded = (await foldStream(store, streamName, decider, undefined))!;
-  return snapshots ? keep(loaded, streamName, snapshots) : { state: loaded.state, revision: loaded.revision };
+  const snapshot = (await snapshots?.load(streamName)) as Snapshot<S> | undefined;
+  const folded = (snapshot && (await foldStream(store, streamName, decider, snapshot))) || (await foldStream(store, streamName, decider, undefined))!;
+  const { state, last, read } = folded;
+  if (snapshots && last !== undefined && read >= SNAPSHOT_AFTER) await snapshots.save(streamName, { state, revision: last.revision, id: last.id, position: last.position });
+  return { state, revision: last?.revision };
 }
 
-interface Folded<S> extends Loaded<S> {
-  /** Events folded after the snapshot (all of them, without one). */
-  read: number;
+/** A stream folded: its state, its last event, and how many events were folded past the snapshot (all of them, without one). */
+interface Folded<S> {
+  state: S;
   last: RecordedEvent | undefined;
+  read: number;
 }
 
 /** The stream folded, from `snapshot` when given; undefined when the snapshot's event is not where it was. */
 async function foldStream<C, E extends CairnEvent, S>(store: EventStore, streamName: string, decider: Decider<C, E, S>, snapshot: Snapshot<S> | undefined): Promise<Folded<S> | undefined> {
   let state = snapshot ? snapshot.state : decider.initialState();
-  let revision: bigint | undefined;
   let last: RecordedEvent | undefined;
   let read = 0;
   for await (const recorded of store.readStream(streamName, snapshot ? { fromRevision: snapshot.revision } : undefined)) {
-    if (snapshot && revision === undefined) {
+    if (snapshot && last === undefined) {
+      // The snapshot's own event, first: still where it was, or the snapshot is of another log.
       if (recorded.revision !== snapshot.revision || recorded.id !== snapshot.id || recorded.position !== snapshot.position) return undefined;
-      revision = recorded.revision;
       last = recorded;
       continue;
     }
@@ -60,15 +58,9 @@ async function foldStream<C, E extends CairnEvent, S>(store: EventStore, streamN
       throw new CorruptEventError(recorded.position, `${event.type} belongs to ${streamOf(event)}, not ${streamName}`);
     }
     state = decider.evolve(state, event as CairnEvent as E);
-    revision = recorded.revision;
     last = recorded;
     read++;
   }
-  if (snapshot && revision === undefined) return undefined;
-  return { state, revision, read, last };
-}
-
-async function keep<S>({ state, revision, read, last }: Folded<S>, streamName: string, snapshots: SnapshotStore): Promise<Loaded<S>> {
-  if (read >= SNAPSHOT_AFTER && last !== undefined) await snapshots.save(streamName, { state, revision: last.revision, id: last.id, position: last.position });
-  return { state, revision };
+  if (snapshot && last === undefined) return undefined;
+  return { state, last, read };
 }
