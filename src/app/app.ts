@@ -4,7 +4,6 @@ import { randomUuid } from '../runtime/random.js';
 import type { EventStore } from '../store/port.js';
 import { openStore } from '../store/open.js';
 import type { ProgressFactory } from '../runtime/progress.js';
-import { ProjectionRuntime } from '../runtime/runtime.js';
 import { FileSnapshots, type SnapshotStore } from '../runtime/snapshots.js';
 import { ReadStore } from '../readstore/read-store.js';
 import { PastReader, type PastRead } from '../readstore/past-reader.js';
@@ -15,7 +14,6 @@ import type { TablePart } from '../readstore/table-parts.js';
 /** Everything an operation needs: the log, the read models over it, and the clock. */
 export interface App {
   readonly store: EventStore;
-  readonly runtime: ProjectionRuntime;
   /** Snapshots of long streams (each instance's), beside the log's cache; none for a log without one. */
   readonly snapshots: SnapshotStore | undefined;
   /** The read models as indexed tables, caught up with the log: what everyday reads answer from. */
@@ -64,7 +62,6 @@ export function appOver(
   const past = new PastReader(store, { progress: options.progress, under: scratchDir(options.cacheDir) });
   return {
     store,
-    runtime: new ProjectionRuntime(store, options.cacheDir, { progress: options.progress }),
     snapshots: options.cacheDir === undefined ? undefined : new FileSnapshots(join(options.cacheDir, 'snapshots')),
     async tables() {
       reads ??= ReadStore.open(options.cacheDir);

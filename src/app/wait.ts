@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { Id, type StoredEvent } from '../../events/index.js';
-import { questionsProjection } from '../../projections/questions.js';
-import { taskView, tasksProjection } from '../../projections/tasks.js';
+import { taskView } from '../../projections/tasks.js';
+import type Database from 'better-sqlite3';
 import { loadInstance } from '../domain/instance.js';
 import { DomainError, WaitTimeoutError } from '../errors.js';
 import { toStored } from '../runtime/stored.js';
+import { questionWork, taskById } from '../readstore/queries.js';
 import { requireIdentity } from './actor.js';
 import type { App } from './app.js';
 import { duration } from './duration.js';
@@ -96,9 +97,18 @@ async function conditionFor(app: App, input: WaitInput, caller: Caller): Promise
   return messageCondition(app, caller);
 }
 
+/**
+ * What the tables hold and the position they stand at, read in one snapshot: the condition
+ * starts from there and the subscription right after it, so no event is counted twice or
+ * missed, and the start costs a few index rows, not a fold of the log.
+ */
+async function fromTables<T>(app: App, read: (db: Database.Database) => T): Promise<{ value: T; position: bigint }> {
+  const tables = await app.tables();
+  return tables.db.transaction(() => ({ value: read(tables.db), position: tables.watermark() }))();
+}
+
 async function taskCondition(app: App, taskId: string, wanted: string) {
-  const { state, position } = await app.runtime.current(tasksProjection);
-  const task = state.tasks[taskId];
+  const { value: task, position } = await fromTables(app, (db) => taskById(db, taskId));
   if (!task) throw new DomainError(`unknown task ${taskId}`, 'unknown_task');
   let status: string = task.status;
   let leaseUntil = task.leaseUntil ? Date.parse(task.leaseUntil) : undefined;
@@ -131,10 +141,9 @@ async function lastEventOf(app: App, stream: string): Promise<StoredEvent | unde
 }
 
 async function questionCondition(app: App, questionId: string, wanted: number) {
-  const { state, position } = await app.runtime.current(questionsProjection);
-  const question = state.questions[questionId];
-  if (!question) throw new DomainError(`unknown question ${questionId}`, 'unknown_question');
-  let count = question.findings.length;
+  const { value: work, position } = await fromTables(app, (db) => questionWork(db, questionId, wanted));
+  if (!work) throw new DomainError(`unknown question ${questionId}`, 'unknown_question');
+  let count = work.findings;
   let last: StoredEvent | undefined;
   const condition: Condition = {
     describe: `question ${questionId} has ${wanted} findings`,
@@ -147,8 +156,7 @@ async function questionCondition(app: App, questionId: string, wanted: number) {
     },
     nextDeadline: () => undefined,
   };
-  const nth = question.findings[wanted - 1];
-  const already = nth === undefined ? undefined : await lastEventOf(app, `finding-${nth}`);
+  const already = work.nth === undefined ? undefined : await lastEventOf(app, `finding-${work.nth}`);
   return { condition, position, already };
 }
 

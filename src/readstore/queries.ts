@@ -114,6 +114,12 @@ function taskRecord(row: Row): TaskRecord {
   };
 }
 
+/** One task as the tables hold it, undefined for a task never proposed. */
+export function taskById(db: Database.Database, taskId: string): TaskRecord | undefined {
+  const row = db.prepare(`SELECT * FROM tasks WHERE id = ?`).safeIntegers(true).get(taskId) as Row | undefined;
+  return row && taskRecord(row);
+}
+
 /** The filter as disjoint branches, each a status (and lease) an index serves in order. */
 export function taskWhere(filter: TaskFilter, now: Date): Where[] {
   const nowMs = now.getTime();
@@ -260,6 +266,17 @@ export function instanceRow(db: Database.Database, instanceId: string): { role: 
 }
 
 // ---- questions ----
+
+/**
+ * How many findings (not syntheses) a question has, and the id of the `nth` in log order,
+ * read from its own index rows; undefined for a question never posed.
+ */
+export function questionWork(db: Database.Database, questionId: string, nth: number): { findings: number; nth: string | undefined } | undefined {
+  if (db.prepare(`SELECT 1 FROM questions WHERE id = ?`).get(questionId) === undefined) return undefined;
+  const findings = Number(db.prepare(`SELECT count(*) FROM findings WHERE question_id = ? AND kind = 'finding'`).pluck().get(questionId));
+  const id = db.prepare(`SELECT id FROM findings WHERE question_id = ? AND kind = 'finding' ORDER BY position LIMIT 1 OFFSET ?`).pluck().get(questionId, nth - 1);
+  return { findings, nth: id === undefined ? undefined : String(id) };
+}
 
 export function questionsPage(db: Database.Database, status: 'open' | 'closed' | undefined, request: PageRequest): Page<QuestionRecord> {
   const where = new Where();

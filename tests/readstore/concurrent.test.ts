@@ -4,45 +4,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { monthOfWork } from '../../bench/support/month.js';
 import { importExport } from '../../src/app/transfer.js';
-import { TableWriter } from '../../src/readstore/apply.js';
 import { ReadStore } from '../../src/readstore/read-store.js';
-import { READ_STORE_SCHEMA, READ_STORE_VERSION } from '../../src/readstore/schema.js';
+import { READ_STORE_VERSION } from '../../src/readstore/schema.js';
 import { toStored } from '../../src/runtime/stored.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectExit, spawnCairn, tempDir, workspace } from '../cli/run.js';
-
-/** Rows of every table, sorted, without the bookkeeping (meta) that names no fact. */
-function dump(db: Database.Database): Record<string, string[]> {
-  try {
-    // Full-text search compares by what it holds: its shadow tables' layout follows the batches.
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta' AND name NOT LIKE 'search\\_%' ESCAPE '\\'`).pluck().all() as string[];
-    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT ${t === 'search' ? 'rowid, ' : ''}* FROM "${t}"`).raw().all().map((r) => JSON.stringify(r)).sort()]));
-  } finally {
-    db.close();
-  }
-}
-
-/** The rows one writer folds from the log's events up to `upTo`, in one transaction. */
-async function foldedAlone(storePath: string, upTo: bigint): Promise<Record<string, string[]>> {
-  const alone = new Database(':memory:');
-  alone.exec(READ_STORE_SCHEMA);
-  const writer = new TableWriter(alone);
-  const store = openSqliteStore(storePath);
-  const events = [];
-  for await (const recorded of store.readAll()) if (recorded.position <= upTo) events.push(toStored(recorded));
-  await store.close();
-  alone.transaction(() => {
-    writer.reset();
-    for (const event of events) writer.apply(event);
-    writer.finish();
-  })();
-  return dump(alone);
-}
-
-function expectSameRows(actual: Record<string, string[]>, expected: Record<string, string[]>): void {
-  for (const table of Object.keys(expected)) expect(actual[table], table).toEqual(expected[table]);
-  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
-}
+import { dump, expectSameRows, foldedAlone } from './fold-tables.js';
 
 const monthFile = (events: number, seed: number): string => {
   const file = join(tempDir('cairn-month-'), 'month.ndjson');
