@@ -13,7 +13,7 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'm
 
 /**
  * CLI wall time: each command is a new process, as agents run it, on a log of a few
- * thousand events with warm checkpoints, timed against bare `node -e 0` started the same
+ * thousand events with warm tables, timed against bare `node -e 0` started the same
  * way just before it. The medians of the interleaved runs give the ratio.
  */
 export const cliBenchmark: Benchmark = {
@@ -51,7 +51,7 @@ export const cliBenchmark: Benchmark = {
       { name: 'log', args: () => ['log', '--limit', '20'] },
       { name: 'status, unbundled (before)', args: () => ['status'], env: { CAIRN_BUNDLE: '0' } },
     ];
-    // Warm the page cache and the checkpoints.
+    // Warm the page cache and the tables.
     run([CLI, 'claim', `t-cli-${rounds}`, '--as', 'ada']);
     for (const c of commands) if (c.name !== 'claim' && c.name !== 'find') run([CLI, ...c.args(0)], c.env);
     const bare: number[] = [];

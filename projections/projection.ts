@@ -6,10 +6,10 @@ import type { StoredEvent } from '../events/index.js';
  * Folds never read the clock and never do I/O: time comes from event metadata (`at`) or
  * from the query (`now` passed to the projection's query functions). That is what makes
  * replay to any position exact. For speed over millions of events, `evolve` may update the
- * state it is given in place and return it: the runtime owns each state and never shares it
- * between folds. States must survive `encodeJson`/`decodeJson` (src/runtime/json.ts): plain
+ * state it is given in place and return it: whoever folds owns each state and never shares
+ * it between folds. States must survive `encodeJson`/`decodeJson` (src/runtime/json.ts): plain
  * objects, arrays, strings, numbers, booleans, null and bigints; no Map, Set or class.
- * The runtime hands the same parsed event to every projection: treat it as read-only (keeping
+ * A replay hands the same parsed event to every projection: treat it as read-only (keeping
  * a reference to its arrays is fine as long as neither side mutates them).
  */
 export interface Projection<S> {

@@ -3,7 +3,7 @@
 /**
  * A dictionary keyed by ids, roles or topics that agents wrote. It has no prototype, so a
  * task called "constructor" or a topic "__proto__" is an ordinary key, not Object.prototype's.
- * The runtime keeps this true for states read back from checkpoints (src/runtime/state.ts).
+ * States read back from JSON keep this true (src/runtime/state.ts).
  */
 export type Dict<T> = Record<string, T>;
 

@@ -8,7 +8,7 @@ import { POSTGRES_SCHEME } from './postgres-url.js';
 
 export interface OpenedStore {
   store: EventStore;
-  /** Where projection checkpoints may be cached for this log; undefined: do not cache. */
+  /** Where the read models' tables and snapshots may be cached for this log; undefined: do not cache. */
   cacheDir: string | undefined;
   /** Where the log lives, for messages; never includes credentials. */
   describe: string;

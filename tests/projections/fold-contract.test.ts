@@ -1,8 +1,8 @@
 /**
  * The contract every fold keeps (projections/projection.ts): evolve reads nothing but its state
  * and the event, may update the state it owns in place, never touches the event, and a state
- * copied through a checkpoint folds on exactly as the original does. The runtime relies on all
- * four: it hands one parsed event to every projection, and resumes folds from checkpoints.
+ * copied through JSON folds on exactly as the original does. A replay relies on all four: it
+ * hands one parsed event to every projection, and a state may be saved and folded on later.
  */
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
