@@ -137,6 +137,22 @@ export const scaleBenchmark: Benchmark = {
           details: { failed: cold.failed ?? null, peakRssMb: cold.rssKib === undefined ? null : cold.rssKib / KIB },
         });
       }
+      // An analyst's first replays after the import: near the end, then back to the middle.
+      for (const share of [0.9, 0.45]) {
+        const at = Math.round(events * share);
+        const replayed = run([CLI, 'replay', '--at', String(at)], dir);
+        ctx.log(`scale ${events}: replay --at ${at} after the import ${fmt(replayed.ms / 1000)} s, ${fmt((replayed.rssKib ?? 0) / KIB)} MB${replayed.failed ? `; ${replayed.failed}` : ''}`);
+        figures.push({
+          id: `scale.cold.replay.${share * 100}.${events}`,
+          name: `cairn replay --at ${at} (every view, ${share * 100}% into the log) right after importing ${events} events`,
+          value: replayed.ms / 1000,
+          unit: 's',
+          target: '<= 60 s',
+          met: replayed.ms <= 60_000,
+          command: 'npm run bench -- --only scale',
+          details: { failed: replayed.failed ?? null, peakRssMb: replayed.rssKib === undefined ? null : replayed.rssKib / KIB, bytes: replayed.bytes },
+        });
+      }
       run([CLI, 'join', '--as', 'newcomer', '--role', 'builder'], dir);
       const others = [...OTHERS, waitOnATask(dir)];
       for (const args of [...EVERYDAY, ...SIGNALS, ...others]) {

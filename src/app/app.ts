@@ -6,6 +6,7 @@ import { openStore } from '../store/open.js';
 import type { ProgressFactory } from '../runtime/progress.js';
 import { FileSnapshots, type SnapshotStore } from '../runtime/snapshots.js';
 import { ReadStore } from '../readstore/read-store.js';
+import { keepingMilestones, milestonesFor, type MilestoneOptions } from '../readstore/milestones.js';
 import { PastReader, type PastRead } from '../readstore/past-reader.js';
 import { PastTables, type PastPoint } from '../readstore/past-tables.js';
 import { park, takeParked } from '../readstore/parked-copy.js';
@@ -56,15 +57,23 @@ function scratchDir(cacheDir: string | undefined): string | undefined {
 /** An App over a store that is already open (tests, the server). */
 export function appOver(
   store: EventStore,
-  options: { cacheDir?: string | undefined; describe?: string; clock?: (() => Date) | undefined; progress?: ProgressFactory | undefined } = {},
+  options: {
+    cacheDir?: string | undefined;
+    describe?: string;
+    clock?: (() => Date) | undefined;
+    progress?: ProgressFactory | undefined;
+    /** Copies of the tables kept for replays (CAIRN_REPLAY_COPIES by default). */
+    milestones?: MilestoneOptions | undefined;
+  } = {},
 ): App {
   let reads: ReadStore | undefined;
-  const past = new PastReader(store, { progress: options.progress, under: scratchDir(options.cacheDir) });
+  const milestones = milestonesFor(options.cacheDir, options.milestones);
+  const past = new PastReader(store, { progress: options.progress, under: scratchDir(options.cacheDir), milestones });
   return {
     store,
     snapshots: options.cacheDir === undefined ? undefined : new FileSnapshots(join(options.cacheDir, 'snapshots')),
     async tables() {
-      reads ??= ReadStore.open(options.cacheDir);
+      reads ??= ReadStore.open(options.cacheDir, {}, keepingMilestones(milestones));
       await reads.catchUp(store, options.progress);
       return reads;
     },

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/open.js';
+import { keepingMilestones, milestonesFor } from './milestones.js';
 import { ReadStore } from './read-store.js';
 import type { FoldReport, FoldRequest } from './background-fold.js';
 
@@ -22,7 +23,7 @@ port.on('message', (message: FoldRequest) => {
 });
 
 const { store, cacheDir } = await openStore((workerData as { storeUrl: string }).storeUrl);
-const tables = ReadStore.open(cacheDir);
+const tables = ReadStore.open(cacheDir, {}, keepingMilestones(milestonesFor(cacheDir)));
 try {
   for (;;) {
     // Read before the catch-up: a `done` that arrives during it still gets a last one.

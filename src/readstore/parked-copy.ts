@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventStore } from '../store/port.js';
+import { stillHolds, type EventStore } from '../store/port.js';
 import { PastTables } from './past-tables.js';
 import { EVERY_PART, type TablePart } from './table-parts.js';
 
@@ -58,9 +58,7 @@ export async function takeParked(store: EventStore, under: string, name: ParkedN
   try {
     const about = JSON.parse(readFileSync(join(claimed, ABOUT), 'utf8')) as About;
     const last = { id: about.last.id, streamName: about.last.streamName, revision: BigInt(about.last.revision), position: BigInt(about.last.position) };
-    let holds = false;
-    for await (const recorded of store.readStream(last.streamName, { fromRevision: last.revision, maxCount: 1 })) holds = recorded.id === last.id && recorded.position === last.position;
-    if (!holds || !about.parts.every((part) => EVERY_PART.includes(part))) throw new Error('not a copy of this log');
+    if (!(await stillHolds(store, last)) || !about.parts.every((part) => EVERY_PART.includes(part))) throw new Error('not a copy of this log');
     rmSync(join(claimed, ABOUT));
     const past = PastTables.adopt(claimed, about.parts, last);
     if (past.position === last.position) return { past, extra: about.extra };

@@ -1,5 +1,6 @@
 import type { ProgressFactory } from '../runtime/progress.js';
 import type { EventStore } from '../store/port.js';
+import type { Milestones } from './milestones.js';
 import { park, takeParked } from './parked-copy.js';
 import { PastTables, stopIfAbandoned, type PastPoint } from './past-tables.js';
 import { VIEW_PARTS, type TablePart } from './table-parts.js';
@@ -28,7 +29,7 @@ export class PastReader {
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: { progress?: ProgressFactory | undefined; under?: string | undefined } = {},
+    private readonly options: { progress?: ProgressFactory | undefined; under?: string | undefined; milestones?: Milestones | undefined } = {},
   ) {}
 
   /** Runs `use` on the tables as they stood at `point`, once the reads before it are done. */
@@ -48,14 +49,14 @@ export class PastReader {
     }
     const kept = this.kept?.past.holds(parts) ? this.kept : undefined;
     if (kept && 'time' in point && 'time' in kept.point && kept.point.time.getTime() === point.time.getTime()) return kept.past;
-    const foldOn = kept !== undefined && 'position' in point && 'position' in kept.point && kept.point.position <= point.position;
+    const foldOn = kept !== undefined && 'position' in point && 'position' in kept.point && kept.point.position <= point.position && !this.copyIsNearer(kept.point.position, point.position);
     // A copy anew also holds what this process's reads asked for before: they come back to the
     // same views (the dashboard asks for the lists, then the clusters, at each position). Not
     // what a parked copy held: another process's replay of every view would make a replay of
     // one view here fold them all.
     for (const part of parts) this.asked.add(part);
     if (!foldOn) this.drop();
-    const past = foldOn ? kept.past : PastTables.open(this.options.under, [...this.asked]);
+    const past = foldOn ? kept.past : await this.anew(point);
     const fold = 'position' in point ? { until: point.position } : { notAfter: point.time.getTime() };
     try {
       await past.fold(this.store, { ...fold, progress: this.options.progress, signal });
@@ -71,6 +72,23 @@ export class PastReader {
     }
     this.kept = { past, point };
     return past;
+  }
+
+  /** Whether a kept copy of the live tables stands between the copy at `from` and `to`: folding on from it is shorter. */
+  private copyIsNearer(from: bigint, to: bigint): boolean {
+    const copy = this.options.milestones?.newestAtOrBefore(to);
+    return copy !== undefined && copy > from;
+  }
+
+  /**
+   * Tables to fold to `point` from: a copy of the live tables kept at a position before it
+   * (milestones.ts), or empty ones. A time can hold events of any position, so it starts empty.
+   */
+  private async anew(point: PastPoint): Promise<PastTables> {
+    const { under, milestones } = this.options;
+    const parts = [...this.asked];
+    const copied = 'position' in point && under !== undefined ? await milestones?.nearest(this.store, point.position, under, parts) : undefined;
+    return copied ?? PastTables.open(under, parts);
   }
 
   /** Leaves the kept copy of a position for the next process (under the log's cache directory), or removes it. */

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { decodeJson, encodeJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
 import { progressOver, type ProgressFactory } from '../runtime/progress.js';
-import type { EventStore, RecordedEvent } from '../store/port.js';
+import { stillHolds, type EventStore, type RecordedEvent } from '../store/port.js';
 import { NATIVE_BINDING, withBusyRetrySync } from '../store/sqlite.js';
 import type { StoredEvent } from '../../events/index.js';
 import { TableWriter, type TableWrites } from './apply.js';
@@ -21,6 +21,12 @@ export interface HookState {
 
 export interface Notes {
   health: { asOf: bigint; window: { from: string; to: string }; status: string; warnings: { name: string; explanation: string }[] };
+}
+
+/** What the live tables' owner does besides folding. */
+export interface ReadStoreHooks {
+  /** After a catch-up's batch committed at `watermark` (milestones.ts keeps copies for replays). */
+  folded?: (db: Database.Database, watermark: bigint) => Promise<void>;
 }
 
 /** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
@@ -52,6 +58,7 @@ export class ReadStore {
   private constructor(
     db: Database.Database,
     private readonly writes: TableWrites,
+    private readonly hooks: ReadStoreHooks,
   ) {
     this.db = db;
     // Many processes may open a new file at once: the switch to WAL needs a moment alone with it.
@@ -73,10 +80,10 @@ export class ReadStore {
     }
   }
 
-  static open(cacheDir: string | undefined, writes: TableWrites = {}): ReadStore {
-    if (cacheDir === undefined) return new ReadStore(new Database(':memory:', { nativeBinding: NATIVE_BINDING }), writes);
+  static open(cacheDir: string | undefined, writes: TableWrites = {}, hooks: ReadStoreHooks = {}): ReadStore {
+    if (cacheDir === undefined) return new ReadStore(new Database(':memory:', { nativeBinding: NATIVE_BINDING }), writes, hooks);
     mkdirSync(cacheDir, { recursive: true });
-    return new ReadStore(new Database(join(cacheDir, 'read.db'), { nativeBinding: NATIVE_BINDING, timeout: BUSY_TIMEOUT_MS }), writes);
+    return new ReadStore(new Database(join(cacheDir, 'read.db'), { nativeBinding: NATIVE_BINDING, timeout: BUSY_TIMEOUT_MS }), writes, hooks);
   }
 
   private writerNow(): TableWriter {
@@ -159,7 +166,10 @@ export class ReadStore {
         return [folded, true];
       }).immediate();
       watermark = at;
-      if (foldedHere) this.committed(watermark);
+      if (foldedHere) {
+        this.committed(watermark);
+        await this.hooks.folded?.(this.db, watermark);
+      }
       reached(watermark);
     }
   }
@@ -239,9 +249,8 @@ export class ReadStore {
     const lastEvent = this.meta('last_event');
     let holds = known === undefined || known === first;
     if (holds && lastEvent !== undefined) {
-      const [id, stream, revision, position] = JSON.parse(lastEvent) as [string, string, string, string];
-      holds = false;
-      for await (const recorded of store.readStream(stream, { fromRevision: BigInt(revision), maxCount: 1 })) holds = recorded.id === id && String(recorded.position) === position;
+      const [id, streamName, revision, position] = JSON.parse(lastEvent) as [string, string, string, string];
+      holds = await stillHolds(store, { id, streamName, revision: BigInt(revision), position: BigInt(position) });
     }
     if (!holds) this.rebuild();
     if (first !== undefined && this.meta('log_id') !== first) this.db.transaction(() => this.setMeta('log_id', first)).immediate();

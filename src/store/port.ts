@@ -132,3 +132,13 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   for await (const item of iterable) out.push(item);
   return out;
 }
+
+/**
+ * Whether the log still holds `event` where it was read: the same id at the same revision of
+ * its stream and the same position. What a copy folded from a log checks before it is used
+ * again: a log restored from an older backup, or another log at the same path, does not.
+ */
+export async function stillHolds(store: EventStore, event: Pick<RecordedEvent, 'id' | 'streamName' | 'revision' | 'position'>): Promise<boolean> {
+  for await (const recorded of store.readStream(event.streamName, { fromRevision: event.revision, maxCount: 1 })) return recorded.id === event.id && recorded.position === event.position;
+  return false;
+}

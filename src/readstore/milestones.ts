@@ -1,0 +1,205 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ValidationError } from '../errors.js';
+import { randomUuid } from '../runtime/random.js';
+import { NATIVE_BINDING } from '../store/sqlite.js';
+import { stillHolds, type EventStore } from '../store/port.js';
+import { PastTables } from './past-tables.js';
+import type { ReadStoreHooks } from './read-store.js';
+import { READ_STORE_VERSION } from './schema.js';
+import type { TablePart } from './table-parts.js';
+
+/**
+ * Copies of the live tables kept at a few positions of the log, so that a replay folds on
+ * from the nearest copy before its point instead of from the log's first event: a month in,
+ * a replay near the end folded a million events (88 s) before it showed anything. The live
+ * tables are copied as their fold passes each milestone (a catch-up, an import's fold); a
+ * copy is immutable, read by copying it, and names its own position and last event (its
+ * meta), so it is used only while the log still holds that event there.
+ *
+ * At most `keep` copies, spread over the log: a new one is due once the fold is
+ * `max(minSpacing, watermark / keep)` past the newest, and the copy whose removal leaves
+ * the smallest gap goes. A replay then folds at most about two spacings: a fifth of a month
+ * with the default four. Each copy is a copy of the tables as they stood (600 MB at a
+ * million events), so four cost about two and a half times the tables at the end.
+ */
+
+export interface MilestoneOptions {
+  /** How many copies are kept (0: none). */
+  keep: number;
+  /** The fewest events between two copies: below that, folding from the log's start is quick. */
+  minSpacing: bigint;
+}
+
+export const DEFAULT_MILESTONES: MilestoneOptions = { keep: 4, minSpacing: 100_000n };
+
+/** `CAIRN_REPLAY_COPIES`: how many copies to keep instead of the default (0 turns them off). */
+export function milestonesFromEnv(env: NodeJS.ProcessEnv): MilestoneOptions {
+  const raw = env.CAIRN_REPLAY_COPIES;
+  if (raw === undefined || raw === '') return DEFAULT_MILESTONES;
+  if (!/^\d{1,2}$/.test(raw)) throw new ValidationError([{ field: 'CAIRN_REPLAY_COPIES', reason: 'must be a whole number from 0 to 99' }]);
+  return { ...DEFAULT_MILESTONES, keep: Number(raw) };
+}
+
+/** Whether the fold at `watermark` is far enough past the newest copy (none: the log's start) for another. */
+export function due(newest: bigint | undefined, watermark: bigint, options: MilestoneOptions): boolean {
+  if (options.keep === 0) return false;
+  const spacing = watermark / BigInt(options.keep);
+  return watermark - (newest ?? 0n) >= (spacing > options.minSpacing ? spacing : options.minSpacing);
+}
+
+/**
+ * The copies to remove so that `keep` remain (positions ascending): each time the one, never
+ * the newest, whose removal leaves the smallest gap between its neighbours (the log's start
+ * before the first), the earliest of equals.
+ */
+export function thinned(positions: readonly bigint[], keep: number): bigint[] {
+  const kept = [...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const removed: bigint[] = [];
+  while (kept.length > keep) {
+    let drop = 0;
+    let smallest: bigint | undefined;
+    for (let i = 0; i < kept.length - 1; i++) {
+      const gap = kept[i + 1]! - (i === 0 ? 0n : kept[i - 1]!);
+      if (smallest === undefined || gap < smallest) [drop, smallest] = [i, gap];
+    }
+    removed.push(...kept.splice(kept.length === 1 ? 0 : drop, 1));
+  }
+  return removed;
+}
+
+interface Copy {
+  position: bigint;
+  file: string;
+}
+
+export class Milestones {
+  /** The newest copy's position as last read (null: not read yet): most folds are far from the next copy. */
+  private newest: bigint | undefined | null = null;
+
+  constructor(
+    /** Where the copies live: a directory of their own in the log's cache. */
+    private readonly dir: string,
+    private readonly options: MilestoneOptions = DEFAULT_MILESTONES,
+  ) {}
+
+  /** The copies there, oldest first. */
+  private copies(): Copy[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .map((name) => /^(\d+)\.db$/.exec(name)?.[1])
+      .filter((p): p is string => p !== undefined)
+      .map((p) => ({ position: BigInt(p), file: join(this.dir, `${p}.db`) }))
+      .sort((a, b) => (a.position < b.position ? -1 : 1));
+  }
+
+  /**
+   * Called by the live tables after a fold committed at `watermark`: copies them if a copy
+   * is due, then removes what the spread no longer needs. The copy is taken through SQLite's
+   * backup, so it is one consistent state even while another process folds on.
+   */
+  async passed(db: Database.Database, watermark: bigint): Promise<void> {
+    if (this.newest === null) this.newest = this.copies().at(-1)?.position;
+    if (!due(this.newest, watermark, this.options)) return;
+    // Another process may have left one since.
+    this.newest = this.copies().at(-1)?.position;
+    if (!due(this.newest, watermark, this.options)) return;
+    mkdirSync(this.dir, { recursive: true });
+    // Named and placed as scratch tables are: if this process is killed mid-copy, the next replay removes it.
+    const partial = join(dirname(this.dir), `cairn-past-${process.pid}-milestone-${randomUuid()}.db`);
+    try {
+      await db.backup(partial);
+      const position = forReplay(partial);
+      if (position > 0n) {
+        renameSync(partial, join(this.dir, `${position}.db`));
+        this.newest = position;
+      }
+    } finally {
+      rmSync(partial, { force: true });
+    }
+    const now = this.copies();
+    for (const position of thinned(now.map((c) => c.position), this.options.keep)) rmSync(join(this.dir, `${position}.db`), { force: true });
+  }
+
+  /** The position of the newest copy at or before `position`, if any (not yet checked against the log). */
+  newestAtOrBefore(position: bigint): bigint | undefined {
+    return this.copies()
+      .filter((c) => c.position <= position)
+      .at(-1)?.position;
+  }
+
+  /**
+   * Scratch tables (under `under`) copied from the newest copy at or before `position` that
+   * this log still matches, holding `parts`; undefined when there is none. A copy of another
+   * log or an older schema is removed.
+   */
+  async nearest(store: EventStore, position: bigint, under: string, parts: Iterable<TablePart>): Promise<PastTables | undefined> {
+    for (const copy of this.copies().reverse()) {
+      if (copy.position > position) continue;
+      const last = lastEventOf(copy.file);
+      if (last === undefined || !(await stillHolds(store, last))) {
+        rmSync(copy.file, { force: true });
+        continue;
+      }
+      const dir = mkdtempSync(join(under, `cairn-past-${process.pid}-`));
+      try {
+        copyFileSync(copy.file, join(dir, 'read.db'));
+      } catch {
+        rmSync(dir, { recursive: true, force: true });
+        return undefined; // removed meanwhile by a process thinning the copies
+      }
+      const past = PastTables.adopt(dir, parts, last);
+      if (past.position === last.position) return past;
+      past.close();
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Readies a fresh copy of the live tables for replays: drops what no fold derives (the
+ * last health verdict, each instance's hook state), which a past moment must not show.
+ * Returns the position it stands at (0n: it is of another schema and was not kept).
+ */
+function forReplay(file: string): bigint {
+  const db = new Database(file, { nativeBinding: NATIVE_BINDING });
+  try {
+    const meta = (key: string) => db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+    if (meta('version') !== String(READ_STORE_VERSION)) return 0n;
+    db.prepare(`DELETE FROM meta WHERE key LIKE 'note:%' OR key LIKE 'hook:%'`).run();
+    db.pragma('journal_mode = DELETE'); // one file, copied whole by a replay
+    return BigInt(meta('watermark') ?? '0');
+  } finally {
+    db.close();
+  }
+}
+
+function lastEventOf(file: string): { id: string; streamName: string; revision: bigint; position: bigint } | undefined {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: NATIVE_BINDING });
+    try {
+      const raw = db.prepare(`SELECT value FROM meta WHERE key = 'last_event'`).pluck().get() as string | undefined;
+      if (raw === undefined) return undefined;
+      const [id, streamName, revision, position] = JSON.parse(raw) as [string, string, string, string];
+      return { id, streamName, revision: BigInt(revision), position: BigInt(position) };
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The copies kept for the log whose cache directory is `cacheDir`: none without one, or when turned off. */
+export function milestonesFor(cacheDir: string | undefined, options: MilestoneOptions = milestonesFromEnv(process.env)): Milestones | undefined {
+  return cacheDir === undefined || options.keep === 0 ? undefined : new Milestones(join(cacheDir, 'milestones'), options);
+}
+
+/** What the live tables call as they fold, so that they leave copies behind. */
+export const keepingMilestones = (milestones: Milestones | undefined): ReadStoreHooks => (milestones ? { folded: (db, watermark) => milestones.passed(db, watermark) } : {});
