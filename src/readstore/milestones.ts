@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.js';
 import { randomUuid } from '../runtime/random.js';
 import { NATIVE_BINDING } from '../store/sqlite.js';
 import { stillHolds, type EventStore } from '../store/port.js';
-import { PastTables } from './past-tables.js';
+import { PastTables, type PastPoint } from './past-tables.js';
 import type { ReadStoreHooks } from './read-store.js';
 import { READ_STORE_VERSION } from './schema.js';
 import type { TablePart } from './table-parts.js';
@@ -134,22 +134,34 @@ export class Milestones {
       .at(-1)?.position;
   }
 
-  /**
-   * Scratch tables (under `under`) copied from the newest copy at or before `position` that
-   * this log still matches, holding `parts`; undefined when there is none. A copy of another
-   * log or an older schema is removed.
-   */
-  async nearest(store: EventStore, position: bigint, under: string, parts: Iterable<TablePart>): Promise<PastTables | undefined> {
+  /** The copies that can start a fold to `point`, newest first: at or before its position, or stamped at or before its time. */
+  private startsFor(point: PastPoint): { file: string; about: About }[] {
+    const starts: { file: string; about: About }[] = [];
     for (const copy of this.copies().reverse()) {
-      if (copy.position > position) continue;
-      const last = lastEventOf(copy.file);
-      if (last === undefined || !(await stillHolds(store, last))) {
-        rmSync(copy.file, { force: true });
+      if ('position' in point && copy.position > point.position) continue;
+      const about = aboutCopy(copy.file);
+      if (about === undefined) rmSync(copy.file, { force: true });
+      // A time takes every event stamped by then, wherever it lies: a copy holding one stamped later cannot start it.
+      else if ('position' in point || (about.maxAt !== undefined && about.maxAt <= point.time.getTime())) starts.push({ file: copy.file, about });
+    }
+    return starts;
+  }
+
+  /**
+   * Scratch tables (under `under`) copied from the newest copy that can start a fold to
+   * `point` and that this log still matches, holding `parts`; undefined when there is none.
+   * A copy of another log or an older schema is removed.
+   */
+  async nearest(store: EventStore, point: PastPoint, under: string, parts: Iterable<TablePart>): Promise<PastTables | undefined> {
+    for (const { file, about } of this.startsFor(point)) {
+      const { last } = about;
+      if (!(await stillHolds(store, last))) {
+        rmSync(file, { force: true });
         continue;
       }
       const dir = mkdtempSync(join(under, `cairn-past-${process.pid}-`));
       try {
-        copyFileSync(copy.file, join(dir, 'read.db'));
+        copyFileSync(file, join(dir, 'read.db'));
       } catch {
         rmSync(dir, { recursive: true, force: true });
         return undefined; // removed meanwhile by a process thinning the copies
@@ -180,14 +192,23 @@ function forReplay(file: string): bigint {
   }
 }
 
-function lastEventOf(file: string): { id: string; streamName: string; revision: bigint; position: bigint } | undefined {
+interface About {
+  last: { id: string; streamName: string; revision: bigint; position: bigint };
+  /** The latest `at` of the events it holds (epoch ms), where its tables kept it. */
+  maxAt: number | undefined;
+}
+
+/** What a copy says of itself (its meta); undefined for a file that is not a copy of this schema. */
+function aboutCopy(file: string): About | undefined {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: NATIVE_BINDING });
     try {
-      const raw = db.prepare(`SELECT value FROM meta WHERE key = 'last_event'`).pluck().get() as string | undefined;
-      if (raw === undefined) return undefined;
+      const meta = (key: string) => db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+      const raw = meta('last_event');
+      if (raw === undefined || meta('version') !== String(READ_STORE_VERSION)) return undefined;
       const [id, streamName, revision, position] = JSON.parse(raw) as [string, string, string, string];
-      return { id, streamName, revision: BigInt(revision), position: BigInt(position) };
+      const maxAt = meta('max_at');
+      return { last: { id, streamName, revision: BigInt(revision), position: BigInt(position) }, maxAt: maxAt === undefined ? undefined : Number(maxAt) };
     } finally {
       db.close();
     }

@@ -81,13 +81,13 @@ export class PastReader {
   }
 
   /**
-   * Tables to fold to `point` from: a copy of the live tables kept at a position before it
-   * (milestones.ts), or empty ones. A time can hold events of any position, so it starts empty.
+   * Tables to fold to `point` from: a copy of the live tables kept before it (milestones.ts:
+   * at or before its position, or holding nothing stamped after its time), or empty ones.
    */
   private async anew(point: PastPoint): Promise<PastTables> {
     const { under, milestones } = this.options;
     const parts = [...this.asked];
-    const copied = 'position' in point && under !== undefined ? await milestones?.nearest(this.store, point.position, under, parts) : undefined;
+    const copied = under === undefined ? undefined : await milestones?.nearest(this.store, point, under, parts);
     return copied ?? PastTables.open(under, parts);
   }
 

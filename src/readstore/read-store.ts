@@ -54,6 +54,8 @@ export class ReadStore {
    */
   private cachedAt: bigint | undefined;
   private cachedTransactions = 0;
+  /** The latest `at` folded in this transaction (epoch ms). */
+  private latestAt = -Infinity;
 
   private constructor(
     db: Database.Database,
@@ -151,18 +153,19 @@ export class ReadStore {
       if (events.length === 0) break;
       const writer = this.writerNow();
       const [at, foldedHere] = this.db.transaction((): [bigint, boolean] => {
-        let folded = this.watermark();
+        const from = this.watermark();
         // Rebuilt by another process since these were read: read again from where the tables stand.
-        if (folded < after) return [folded, false];
-        this.begin(writer, folded);
+        if (from < after) return [from, false];
+        this.begin(writer, from);
+        let folded = from;
         for (const recorded of events) {
           if (recorded.position <= folded) continue; // another process got here first
-          writer.apply(toStored(recorded));
+          this.apply(writer, toStored(recorded));
           folded = recorded.position;
         }
         writer.finish();
         const last = events[events.length - 1]!;
-        if (folded === last.position) this.markFolded(last);
+        if (folded === last.position) this.markFolded(last, from);
         return [folded, true];
       }).immediate();
       watermark = at;
@@ -174,10 +177,32 @@ export class ReadStore {
     }
   }
 
-  /** Moves the watermark to the last event folded, and remembers where it is, for `checkSameLog`. */
-  private markFolded(last: { id: string; streamName: string; revision: bigint; position: bigint }): void {
+  /** Folds one event of the live tables' fold, noting the latest `at` folded. */
+  private apply(writer: TableWriter, event: StoredEvent): void {
+    writer.apply(event);
+    const at = Date.parse(event.metadata.at);
+    if (at > this.latestAt) this.latestAt = at;
+  }
+
+  /**
+   * Moves the watermark to the last event folded (the transaction began at `from`), and
+   * remembers where it is, for `checkSameLog`, and the latest `at` the tables hold.
+   */
+  private markFolded(last: { id: string; streamName: string; revision: bigint; position: bigint }, from: bigint): void {
     this.setMeta('last_event', JSON.stringify([last.id, last.streamName, String(last.revision), String(last.position)]));
     this.setMeta('watermark', String(last.position));
+    this.noteLatestAt(from);
+  }
+
+  /**
+   * Keeps the latest `at` of every event the tables hold (meta `max_at`, epoch ms): a copy of
+   * them can start a replay at a time only if nothing in it is stamped later (milestones.ts).
+   * Tables folded before it was kept never claim it: it would cover only their newer events.
+   */
+  private noteLatestAt(from: bigint): void {
+    const known = this.meta('max_at');
+    if (known === undefined && from > 0n) return;
+    if (known === undefined || this.latestAt > Number(known)) this.setMeta('max_at', String(this.latestAt));
   }
 
   /**
@@ -187,19 +212,20 @@ export class ReadStore {
   follow(events: readonly StoredEvent[]): boolean {
     const writer = this.writerNow();
     const reached = this.db.transaction((): bigint | undefined => {
-      let folded = this.watermark();
-      if (events.length === 0 || events[0]!.position <= folded) return undefined;
-      this.begin(writer, folded);
+      const from = this.watermark();
+      if (events.length === 0 || events[0]!.position <= from) return undefined;
+      this.begin(writer, from);
+      let folded = from;
       let last: StoredEvent | undefined;
       for (const event of events) {
         if (event.position !== folded + 1n) break; // another writer's events lie between (or a store that skips): the catch-up reads them
-        writer.apply(event);
+        this.apply(writer, event);
         folded = event.position;
         last = event;
       }
       writer.finish();
       if (last === undefined) return undefined;
-      this.markFolded({ id: last.metadata.eventId, streamName: last.streamName, revision: last.revision, position: last.position });
+      this.markFolded({ id: last.metadata.eventId, streamName: last.streamName, revision: last.revision, position: last.position }, from);
       return folded;
     }).immediate();
     if (reached === undefined) return false;
@@ -231,6 +257,7 @@ export class ReadStore {
       this.cachedTransactions = 0;
     }
     this.cachedAt = undefined; // until this transaction commits: a rollback leaves the caches ahead of the tables
+    this.latestAt = -Infinity;
   }
 
   private committed(watermark: bigint): void {

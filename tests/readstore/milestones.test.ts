@@ -115,6 +115,44 @@ describe('copies of the live tables kept for replays', () => {
     expect(counting!.eventsRead).toBeGreaterThanOrEqual(700);
   });
 
+  it('a replay at a time starts from the newest copy holding nothing stamped after it, and shows what a replay from nothing shows', async () => {
+    const { path, cacheDir } = await grownLog(EVENTS);
+    const maxAtOf = (position: number) => Math.max(...EVENTS.slice(0, position).map((e) => Date.parse(e.metadata.at)));
+    const stamped = (file: string) => {
+      const copy = new Database(join(cacheDir, 'milestones', file), { readonly: true });
+      const value = copy.prepare(`SELECT value FROM meta WHERE key = 'max_at'`).pluck().get();
+      copy.close();
+      return Number(value);
+    };
+    // Each copy knows the latest stamp among the events it holds (the log's clocks disagree with its order).
+    expect([stamped('1200.db'), stamped('1800.db')]).toEqual([maxAtOf(1_200), maxAtOf(1_800)]);
+    expect(maxAtOf(1_200)).toBeLessThan(maxAtOf(1_800));
+    let counting: CountingStore | undefined;
+    const later = appAt(path, cacheDir, OPTIONS, (store) => (counting = new CountingStore(store)));
+    const fromScratch = appAt(path, join(tempDir('cairn-no-copies-'), 'cache'), { keep: 0, minSpacing: 1n });
+    for (const [time, start] of [
+      [maxAtOf(1_800), 1_800],
+      [maxAtOf(1_800) - 1, 1_200],
+    ] as const) {
+      counting!.reset();
+      const replayed = await showViews(later, VIEW_NAMES, { time: new Date(time) });
+      // A time takes every later event stamped by then: the rest of the log is read, and only it.
+      expect(counting!.eventsRead, `from ${start}`).toBeLessThanOrEqual(EVENTS.length - start + 1);
+      expect(plain(replayed), `from ${start}`).toEqual(plain(await showViews(fromScratch, VIEW_NAMES, { time: new Date(time) })));
+    }
+  });
+
+  it('tables folded before they kept the latest stamp never claim one, so their copies start no replay at a time', async () => {
+    const dir = tempDir('cairn-milestones-');
+    const app = appAt(join(dir, 'log.db'), join(dir, 'cache'), OPTIONS);
+    await importExport(app.store, exported(EVENTS.slice(0, CHUNK)));
+    const live = await app.tables();
+    live.db.prepare(`DELETE FROM meta WHERE key = 'max_at'`).run(); // as tables folded by an earlier version
+    await importExport(app.store, exported(EVENTS.slice(CHUNK, 2 * CHUNK)));
+    await app.tables();
+    expect(live.db.prepare(`SELECT value FROM meta WHERE key = 'max_at'`).pluck().get()).toBeUndefined();
+  });
+
   it("copies of another log are never used: a replay removes them and folds from this log's first event", async () => {
     const { cacheDir } = await grownLog(EVENTS);
     const other = join(tempDir('cairn-other-log-'), 'log.db');
