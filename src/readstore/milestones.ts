@@ -20,8 +20,9 @@ import type { TablePart } from './table-parts.js';
  *
  * At most `keep` copies, spread over the log: a new one is due once the fold is
  * `max(minSpacing, watermark / keep)` past the newest, and the copy whose removal leaves
- * the smallest gap goes. A replay then folds at most about two spacings: a fifth of a month
- * with the default four. Each copy is a copy of the tables as they stood (600 MB at a
+ * the smallest gap goes. A replay at a position then folds at most the widest gap: about a
+ * third of the log with the default four (after importing a month, copies at 302,000,
+ * 547,000, 732,000 and 977,000 events). Each copy is the tables as they stood (600 MB at a
  * million events), so four cost about two and a half times the tables at the end.
  */
 
