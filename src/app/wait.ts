@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
 import * as z from 'zod';
 import { Id, type StoredEvent } from '../../events/index.js';
 import { taskView } from '../../projections/tasks.js';
-import type Database from 'better-sqlite3';
 import { loadInstance } from '../domain/instance.js';
 import { DomainError, WaitTimeoutError } from '../errors.js';
 import { toStored } from '../runtime/stored.js';

@@ -15,8 +15,9 @@ import type { TablePart } from './table-parts.js';
  * from the nearest copy before its point instead of from the log's first event: a month in,
  * a replay near the end folded a million events (88 s) before it showed anything. The live
  * tables are copied as their fold passes each milestone (a catch-up, an import's fold); a
- * copy is immutable, read by copying it, and names its own position and last event (its
- * meta), so it is used only while the log still holds that event there.
+ * copy is immutable, read by copying it, and names (in its meta) its position, its last
+ * event, so it is used only while the log still holds that event there, and the latest
+ * stamp it holds, so a replay at a time knows whether it may start from it.
  *
  * At most `keep` copies, spread over the log: a new one is due once the fold is
  * `max(minSpacing, watermark / keep)` past the newest, and the copy whose removal leaves

@@ -129,6 +129,7 @@ const CASES: Record<string, Case[]> = {
     { args: ['replay', '--at', 'yesterday'], names: '--at' },
     { args: ['replay'], names: '--at' },
     { args: ['replay', '--at', '3', 'nope'], names: 'projection' },
+    { args: ['replay', '--at', '3'], env: { CAIRN_REPLAY_COPIES: 'many' }, names: 'CAIRN_REPLAY_COPIES' },
   ],
   log: [
     { args: ['log', '--type', 'TaskExploded'], names: '--type' },
