@@ -112,22 +112,27 @@ export class Milestones {
     // Another process may have left one since.
     this.newest = this.copies().at(-1)?.position;
     if (!due(this.newest, watermark, this.options)) return;
-    mkdirSync(this.dir, { recursive: true });
     // Named and placed as scratch tables are: if this process is killed mid-copy, the next replay removes it.
     const partial = join(dirname(this.dir), `cairn-past-${process.pid}-milestone-${randomUuid()}.db`);
     try {
+      mkdirSync(this.dir, { recursive: true });
       await db.backup(partial);
       const position = forReplay(partial);
       if (position > 0n) {
         renameSync(partial, join(this.dir, `${position}.db`));
         this.newest = position;
       }
+      const now = this.copies();
+      for (const position of thinned(now.map((c) => c.position), this.options.keep)) rmSync(join(this.dir, `${position}.db`), { force: true });
+    } catch {
+      // A copy only shortens later replays: a full disk or a directory that cannot be written
+      // must not fail the read whose fold passed it. It is tried again a spacing later.
+      this.newest = watermark;
     } finally {
       rmSync(partial, { force: true });
     }
-    const now = this.copies();
-    for (const position of thinned(now.map((c) => c.position), this.options.keep)) rmSync(join(this.dir, `${position}.db`), { force: true });
   }
+
 
   /** The position of the newest copy at or before `position`, if any (not yet checked against the log). */
   newestAtOrBefore(position: bigint): bigint | undefined {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -151,6 +151,19 @@ describe('copies of the live tables kept for replays', () => {
     await importExport(app.store, exported(EVENTS.slice(CHUNK, 2 * CHUNK)));
     await app.tables();
     expect(live.db.prepare(`SELECT value FROM meta WHERE key = 'max_at'`).pluck().get()).toBeUndefined();
+  });
+
+  it('a copy that cannot be made never fails the read whose fold passed it', async () => {
+    const dir = tempDir('cairn-milestones-');
+    const cacheDir = join(dir, 'cache');
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(join(cacheDir, 'milestones'), 'not a directory');
+    const app = appAt(join(dir, 'log.db'), cacheDir, OPTIONS);
+    for (let from = 0; from < 3 * CHUNK; from += CHUNK) {
+      await importExport(app.store, exported(EVENTS.slice(from, from + CHUNK)));
+      expect((await app.tables()).watermark()).toBe(BigInt(from + CHUNK));
+    }
+    expect(readdirSync(cacheDir).filter((name) => name.includes('milestone'))).toEqual(['milestones']);
   });
 
   it("copies of another log are never used: a replay removes them and folds from this log's first event", async () => {
