@@ -78,14 +78,12 @@ export const log = defineOperation({
     for await (const recorded of app.store.readAll({ after, streamPrefixes: input.stream ? [input.stream] : undefined, maxCount: LOG_SCANNED })) {
       read++;
       // Checked on the stored type first: most of a filtered history is never parsed.
-      if (input.type && !input.type.includes(recorded.type)) {
-        looked = recorded.position;
-        continue;
+      if (!input.type || input.type.includes(recorded.type)) {
+        const event = toStored(recorded);
+        const wanted = (!input.instance || event.metadata.instanceId === input.instance) && !(since && 'time' in since && new Date(event.metadata.at) < since.time);
+        if (wanted && events.length >= input.limit) return { events, next: String(events[events.length - 1]!.position) };
+        if (wanted) events.push(event);
       }
-      const event = toStored(recorded);
-      const wanted = (!input.instance || event.metadata.instanceId === input.instance) && !(since && 'time' in since && new Date(event.metadata.at) < since.time);
-      if (wanted && events.length >= input.limit) return { events, next: String(events[events.length - 1]!.position) };
-      if (wanted) events.push(event);
       looked = recorded.position;
     }
     // The window ended before the page filled: go on from the last event looked at, if any follow.

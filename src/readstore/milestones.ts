@@ -6,7 +6,7 @@ import { randomUuid } from '../runtime/random.js';
 import { NATIVE_BINDING } from '../store/sqlite.js';
 import { stillHolds, type EventStore } from '../store/port.js';
 import { PastTables, type PastPoint } from './past-tables.js';
-import type { ReadStoreHooks } from './read-store.js';
+import { decodeLastEvent, type LastEvent, type ReadStoreHooks } from './read-store.js';
 import { READ_STORE_VERSION } from './schema.js';
 import type { TablePart } from './table-parts.js';
 
@@ -189,7 +189,7 @@ export class Milestones {
 function forReplay(file: string): bigint {
   const db = new Database(file, { nativeBinding: NATIVE_BINDING });
   try {
-    const meta = (key: string) => db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+    const meta = metaOf(db);
     if (meta('version') !== String(READ_STORE_VERSION)) return 0n;
     db.prepare(`DELETE FROM meta WHERE key LIKE 'note:%' OR key LIKE 'hook:%'`).run();
     db.pragma('journal_mode = DELETE'); // one file, copied whole by a replay
@@ -199,8 +199,14 @@ function forReplay(file: string): bigint {
   }
 }
 
+/** A copy's meta, key by key. */
+const metaOf =
+  (db: Database.Database) =>
+  (key: string): string | undefined =>
+    db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+
 interface About {
-  last: { id: string; streamName: string; revision: bigint; position: bigint };
+  last: LastEvent;
   /** The latest `at` of the events it holds (epoch ms), where its tables kept it. */
   maxAt: number | undefined;
 }
@@ -210,12 +216,11 @@ function aboutCopy(file: string): About | undefined {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: NATIVE_BINDING });
     try {
-      const meta = (key: string) => db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+      const meta = metaOf(db);
       const raw = meta('last_event');
       if (raw === undefined || meta('version') !== String(READ_STORE_VERSION)) return undefined;
-      const [id, streamName, revision, position] = JSON.parse(raw) as [string, string, string, string];
       const maxAt = meta('max_at');
-      return { last: { id, streamName, revision: BigInt(revision), position: BigInt(position) }, maxAt: maxAt === undefined ? undefined : Number(maxAt) };
+      return { last: decodeLastEvent(raw), maxAt: maxAt === undefined ? undefined : Number(maxAt) };
     } finally {
       db.close();
     }

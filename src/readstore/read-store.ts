@@ -29,6 +29,17 @@ export interface ReadStoreHooks {
   folded?: (db: Database.Database, watermark: bigint) => Promise<void>;
 }
 
+/** The last event the tables folded, as meta `last_event` holds it: where it sits, to know the log again. */
+export type LastEvent = Pick<RecordedEvent, 'id' | 'streamName' | 'revision' | 'position'>;
+
+const encodeLastEvent = (last: LastEvent): string => JSON.stringify([last.id, last.streamName, String(last.revision), String(last.position)]);
+
+/** Meta `last_event` read back (the tables' own, or a copy's: milestones.ts). */
+export function decodeLastEvent(raw: string): LastEvent {
+  const [id, streamName, revision, position] = JSON.parse(raw) as [string, string, string, string];
+  return { id, streamName, revision: BigInt(revision), position: BigInt(position) };
+}
+
 /** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
 const BATCH = 5_000;
 const BUSY_TIMEOUT_MS = 10_000;
@@ -188,8 +199,8 @@ export class ReadStore {
    * Moves the watermark to the last event folded (the transaction began at `from`), and
    * remembers where it is, for `checkSameLog`, and the latest `at` the tables hold.
    */
-  private markFolded(last: { id: string; streamName: string; revision: bigint; position: bigint }, from: bigint): void {
-    this.setMeta('last_event', JSON.stringify([last.id, last.streamName, String(last.revision), String(last.position)]));
+  private markFolded(last: LastEvent, from: bigint): void {
+    this.setMeta('last_event', encodeLastEvent(last));
     this.setMeta('watermark', String(last.position));
     this.noteLatestAt(from);
   }
@@ -276,8 +287,7 @@ export class ReadStore {
     const lastEvent = this.meta('last_event');
     let holds = known === undefined || known === first;
     if (holds && lastEvent !== undefined) {
-      const [id, streamName, revision, position] = JSON.parse(lastEvent) as [string, string, string, string];
-      holds = await stillHolds(store, { id, streamName, revision: BigInt(revision), position: BigInt(position) });
+      holds = await stillHolds(store, decodeLastEvent(lastEvent));
     }
     if (!holds) this.rebuild();
     if (first !== undefined && this.meta('log_id') !== first) this.db.transaction(() => this.setMeta('log_id', first)).immediate();
