@@ -140,14 +140,16 @@ export function registerLogCommands(program: Command): void {
 /**
  * Imports an export and folds what lands into the tables, so the first read after it answers
  * at once: in a thread of their own where the log allows one (a local store), appending on
- * one core while the tables fold on the other; otherwise each batch as it lands.
+ * one core while the tables fold on the other (this thread, idle once the appends end, leaves
+ * the copies kept for replays); otherwise each batch as it lands.
  */
 async function importInto(app: App, storeUrl: string | undefined, lines: ExportLines, json: boolean | undefined): Promise<ImportResult> {
   const tables = await app.tables();
   const start = tables.watermark();
   let folding: Progress | undefined;
   let head = start;
-  const background = storeUrl === undefined ? undefined : BackgroundFold.start(storeUrl, (position) => folding?.update(Number(position - start), Number(head - start)));
+  const onFolded = (position: bigint) => folding?.update(Number(position - start), Number(head - start));
+  const background = storeUrl === undefined ? undefined : BackgroundFold.start(storeUrl, { onFolded, tables });
   const bar = await progressBar(json, 'importing');
   let result: ImportResult;
   try {

@@ -34,6 +34,9 @@ export interface MilestoneOptions {
   minSpacing: bigint;
 }
 
+/** A backup step's page count that takes the rest of the file at once (SQLite's largest). */
+const ALL_PAGES = 0x7fffffff;
+
 export const DEFAULT_MILESTONES: MilestoneOptions = { keep: 4, minSpacing: 100_000n };
 
 /** `CAIRN_REPLAY_COPIES`: how many copies to keep instead of the default (0 turns them off). */
@@ -102,9 +105,11 @@ export class Milestones {
   }
 
   /**
-   * Called by the live tables after a fold committed at `watermark`: copies them if a copy
-   * is due, then removes what the spread no longer needs. The copy is taken through SQLite's
-   * backup, so it is one consistent state even while another process folds on.
+   * Called by the live tables after a fold committed at `watermark` (through `db`, or through
+   * another connection: an import's fold thread): copies them if a copy is due, then removes
+   * what the spread no longer needs. The copy is SQLite's backup taken in one step, which reads
+   * one snapshot: one consistent state however often another connection commits meanwhile
+   * (taken in small steps, each such commit would start it over).
    */
   async passed(db: Database.Database, watermark: bigint): Promise<void> {
     if (this.newest === null) this.newest = this.copies().at(-1)?.position;
@@ -116,7 +121,7 @@ export class Milestones {
     const partial = join(dirname(this.dir), `cairn-past-${process.pid}-milestone-${randomUuid()}.db`);
     try {
       mkdirSync(this.dir, { recursive: true });
-      await db.backup(partial);
+      await db.backup(partial, { progress: () => ALL_PAGES });
       const position = forReplay(partial);
       if (position > 0n) {
         renameSync(partial, join(this.dir, `${position}.db`));

@@ -154,6 +154,15 @@ export class ReadStore {
     return this.watermark();
   }
 
+  /**
+   * Another connection folded these tables to `watermark` (an import's fold thread, which
+   * keeps folding): this one does what the owner does after a fold (leaves the copies passed),
+   * on its own thread, so the folding thread never stops for it.
+   */
+  async foldedElsewhere(watermark: bigint): Promise<void> {
+    await this.hooks.folded?.(this.db, watermark);
+  }
+
   /** Folds batch after batch until the tables reach `head`, saying how far after each. */
   private async foldUpTo(store: EventStore, head: bigint, reached: (position: bigint) => void): Promise<void> {
     let watermark = this.watermark();

@@ -13,7 +13,7 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 import { tempDir } from '../cli/run.js';
 import { realisticLog } from '../projections/generate.js';
 import { CountingStore } from '../runtime/counting-store.js';
-import { plain } from './fold-tables.js';
+import { dump, expectSameRows, foldedAlone, plain } from './fold-tables.js';
 
 /**
  * A replay of a month of work folded every event up to its point; copies of the live tables
@@ -152,6 +152,36 @@ describe('copies of the live tables kept for replays', () => {
     await app.tables();
     expect(live.db.prepare(`SELECT value FROM meta WHERE key = 'max_at'`).pluck().get()).toBeUndefined();
   });
+
+  it("an import's copies are left by the importing thread while its fold thread folds on, each the tables at one commit", async () => {
+    // The compiled module: its thread runs the compiled fold-worker.js beside it.
+    const { BackgroundFold } = (await import(new URL('../../dist/src/readstore/background-fold.js', import.meta.url).href)) as typeof import('../../src/readstore/background-fold.js');
+    const events = realisticLog(8, 12_000).events;
+    const importWith = async (copies: boolean) => {
+      const dir = tempDir('cairn-milestones-');
+      const path = join(dir, 'log.db');
+      // Where the thread finds the tables of the log it opens.
+      const cacheDir = `${path}.cache`;
+      const app = appAt(path, cacheDir, OPTIONS);
+      const tables = await app.tables();
+      const fold = BackgroundFold.start(path, copies ? { tables } : {})!;
+      await importExport(app.store, exported(events), { onAppended: () => fold.grew() });
+      await fold.finish();
+      return { path, cacheDir };
+    };
+    // Given the thread that folds, which leaves no copy itself (it never stops to make one)
+    expect(copiesIn((await importWith(false)).cacheDir)).toEqual([]);
+    // When the importing thread leaves them from its own connection as the fold passes them
+    const { path, cacheDir } = await importWith(true);
+    const copies = copiesIn(cacheDir);
+    // Then they are spread over the log, at most `keep` of them
+    expect(copies.length).toBeGreaterThanOrEqual(2);
+    expect(copies.length).toBeLessThanOrEqual(OPTIONS.keep);
+    // And each holds exactly the rows one writer folds up to its position: one state, never a mix of commits
+    for (const position of copies) {
+      expectSameRows(dump(new Database(join(cacheDir, 'milestones', `${position}.db`), { readonly: true })), await foldedAlone(path, position));
+    }
+  }, 120_000);
 
   it('a copy that cannot be made never fails the read whose fold passed it', async () => {
     const dir = tempDir('cairn-milestones-');
