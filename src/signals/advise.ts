@@ -72,10 +72,14 @@ const EXPLORATORY = /\b(?:explor\w*|investigat\w*|research\w*|stud(?:y|ies)|surv
 const INTEGRATION = /\b(?:integrat\w*|combin\w*|merg\w*|together|joint(?:ly)?|synthes[iz]\w*|unif\w*|end[- ]to[- ]end|across (?:roles|instances|teams))\b/i;
 const DEPENDENCY = /\b(?:after|once|depends? on|dependent on|blocked (?:by|on)|requires?|waiting (?:for|on)|built on|builds? on|on top of)\b/i;
 
-const byScore = <T extends { score: number }>(a: T, b: T) => b.score - a.score;
+/** Best first; equal scores by id, so every surface lists them in one order, whatever order it read them in. */
+const byScore =
+  <T extends { score: number }>(id: (item: T) => string) =>
+  (a: T, b: T): number =>
+    b.score - a.score || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
 
 /** Open tasks whose text is close to `title`: `cairn propose` warns with these before adding a near-duplicate. */
-export function nearDuplicateTasks<T extends { title: string; description?: string; tags?: string[] }>(
+export function nearDuplicateTasks<T extends { taskId: string; title: string; description?: string; tags?: string[] }>(
   title: string,
   openTasks: readonly T[],
   threshold = DUPLICATE_TASK_THRESHOLD,
@@ -85,7 +89,7 @@ export function nearDuplicateTasks<T extends { title: string; description?: stri
   return openTasks
     .map((task) => ({ task, score: score(title, taskText(task)) }))
     .filter((m) => m.score >= threshold)
-    .sort(byScore);
+    .sort(byScore((m) => m.task.taskId));
 }
 
 export function advise(
@@ -99,12 +103,12 @@ export function advise(
   const score = comparator([text, ...context.tasks.map(taskText), ...context.findings.map((f) => f.summary)], options.corpus);
   const mine = (who?: string) => options.as !== undefined && who === options.as;
 
-  const tasks = context.tasks.map((t) => ({ ...t, score: score(text, taskText(t)) })).filter((t) => t.score >= relatedAt).sort(byScore);
+  const tasks = context.tasks.map((t) => ({ ...t, score: score(text, taskText(t)) })).filter((t) => t.score >= relatedAt).sort(byScore((t) => t.taskId));
   const findings = context.findings
     .filter((f) => !mine(f.by))
     .map((f) => ({ ...f, score: score(text, f.summary) }))
     .filter((f) => f.score >= relatedAt)
-    .sort(byScore);
+    .sort(byScore((f) => f.findingId));
 
   const exploratory = EXPLORATORY.test(text);
   const othersClaimed = tasks.filter((t) => t.status === 'claimed' && t.owner !== undefined && !mine(t.owner));

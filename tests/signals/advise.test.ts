@@ -72,4 +72,13 @@ describe('propose: near-duplicate warning', () => {
   it('stays quiet for a different task', () => {
     expect(nearDuplicateTasks('Write the KurrentDB adapter', open)).toEqual([]);
   });
+  it('lists tasks of equal score by id, whatever order they were read in (the tables read them in another)', () => {
+    const twins = [
+      { taskId: 'o9', title: 'Add SQLite busy timeout to the store' },
+      { taskId: 'o3', title: 'Add SQLite busy timeout to the store' },
+    ];
+    for (const order of [twins, [...twins].reverse()]) {
+      expect(nearDuplicateTasks('Set the busy timeout on the SQLite store', order).map((d) => d.task.taskId)).toEqual(['o3', 'o9']);
+    }
+  });
 });
