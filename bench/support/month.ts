@@ -6,8 +6,10 @@ import { uuidFor } from './events.js';
 /**
  * A month of work by ten agents, as `cairn export` writes it: tasks proposed, claimed,
  * renewed, released and completed; findings on 40 topics that cite one another; questions
- * and syntheses; messages with replies; syncs, inbox reads and recorded reads. Deterministic
- * for a seed, so a figure measured on it can be measured again.
+ * and syntheses; messages with replies; syncs, inbox reads and recorded reads; and verdicts
+ * on pairs of findings on one topic by two others (most say the same, some differ, and
+ * judges change their minds), which move findings between clusters as the log is folded.
+ * Deterministic for a seed, so a figure measured on it can be measured again.
  */
 
 const AGENTS = [
@@ -47,6 +49,10 @@ export function* monthOfWork({ events, seed = 11, days = 30, endsAt = Date.UTC(2
   const findings: string[] = [];
   const questions: string[] = [];
   const messages: string[] = [];
+  /** The newest findings of each topic, with their authors: the pairs a judge is shown. */
+  const byTopic = new Map<string, { id: string; by: string }[]>();
+  /** The newest verdicts, for a judge to change its mind on. */
+  const verdicts: { earlier: string; later: string; by: readonly [string, string]; verdict: 'same' | 'different' }[] = [];
   let position = 0;
   let counter = 0;
 
@@ -68,6 +74,20 @@ export function* monthOfWork({ events, seed = 11, days = 30, endsAt = Date.UTC(2
   };
   const leaseAfter = (minutes: number) => new Date(start + position * step + minutes * 60_000).toISOString();
   const claim = (topic: string) => `${pick(VERBS)} ${topic} ${pick(COMMON)} ${pick(TOPIC_WORDS)} ${pick(COMMON)} ${pick(COMMON)} ${pick(TOPIC_WORDS)}`;
+
+  /**
+   * A verdict by `agent`: a tenth of the time on a pair it judged lately, the other way; else on
+   * the newest finding of a topic and one before it by another author, when it wrote neither.
+   */
+  const judgment = (agent: readonly [string, string]): (typeof verdicts)[number] | undefined => {
+    const again = verdicts.filter((v) => v.by === agent).at(-1);
+    if (again && random() < 0.1) return { ...again, verdict: again.verdict === 'same' ? 'different' : 'same' };
+    const onTopic = byTopic.get(pick(TOPIC_WORDS)) ?? [];
+    const later = onTopic.at(-1);
+    const earlier = onTopic.slice(-20, -1).filter((f) => f.by !== later?.by).at(-1 - Math.floor(random() * 3));
+    if (!later || !earlier || later.by === agent[0] || earlier.by === agent[0]) return undefined;
+    return { earlier: earlier.id, later: later.id, by: agent, verdict: random() < 0.7 ? 'same' : 'different' };
+  };
 
   for (const agent of AGENTS) {
     if (position >= events) return;
@@ -106,6 +126,10 @@ export function* monthOfWork({ events, seed = 11, days = 30, endsAt = Date.UTC(2
       const cites = findings.length > 0 && random() < 0.3 ? [findings[findings.length - 1 - Math.floor(random() * Math.min(findings.length, 200))]!] : [];
       const questionId = questions.length > 0 && random() < 0.1 ? pick(questions) : undefined;
       findings.push(findingId);
+      const onTopic = byTopic.get(topic) ?? [];
+      onTopic.push({ id: findingId, by: me });
+      if (onTopic.length > 60) onTopic.splice(0, 30);
+      byTopic.set(topic, onTopic);
       yield emit(agent, `finding-${findingId}`, 'FindingRecorded', {
         findingId, by: me, summary: `The ${topic} ${claim(topic)}`, topic: `topic-${topic}`, tags: [topic, pick(TOPIC_WORDS)], cites,
         ...(questionId ? { questionId } : {}),
@@ -123,9 +147,17 @@ export function* monthOfWork({ events, seed = 11, days = 30, endsAt = Date.UTC(2
       yield emit(agent, `instance-${me}`, 'InstanceSynced', { instanceId: me, upTo: String(upTo) });
     } else if (roll < 0.75) {
       yield emit(agent, `instance-${me}`, 'InboxRead', { instanceId: me, upTo: String(position) });
-    } else if (roll < 0.97) {
+    } else if (roll < 0.955) {
       const shown = findings.slice(-5).map((f) => `finding-${f}`);
       yield emit(agent, `exposure-${me}`, 'ContentShown', { instanceId: me, via: 'findings', upTo: String(position), streams: shown, everything: false });
+    } else if (roll < 0.97) {
+      const judged = judgment(agent);
+      if (!judged) continue;
+      verdicts.push(judged);
+      if (verdicts.length > 200) verdicts.splice(0, 100);
+      yield emit(judged.by, `judgment-${judged.earlier}~${judged.later}`, 'ConvergenceJudged', {
+        earlier: judged.earlier, later: judged.later, by: judged.by[0], verdict: judged.verdict, reason: judged.verdict === 'same' ? 'the same cause, in other words' : 'a different cause',
+      });
     } else if (roll < 0.98) {
       const questionId = id('q');
       questions.push(questionId);
