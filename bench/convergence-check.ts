@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { convergenceProjection } from '../projections/convergence.js';
+import { boundedReport, convergenceClusters } from '../projections/convergence-report.js';
+import { convergenceReport } from '../src/readstore/convergence-queries.js';
+import { toStored } from '../src/runtime/stored.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+
+/**
+ * node --max-old-space-size=12288 dist/bench/convergence-check.js --log LOG.db --tables READ.db [--at N]
+ *
+ * Whether the tables' convergence report (what `cairn convergence` shows) equals the one the
+ * fold in projections/ gives over the same events, on a log of any size: the property tests
+ * hold the two equal on small logs; this holds them equal on a month. `--tables` is the live
+ * tables (`LOG.db.cache/read.db`) or a copy kept for replays (`milestones/N.db`, with
+ * `--at N`). Exits 1 when they differ, printing both totals.
+ */
+const { values } = parseArgs({ options: { log: { type: 'string' }, tables: { type: 'string' }, at: { type: 'string' } } });
+if (!values.log || !values.tables) throw new Error('--log and --tables are required');
+const at = values.at === undefined ? undefined : BigInt(values.at);
+
+const store = openSqliteStore(values.log);
+let state = convergenceProjection.initialState();
+let events = 0;
+for await (const recorded of store.readAll()) {
+  if (at !== undefined && recorded.position > at) break;
+  state = convergenceProjection.evolve(state, toStored(recorded));
+  events++;
+}
+await store.close();
+
+const plain = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+const tables = new Database(values.tables, { readonly: true, fileMustExist: true });
+const fromTables = convergenceReport(tables, 10);
+tables.close();
+const fromFold = boundedReport(convergenceClusters(state), 10);
+const same = plain(fromTables) === plain(fromFold);
+console.log(`${events} events folded: the reports are ${same ? 'equal' : 'DIFFERENT'}`);
+console.log(`tables: ${plain({ totals: fromTables.totals, judged: fromTables.judged })}`);
+console.log(`fold:   ${plain({ totals: fromFold.totals, judged: fromFold.judged })}`);
+process.exitCode = same ? 0 : 1;
