@@ -1,16 +1,18 @@
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { convergenceProjection } from '../projections/convergence.js';
+import { matcherCalibration } from '../projections/convergence-calibration.js';
 import { boundedReport, convergenceClusters } from '../projections/convergence-report.js';
-import { convergenceReport } from '../src/readstore/convergence-queries.js';
+import { calibration, convergenceReport } from '../src/readstore/convergence-queries.js';
 import { toStored } from '../src/runtime/stored.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 
 /**
  * node --max-old-space-size=12288 dist/bench/convergence-check.js --log LOG.db --tables READ.db [--at N]
  *
- * Whether the tables' convergence report (what `cairn convergence` shows) equals the one the
- * fold in projections/ gives over the same events, on a log of any size: the property tests
+ * Whether the tables' convergence report (what `cairn convergence` shows) and the matcher's
+ * calibration against the judges (what `health` shows) equal what the folds in projections/
+ * give over the same events, on a log of any size: the property tests
  * hold the two equal on small logs; this holds them equal on a month. `--tables` is the live
  * tables (`LOG.db.cache/read.db`) or a copy kept for replays (`milestones/N.db`, with
  * `--at N`). Exits 1 when they differ, printing both totals.
@@ -31,11 +33,12 @@ await store.close();
 
 const plain = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 const tables = new Database(values.tables, { readonly: true, fileMustExist: true });
-const fromTables = convergenceReport(tables, 10);
+const fromTables = { report: convergenceReport(tables, 10), matcher: calibration(tables) };
 tables.close();
-const fromFold = boundedReport(convergenceClusters(state), 10);
+const fromFold = { report: boundedReport(convergenceClusters(state), 10), matcher: matcherCalibration(state) };
 const same = plain(fromTables) === plain(fromFold);
-console.log(`${events} events folded: the reports are ${same ? 'equal' : 'DIFFERENT'}`);
-console.log(`tables: ${plain({ totals: fromTables.totals, judged: fromTables.judged })}`);
-console.log(`fold:   ${plain({ totals: fromFold.totals, judged: fromFold.judged })}`);
+console.log(`${events} events folded: the reports and calibrations are ${same ? 'equal' : 'DIFFERENT'}`);
+for (const [name, { report, matcher }] of [['tables', fromTables], ['fold  ', fromFold]] as const) {
+  console.log(`${name}: ${plain({ totals: report.totals, judged: report.judged, matcher })}`);
+}
 process.exitCode = same ? 0 : 1;

@@ -49,13 +49,21 @@ export function calibrationOf(judgedLinks: Iterable<JudgedLink>, options: Conver
   };
 }
 
-/** The threshold among the judged scores with the best F1 against the judgments (the highest on a tie). */
-function bestThreshold(judged: readonly { score: number; same: boolean }[]): number {
+/**
+ * The threshold among the judged scores with the best F1 against the judgments (the highest on
+ * a tie): one sweep down the scores, counting as it goes, instead of a count per score.
+ */
+export function bestThreshold(judged: readonly { score: number; same: boolean }[]): number {
+  const byScore = [...judged].sort((a, b) => b.score - a.score);
+  const allSame = judged.filter((j) => j.same).length;
   let best = { t: DEFAULT_THRESHOLD, f1: -1 };
-  for (const t of [...new Set(judged.map((j) => j.score))].sort((a, b) => b - a)) {
-    const tp = judged.filter((j) => j.same && j.score >= t).length;
-    const fp = judged.filter((j) => !j.same && j.score >= t).length;
-    const fn = judged.filter((j) => j.same && j.score < t).length;
+  let tp = 0;
+  let fp = 0;
+  for (let i = 0; i < byScore.length; ) {
+    const t = byScore[i]!.score;
+    // Every pair at this score clears it.
+    for (; i < byScore.length && byScore[i]!.score === t; i++) byScore[i]!.same ? tp++ : fp++;
+    const fn = allSame - tp;
     const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
     if (f1 > best.f1) best = { t, f1 };
   }

@@ -215,15 +215,25 @@ export function unjudgedLinks(db: Database.Database, limit = 5): { total: number
   return { total: countOf(db, judgedKey('unjudged')), links: rows.map((r) => linkView(facts, linkOf(r))) };
 }
 
-/** The matcher held against the judged candidates (projections/convergence-report.ts). */
+/**
+ * The matcher held against the judged candidates (projections/convergence-calibration.ts):
+ * each pair of findings judged (either way round) that is a link, with the status its own
+ * verdicts give it (kept on the link as they come), read in one statement.
+ */
 export function calibration(db: Database.Database, options: ConvergenceOptions = {}) {
-  const facts = new TableFacts(db);
-  const pairs = db.prepare(`SELECT DISTINCT earlier, later FROM judgments`).all() as { earlier: string; later: string }[];
-  const judged = pairs.flatMap(({ earlier, later }) => {
-    const link = linkBetweenIds(db, earlier, later);
-    return link ? [{ link, status: facts.judgment(link).status }] : [];
-  });
-  return calibrationOf(judged, options);
+  const rows = db
+    .prepare(
+      `SELECT l.lexical, l.semantic, l.status FROM (SELECT DISTINCT earlier, later FROM judgments) j
+        JOIN findings a ON a.kind = 'finding' AND a.id = j.earlier
+        JOIN findings b ON b.kind = 'finding' AND b.id = j.later
+        JOIN links l ON l.later = max(a.position, b.position) AND l.earlier = min(a.position, b.position)
+        WHERE l.status IN ('confirmed', 'rejected')`,
+    )
+    .all() as { lexical: number; semantic: number | null; status: JudgmentStatus }[];
+  return calibrationOf(
+    rows.map(({ lexical, semantic, status }) => ({ link: semantic === null ? { lexical } : { lexical, semantic }, status })),
+    options,
+  );
 }
 
 /** Health's `converged` from the tables: the clusters that the window's findings joined independently. */
