@@ -223,10 +223,11 @@ export function unjudgedLinks(db: Database.Database, limit = 5): { total: number
 export function calibration(db: Database.Database, options: ConvergenceOptions = {}) {
   const rows = db
     .prepare(
+      // CROSS JOIN keeps this order (SQLite's planner may otherwise pair every finding with every finding first).
       `SELECT l.lexical, l.semantic, l.status FROM (SELECT DISTINCT earlier, later FROM judgments) j
-        JOIN findings a ON a.kind = 'finding' AND a.id = j.earlier
-        JOIN findings b ON b.kind = 'finding' AND b.id = j.later
-        JOIN links l ON l.later = max(a.position, b.position) AND l.earlier = min(a.position, b.position)
+        CROSS JOIN findings a ON a.kind = 'finding' AND a.id = j.earlier
+        CROSS JOIN findings b ON b.kind = 'finding' AND b.id = j.later
+        CROSS JOIN links l ON l.later = max(a.position, b.position) AND l.earlier = min(a.position, b.position)
         WHERE l.status IN ('confirmed', 'rejected')`,
     )
     .all() as { lexical: number; semantic: number | null; status: JudgmentStatus }[];
