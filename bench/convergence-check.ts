@@ -4,6 +4,7 @@ import { convergenceProjection } from '../projections/convergence.js';
 import { matcherCalibration } from '../projections/convergence-calibration.js';
 import { boundedReport, convergenceClusters } from '../projections/convergence-report.js';
 import { calibration, convergenceReport } from '../src/readstore/convergence-queries.js';
+import { encodeJson } from '../src/runtime/json.js';
 import { toStored } from '../src/runtime/stored.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 
@@ -31,14 +32,13 @@ for await (const recorded of store.readAll()) {
 }
 await store.close();
 
-const plain = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 const tables = new Database(values.tables, { readonly: true, fileMustExist: true });
 const fromTables = { report: convergenceReport(tables, 10), matcher: calibration(tables) };
 tables.close();
 const fromFold = { report: boundedReport(convergenceClusters(state), 10), matcher: matcherCalibration(state) };
-const same = plain(fromTables) === plain(fromFold);
+const same = encodeJson(fromTables) === encodeJson(fromFold);
 console.log(`${events} events folded: the reports and calibrations are ${same ? 'equal' : 'DIFFERENT'}`);
 for (const [name, { report, matcher }] of [['tables', fromTables], ['fold  ', fromFold]] as const) {
-  console.log(`${name}: ${plain({ totals: report.totals, judged: report.judged, matcher })}`);
+  console.log(`${name}: ${encodeJson({ totals: report.totals, judged: report.judged, matcher })}`);
 }
 process.exitCode = same ? 0 : 1;

@@ -6,7 +6,7 @@ import { randomUuid } from '../runtime/random.js';
 import { NATIVE_BINDING } from '../store/sqlite.js';
 import { stillHolds, type EventStore } from '../store/port.js';
 import { PastTables, type PastPoint } from './past-tables.js';
-import { decodeLastEvent, type LastEvent, type ReadStoreHooks } from './read-store.js';
+import { decodeLastEvent, metaOf, type LastEvent, type ReadStoreHooks } from './read-store.js';
 import { READ_STORE_VERSION } from './schema.js';
 import type { TablePart } from './table-parts.js';
 
@@ -138,7 +138,6 @@ export class Milestones {
     }
   }
 
-
   /** The position of the newest copy at or before `position`, if any (not yet checked against the log). */
   newestAtOrBefore(position: bigint): bigint | undefined {
     return this.copies()
@@ -203,12 +202,6 @@ function forReplay(file: string): bigint {
     db.close();
   }
 }
-
-/** A copy's meta, key by key. */
-const metaOf =
-  (db: Database.Database) =>
-  (key: string): string | undefined =>
-    db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
 
 interface About {
   last: LastEvent;

@@ -40,6 +40,12 @@ export function decodeLastEvent(raw: string): LastEvent {
   return { id, streamName, revision: BigInt(revision), position: BigInt(position) };
 }
 
+/** A tables file's meta, key by key: the live tables', or a copy's (milestones.ts). */
+export const metaOf =
+  (db: Database.Database) =>
+  (key: string): string | undefined =>
+    db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+
 /** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
 const BATCH = 5_000;
 const BUSY_TIMEOUT_MS = 10_000;
@@ -118,7 +124,7 @@ export class ReadStore {
   }
 
   private meta(key: string): string | undefined {
-    return this.db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+    return metaOf(this.db)(key);
   }
 
   private setMeta(key: string, value: string): void {
