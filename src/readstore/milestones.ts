@@ -6,7 +6,8 @@ import { randomUuid } from '../runtime/random.js';
 import { NATIVE_BINDING } from '../store/sqlite.js';
 import { stillHolds, type EventStore } from '../store/port.js';
 import { PastTables, type PastPoint } from './past-tables.js';
-import { decodeLastEvent, metaOf, type LastEvent, type ReadStoreHooks } from './read-store.js';
+import type { ReadStoreHooks } from './read-store.js';
+import { decodeLastEvent, metaOf, type LastEvent } from './tables-meta.js';
 import { READ_STORE_VERSION } from './schema.js';
 import type { TablePart } from './table-parts.js';
 

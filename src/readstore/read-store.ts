@@ -10,6 +10,7 @@ import type { StoredEvent } from '../../events/index.js';
 import { TableWriter, type TableWrites } from './apply.js';
 import { CausalityQueries } from './causality.js';
 import { READ_STORE_SCHEMA, READ_STORE_VERSION } from './schema.js';
+import { decodeLastEvent, encodeLastEvent, metaOf, type LastEvent } from './tables-meta.js';
 
 /** What `cairn hook` last showed an instance (src/app/hook.ts): the position, when, and the leases it warned of. */
 export interface HookState {
@@ -28,23 +29,6 @@ export interface ReadStoreHooks {
   /** After a catch-up's batch committed at `watermark` (milestones.ts keeps copies for replays). */
   folded?: (db: Database.Database, watermark: bigint) => Promise<void>;
 }
-
-/** The last event the tables folded, as meta `last_event` holds it: where it sits, to know the log again. */
-export type LastEvent = Pick<RecordedEvent, 'id' | 'streamName' | 'revision' | 'position'>;
-
-const encodeLastEvent = (last: LastEvent): string => JSON.stringify([last.id, last.streamName, String(last.revision), String(last.position)]);
-
-/** Meta `last_event` read back (the tables' own, or a copy's: milestones.ts). */
-export function decodeLastEvent(raw: string): LastEvent {
-  const [id, streamName, revision, position] = JSON.parse(raw) as [string, string, string, string];
-  return { id, streamName, revision: BigInt(revision), position: BigInt(position) };
-}
-
-/** A tables file's meta, key by key: the live tables', or a copy's (milestones.ts). */
-export const metaOf =
-  (db: Database.Database) =>
-  (key: string): string | undefined =>
-    db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
 
 /** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
 const BATCH = 5_000;
