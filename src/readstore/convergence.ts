@@ -24,6 +24,9 @@ export const judgedKey = (status: JudgmentStatus) => `convergence:judged:${statu
 /** Each judge's latest verdict on a pair, in the order `judgmentFrom` expects. */
 export const VERDICTS_SQL = `SELECT judge AS by, verdict, reason, position FROM judgments WHERE earlier = ? AND later = ? ORDER BY judge`;
 
+/** Findings whose verdicts one transaction asks for, one query each, before it reads every judged id instead (about 5 ms at 10,000 judged pairs). */
+const READ_JUDGED_AFTER = 32;
+
 /** One judge's latest verdict on a pair, as `judgmentFrom` takes it. */
 type Verdict = JudgmentView['judges'][number];
 
@@ -66,6 +69,7 @@ export class ConvergenceTables {
         ON CONFLICT (earlier, later, judge) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, position = excluded.position, at = excluded.at`),
       verdicts: () => prepare(VERDICTS_SQL),
       anyJudgment: () => prepare(`SELECT EXISTS (SELECT 1 FROM judgments)`).pluck(),
+      judgedLater: () => prepare(`SELECT DISTINCT later FROM judgments`).pluck(),
       // Every verdict on the pairs of one later finding and its candidates (a JSON array of ids), in one statement: seeks in the primary key.
       verdictsOn: () => prepare(`SELECT earlier, judge AS by, verdict, reason, position FROM judgments WHERE later = ? AND earlier IN (SELECT value FROM json_each(?)) ORDER BY earlier, judge`),
       memberOf: () => prepare(`SELECT cluster, independent FROM cluster_members WHERE finding = ?`),
@@ -104,9 +108,18 @@ export class ConvergenceTables {
   private readonly grown = new Map<bigint, { members: number; links: number; independent: number; latest: bigint }>();
   /** Whether the log holds any verdict yet: most logs hold few or none, and asking for each new finding's cost more than its links did. */
   private judgedAny: boolean | undefined;
+  /**
+   * The later finding of every pair judged, read once a transaction has asked for enough
+   * findings' verdicts: then most new findings need no query at all (none judged yet), where
+   * a small catch-up's one or two findings cost less than reading every judged id.
+   */
+  private judgedLater: Set<string> | undefined;
+  private verdictQueries = 0;
 
   reset(): void {
     this.judgedAny = undefined;
+    this.judgedLater = undefined;
+    this.verdictQueries = 0;
     this.index.reset();
     this.findings.clear();
     this.people.clear();
@@ -177,6 +190,7 @@ export class ConvergenceTables {
     const { earlier, later, by, verdict, reason } = event.data;
     this.s.judge.run(earlier, later, by, verdict, reason, event.position, event.metadata.at);
     this.judgedAny = true;
+    this.judgedLater?.add(later);
     const a = this.finding(earlier)?.position;
     const b = this.finding(later)?.position;
     if (a === undefined || b === undefined) return;
@@ -202,6 +216,8 @@ export class ConvergenceTables {
   private verdictsOn(later: string, earlier: string[]): Map<string, Verdict[]> {
     const verdicts = new Map<string, Verdict[]>();
     if (earlier.length === 0 || !(this.judgedAny ??= this.s.anyJudgment.get() === 1n)) return verdicts;
+    if (this.judgedLater === undefined && ++this.verdictQueries > READ_JUDGED_AFTER) this.judgedLater = new Set(this.s.judgedLater.all() as string[]);
+    if (this.judgedLater !== undefined && !this.judgedLater.has(later)) return verdicts;
     for (const row of this.s.verdictsOn.all(later, JSON.stringify(earlier)) as (Verdict & { earlier: string })[]) {
       const { earlier: id, ...verdict } = row;
       let pair = verdicts.get(id);

@@ -127,6 +127,31 @@ describe('convergence and health in tables equal a full replay of the folds', ()
     );
   });
 
+  it('holds a verdict recorded before its later finding, in a catch-up of many findings as in one of few', () => {
+    // Given a verdict, then many pairs of findings (a big catch-up then reads every judged id
+    // once instead of asking per finding), then a judge rejecting a pair whose later finding
+    // is not recorded yet, and that finding
+    const log = eventLog().add('InstanceJoined', { instanceId: 'ada', role: 'explorer' }).add('InstanceJoined', { instanceId: 'bo', role: 'builder' });
+    log.add('ConvergenceJudged', { earlier: 'f-x', later: 'f-y', by: 'cy', verdict: 'same', reason: 'an early verdict' }, { instanceId: 'cy' });
+    for (let i = 0; i < 100; i++) {
+      const pair = Math.floor(i / 2);
+      log.add('FindingRecorded', { findingId: `f-${i}`, by: i % 2 === 0 ? 'ada' : 'bo', summary: `word${pair} alpha${pair} beta${pair} gamma${pair}`, tags: [], cites: [] });
+    }
+    log.add('FindingRecorded', { findingId: 'f-lease', by: 'ada', summary: 'The lease renewal drops the retry header under load.', tags: [], cites: [] });
+    log.add('ConvergenceJudged', { earlier: 'f-lease', later: 'f-lease-2', by: 'cy', verdict: 'different', reason: 'judged ahead' }, { instanceId: 'cy' });
+    log.add('FindingRecorded', { findingId: 'f-lease-2', by: 'bo', summary: 'The lease renewal drops the retry header under load.', tags: [], cites: [] });
+    const events = log.events;
+    const state = fold(convergenceProjection, events);
+    expect(convergenceClusters(state).rejected.map((l) => [l.earlier, l.later])).toEqual([['f-lease', 'f-lease-2']]);
+    // When the tables fold it in one transaction, and in one per event
+    for (const cuts of [[], events.map((_, i) => i + 1)]) {
+      for (const keepCaches of [false, true]) {
+        // Then the tables reject the pair, as the fold does
+        expectSameConvergence(tablesOver(events, cuts, { keepCaches }), state);
+      }
+    }
+  });
+
   it('shows what tells a pair apart beside it, read when shown rather than kept with every link', () => {
     // Given two instances that, unaware of each other, write the same words but opposite claims
     const events = eventLog()
