@@ -33,6 +33,8 @@ export interface ReadStoreHooks {
 /** Events folded per transaction: long enough to amortise the commit, short enough not to hold writers of the cache up. */
 const BATCH = 5_000;
 const BUSY_TIMEOUT_MS = 10_000;
+/** Bytes per page of a new tables file (docs/scale.md, "What is left": measured at 4, 8 and 16 KiB). */
+export const PAGE_SIZE = 8192;
 /** Transactions in a row that may reuse what the writer read from the tables: bounds its memory. */
 const CACHED_TRANSACTIONS = 20;
 
@@ -64,6 +66,9 @@ export class ReadStore {
     private readonly hooks: ReadStoreHooks,
   ) {
     this.db = db;
+    // For a new file only (an existing one keeps its size): folding 400,000 events took about
+    // 4.5% less time with 8 KiB pages than with SQLite's 4 KiB.
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     // Many processes may open a new file at once: the switch to WAL needs a moment alone with it.
     withBusyRetrySync(() => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = OFF'); // a cache: a crash costs a rebuild, never an acknowledged event

@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { monthOfWork } from '../../bench/support/month.js';
 import { importExport } from '../../src/app/transfer.js';
-import { ReadStore } from '../../src/readstore/read-store.js';
+import { PAGE_SIZE, ReadStore } from '../../src/readstore/read-store.js';
 import { READ_STORE_VERSION } from '../../src/readstore/schema.js';
 import { toStored } from '../../src/runtime/stored.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
@@ -16,6 +16,34 @@ const monthFile = (events: number, seed: number): string => {
   writeFileSync(file, [...monthOfWork({ events, seed })].map((e) => JSON.stringify(e)).join('\n') + '\n');
   return file;
 };
+
+describe('the tables file', () => {
+  it('is made of 8 KiB pages when new, and an existing file keeps its own, folding on as before', async () => {
+    // Given a log, and a tables file made before (with SQLite's 4 KiB pages)
+    const dir = tempDir('cairn-pages-');
+    const store = openSqliteStore(join(dir, 'log.db'), { create: true });
+    await importExport(store, async function* () {
+      yield* [...monthOfWork({ events: 600, seed: 5 })].map((e) => JSON.stringify(e));
+    });
+    mkdirSync(join(dir, 'old'));
+    const legacy = new Database(join(dir, 'old', 'read.db'));
+    legacy.pragma('page_size = 4096');
+    legacy.pragma('journal_mode = WAL');
+    legacy.close();
+    // When tables are opened there and in a new directory, and caught up
+    const kept = ReadStore.open(join(dir, 'old'));
+    const fresh = ReadStore.open(join(dir, 'new'));
+    await kept.catchUp(store);
+    await fresh.catchUp(store);
+    // Then the new file has 8 KiB pages, the old one its 4 KiB, and both hold the same rows
+    expect(fresh.db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    expect(kept.db.pragma('page_size', { simple: true })).toBe(4096);
+    kept.close();
+    fresh.close();
+    await store.close();
+    expectSameRows(dump(new Database(join(dir, 'old', 'read.db'), { readonly: true })), dump(new Database(join(dir, 'new', 'read.db'), { readonly: true })));
+  });
+});
 
 describe('tables built by several processes at once', () => {
   it('equal the tables one process builds alone: no event folded twice, none skipped', async () => {
