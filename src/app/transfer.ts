@@ -1,9 +1,9 @@
-import { parseEvent, type StoredEvent } from '../../events/index.js';
-import { ValidationError } from '../../events/validation.js';
+import type { StoredEvent } from '../../events/index.js';
 import { DomainError, WrongExpectedRevisionError } from '../errors.js';
-import { fastParseEvent } from '../runtime/fast-parse.js';
 import { toStored } from '../runtime/stored.js';
 import type { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, StreamAppend } from '../store/port.js';
+import { parseExportLine, type ExportedEvent } from './export-line.js';
+import { lineTargets } from './line-targets.js';
 
 /**
  * Export and import: the whole log as NDJSON, one stored event per line, in log order.
@@ -11,15 +11,7 @@ import type { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, Stream
  * twice is a no-op) and appends each event at its original stream revision.
  */
 
-export interface ExportedEvent {
-  id: string;
-  type: string;
-  streamName: string;
-  revision: string;
-  position: string;
-  data: unknown;
-  metadata: unknown;
-}
+export type { ExportedEvent };
 
 export async function* exportLog(store: EventStore, options: Pick<ReadAllOptions, 'after' | 'streamPrefixes'> = {}): AsyncGenerator<ExportedEvent> {
   for await (const recorded of store.readAll(options)) {
@@ -43,36 +35,6 @@ export interface ImportResult {
 
 /** The lines of an export, read afresh on each call: import reads them twice, so it never holds them all. */
 export type ExportLines = () => AsyncIterable<string>;
-
-/** One line of an export as a validated event; a bad line is refused naming its number. */
-export function parseExportLine(raw: string, line: number): StoredEvent {
-  let json: Partial<ExportedEvent>;
-  try {
-    json = JSON.parse(raw) as Partial<ExportedEvent>;
-  } catch {
-    throw new ValidationError([{ field: `line ${line}`, reason: 'is not valid JSON' }]);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ValidationError([{ field: `line ${line}`, reason: 'must be a JSON object (one event)' }]);
-  }
-  try {
-    if (typeof json.streamName !== 'string' || !/^\d{1,20}$/.test(String(json.revision ?? '')) || !/^\d{1,20}$/.test(String(json.position ?? ''))) {
-      throw new ValidationError([{ field: 'streamName/revision/position', reason: 'must be present as written by cairn export' }]);
-    }
-    const raw = { type: json.type as string, data: json.data as Record<string, unknown>, metadata: json.metadata as Record<string, unknown> };
-    // The compiled validator first; zod only for what it does not take, and for the reasons.
-    const envelope = fastParseEvent(raw) ?? parseEvent(raw);
-    if (json.id !== undefined && json.id !== envelope.metadata.eventId) {
-      throw new ValidationError([{ field: 'id', reason: 'must equal metadata.eventId' }]);
-    }
-    return { ...envelope, streamName: json.streamName, revision: BigInt(json.revision!), position: BigInt(json.position!) } as StoredEvent;
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      throw new ValidationError(error.issues.map((issue) => ({ field: `line ${line}: ${issue.field}`, reason: issue.reason })));
-    }
-    throw error;
-  }
-}
 
 /** The export's events in order, each with its line number. */
 async function* eventsOf(lines: ExportLines): AsyncGenerator<{ event: StoredEvent; line: number }> {
@@ -182,7 +144,7 @@ async function refuseConflicts(store: EventStore, lines: ExportLines): Promise<n
   const next = new Map<string, bigint>();
   const held = new Map<string, string[]>();
   let count = 0;
-  for await (const { event, line } of eventsOf(lines)) {
+  for await (const batch of lineTargets(lines())) for (const event of batch) {
     count++;
     let expected = next.get(event.streamName);
     if (expected === undefined) {
@@ -194,10 +156,10 @@ async function refuseConflicts(store: EventStore, lines: ExportLines): Promise<n
     }
     const ids = held.get(event.streamName);
     const at = ids && event.revision < BigInt(ids.length) ? ids[Number(event.revision)] : undefined;
-    const fits = at !== undefined ? at === event.metadata.eventId : event.revision === expected;
+    const fits = at !== undefined ? at === event.id : event.revision === expected;
     if (!fits) {
       throw new DomainError(
-        `line ${line} (${event.type} in ${event.streamName}, revision ${event.revision}) conflicts with ` +
+        `line ${event.line} (${event.type} in ${event.streamName}, revision ${event.revision}) conflicts with ` +
           (at !== undefined ? `events already in this log: revision ${event.revision} holds event ${at}` : `the stream's next revision, ${expected}`) +
           '; nothing was imported',
         'import_conflict',
