@@ -19,16 +19,17 @@ export interface LineBatch {
   numbers: number[];
 }
 
-/** A batch's targets ([stream, revision, id, type] per line), or the first bad line's refusal. */
-export type BatchReply = { targets: [string, string, string, string][] } | { issues: FieldIssue[] } | { failure: string };
+/** A batch's targets (sent back as they are: a worker's messages carry bigints), or the first bad line's refusal. */
+export type BatchReply = { targets: LineTarget[] } | { issues: FieldIssue[] } | { failure: string };
 
 /** Parses and checks a batch of lines (either thread runs this). */
 export function targetsIn(batch: LineBatch): BatchReply {
-  const targets: [string, string, string, string][] = [];
+  const targets: LineTarget[] = [];
   try {
     for (let i = 0; i < batch.lines.length; i++) {
-      const event = parseExportLine(batch.lines[i]!, batch.numbers[i]!);
-      targets.push([event.streamName, String(event.revision), event.metadata.eventId, event.type]);
+      const line = batch.numbers[i]!;
+      const event = parseExportLine(batch.lines[i]!, line);
+      targets.push({ line, streamName: event.streamName, revision: event.revision, id: event.metadata.eventId, type: event.type });
     }
   } catch (error) {
     if (error instanceof ValidationError) return { issues: error.issues };
@@ -72,8 +73,8 @@ export async function* lineTargets(lines: AsyncIterable<string>, { parallel = tr
   }
 }
 
-/** The non-blank lines in batches, each line with its number in the file. */
-async function* batchesOf(lines: AsyncIterable<string>): AsyncGenerator<LineBatch> {
+/** The non-blank lines in batches, each line with its number in the file (both passes of an import read them so). */
+export async function* batchesOf(lines: AsyncIterable<string>): AsyncGenerator<LineBatch> {
   let number = 0;
   let batch: LineBatch = { lines: [], numbers: [] };
   for await (const raw of lines) {
@@ -93,7 +94,7 @@ async function targetsOf({ batch, reply }: { batch: LineBatch; reply?: Promise<B
   const answer = reply ? await reply : targetsIn(batch);
   if ('issues' in answer) throw new ValidationError(answer.issues);
   if ('failure' in answer) throw new Error(answer.failure);
-  return answer.targets.map(([streamName, revision, id, type], i) => ({ line: batch.numbers[i]!, streamName, revision: BigInt(revision), id, type }));
+  return answer.targets;
 }
 
 const WORKER = new URL('./line-targets-worker.js', import.meta.url);

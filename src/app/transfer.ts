@@ -3,7 +3,7 @@ import { DomainError, WrongExpectedRevisionError } from '../errors.js';
 import { toStored } from '../runtime/stored.js';
 import type { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, StreamAppend } from '../store/port.js';
 import { parseExportLine, type ExportedEvent } from './export-line.js';
-import { lineTargets } from './line-targets.js';
+import { batchesOf, lineTargets } from './line-targets.js';
 
 /**
  * Export and import: the whole log as NDJSON, one stored event per line, in log order.
@@ -36,13 +36,9 @@ export interface ImportResult {
 /** The lines of an export, read afresh on each call: import reads them twice, so it never holds them all. */
 export type ExportLines = () => AsyncIterable<string>;
 
-/** The export's events in order, each with its line number. */
-async function* eventsOf(lines: ExportLines): AsyncGenerator<{ event: StoredEvent; line: number }> {
-  let line = 0;
-  for await (const raw of lines()) {
-    line++;
-    if (raw.trim() !== '') yield { event: parseExportLine(raw, line), line };
-  }
+/** The export's events in order. */
+async function* eventsOf(lines: ExportLines): AsyncGenerator<StoredEvent> {
+  for await (const batch of batchesOf(lines())) for (let i = 0; i < batch.lines.length; i++) yield parseExportLine(batch.lines[i]!, batch.numbers[i]!);
 }
 
 /** Appends sent to the store at once: one transaction where the store can (SQLite). */
@@ -91,7 +87,7 @@ export async function importExport(store: EventStore, lines: ExportLines, { onPr
     batch = [];
     onProgress?.(imported + skipped, total);
   };
-  for await (const { event } of eventsOf(lines)) {
+  for await (const event of eventsOf(lines)) {
     if (batch.length >= IMPORT_BATCH) await flush();
     batch.push(event);
   }
