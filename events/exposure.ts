@@ -26,10 +26,10 @@ export const exposureEvents = {
   ContentShown: () =>
     z.strictObject({
       /** Absent: a read without an identity (an analyst, the dashboard), counted, never ignored. */
-      instanceId: InstanceId.optional(),
+      instanceId: InstanceId().optional(),
       /** The operation or surface that showed it: findings, inbox, log, dashboard… */
       via: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { message: 'must be a lower-case operation name' }),
-      upTo: PositionString,
+      upTo: PositionString(),
       streams: z.array(ShownStream).max(MAX_SHOWN_STREAMS, { message: `must have at most ${MAX_SHOWN_STREAMS} entries` }),
       everything: z.boolean(),
     }),

@@ -1,9 +1,15 @@
 import * as z from 'zod';
+import { once } from '../src/memo.js';
 
 /**
  * Field schemas shared by every event and every input. Limits are deliberate: agents write
  * into this log thousands of times, and a hostile or runaway agent must not be able to
  * bloat it or smuggle control characters into a terminal.
+ *
+ * Each is made on its first use and kept (`Id()` is the same schema every time). Made at
+ * load, these and the metadata's took about 12 ms of every CLI call, most of a read's own
+ * start-up beyond bare node: a zod schema binds every one of its methods when built, and
+ * `.min().max().regex()` builds four. A read whose tables are current never needs them.
  */
 
 // C0 controls other than tab, newline and carriage return, plus DEL.
@@ -20,67 +26,76 @@ export const nonEmptyText = (max: number) =>
   text(max).refine((s) => s.trim().length > 0, { message: 'must not be empty' });
 
 /** Identifiers end up in stream names and on command lines: keep them plain. */
-export const Id = z
-  .string()
-  .min(1, { message: 'must not be empty' })
-  .max(64, { message: 'must be at most 64 characters' })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, {
-    message: 'must start with a letter or digit and contain only letters, digits, ".", "_", ":" or "-"',
-  });
+export const Id = once(() =>
+  z
+    .string()
+    .min(1, { message: 'must not be empty' })
+    .max(64, { message: 'must be at most 64 characters' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, {
+      message: 'must start with a letter or digit and contain only letters, digits, ".", "_", ":" or "-"',
+    }),
+);
 
 /** "all" and "role:NAME" address many instances in a message: no instance may be called that. */
-const NotAnAddress = Id.refine((id) => id !== 'all' && !id.startsWith('role:'), {
-  message: 'must not be "all" or start with "role:" (those address many instances)',
-});
+const NotAnAddress = once(() =>
+  Id().refine((id) => id !== 'all' && !id.startsWith('role:'), {
+    message: 'must not be "all" or start with "role:" (those address many instances)',
+  }),
+);
 
 /** Who wrote an event: an instance, or "anonymous" for a read recorded without an identity. */
 export const Author = NotAnAddress;
 
 /** An instance's id. "anonymous" is what reads without an identity are recorded as. */
-export const InstanceId = NotAnAddress.refine((id) => id !== 'anonymous', {
-  message: 'must not be "anonymous" (reads without an identity are recorded under that name)',
-});
+export const InstanceId = once(() =>
+  NotAnAddress().refine((id) => id !== 'anonymous', {
+    message: 'must not be "anonymous" (reads without an identity are recorded under that name)',
+  }),
+);
 
-export const Role = z
-  .string()
-  .min(1, { message: 'must not be empty' })
-  .max(32, { message: 'must be at most 32 characters' })
-  .regex(/^[a-z][a-z0-9_-]*$/, { message: 'must be lower-case letters, digits, "_" or "-", starting with a letter' });
+export const Role = once(() =>
+  z
+    .string()
+    .min(1, { message: 'must not be empty' })
+    .max(32, { message: 'must be at most 32 characters' })
+    .regex(/^[a-z][a-z0-9_-]*$/, { message: 'must be lower-case letters, digits, "_" or "-", starting with a letter' }),
+);
 
 /** The four roles the philosophy names; any other lower-case name is allowed too. */
 export const KNOWN_ROLES = ['explorer', 'builder', 'reflector', 'coordinator'] as const;
 
-export const Tag = z
-  .string()
-  .min(1, { message: 'must not be empty' })
-  .max(40, { message: 'must be at most 40 characters' })
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/-]*$/u, { message: 'must be a single word of letters, digits, ".", "_", ":", "/" or "-"' });
+export const Tag = once(() =>
+  z
+    .string()
+    .min(1, { message: 'must not be empty' })
+    .max(40, { message: 'must be at most 40 characters' })
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/-]*$/u, { message: 'must be a single word of letters, digits, ".", "_", ":", "/" or "-"' }),
+);
 
-export const Tags = z.array(Tag).max(20, { message: 'must have at most 20 entries' });
+export const Tags = once(() => z.array(Tag()).max(20, { message: 'must have at most 20 entries' }));
 
-export const Topic = nonEmptyText(80);
+export const Topic = once(() => nonEmptyText(80));
 
 /** ISO-8601 timestamp with offset, as written by `new Date().toISOString()`. */
-export const Timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+export const Timestamp = once(() => z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' }));
 
 /**
  * A global log position. Positions are bigints in the store port (KurrentDB commit positions
  * do not fit a double); in JSON they travel as decimal strings.
  */
-export const PositionString = z.string().regex(/^\d{1,20}$/, { message: 'must be a non-negative integer position' });
+export const PositionString = once(() => z.string().regex(/^\d{1,20}$/, { message: 'must be a non-negative integer position' }));
 
 /** Message recipients: one instance, every instance of a role, or everyone. */
-export const Recipient = z
-  .string()
-  .max(70, { message: 'must be at most 70 characters' })
-  .refine((s) => s === 'all' || /^role:[a-z][a-z0-9_-]{0,31}$/.test(s) || Id.safeParse(s).success, {
-    message: 'must be an instance id, "role:NAME" or "all"',
-  });
+export const Recipient = once(() =>
+  z
+    .string()
+    .max(70, { message: 'must be at most 70 characters' })
+    .refine((s) => s === 'all' || /^role:[a-z][a-z0-9_-]{0,31}$/.test(s) || Id().safeParse(s).success, {
+      message: 'must be an instance id, "role:NAME" or "all"',
+    }),
+);
 
-/**
- * A finding's optional embedding. A function, called where FindingRecorded's schema is made:
- * it is the only object among the fields, and building it at load cost every CLI call ~2 ms.
- */
+/** A finding's optional embedding, made where FindingRecorded's schema is made. */
 export const embedding = () =>
   z
     .object({

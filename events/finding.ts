@@ -6,13 +6,13 @@ export const findingEvents = {
   /** A shared learning. An optional embedding is computed at write time so replay never calls a model. */
   FindingRecorded: () =>
     z.strictObject({
-      findingId: Id,
-      by: InstanceId,
+      findingId: Id(),
+      by: InstanceId(),
       summary: nonEmptyText(4_000),
-      topic: Topic.optional(),
-      tags: Tags,
-      cites: z.array(Id).max(50, { message: 'must have at most 50 entries' }),
-      questionId: Id.optional(),
+      topic: Topic().optional(),
+      tags: Tags(),
+      cites: z.array(Id()).max(50, { message: 'must have at most 50 entries' }),
+      questionId: Id().optional(),
       embedding: embedding().optional(),
     }),
 };

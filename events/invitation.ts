@@ -10,14 +10,14 @@ export const invitationEvents = {
    */
   InvitationIssued: () =>
     z.strictObject({
-      invitationId: Id,
-      role: Role,
-      for: InstanceId.optional(),
-      expiresAt: Timestamp,
+      invitationId: Id(),
+      role: Role(),
+      for: InstanceId().optional(),
+      expiresAt: Timestamp(),
       /** What the log keeps of the code: its SHA-256 digest in hex. */
       codeSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be a SHA-256 digest in hex' }),
     }),
 
   /** The invitation was spent: the instance that presented it joined with its role. */
-  InvitationAccepted: () => z.strictObject({ invitationId: Id, instanceId: InstanceId }),
+  InvitationAccepted: () => z.strictObject({ invitationId: Id(), instanceId: InstanceId() }),
 };

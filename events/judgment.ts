@@ -10,9 +10,9 @@ export const judgmentEvents = {
    */
   ConvergenceJudged: () =>
     z.strictObject({
-      earlier: Id,
-      later: Id,
-      by: InstanceId,
+      earlier: Id(),
+      later: Id(),
+      by: InstanceId(),
       // A literal of two values rather than z.enum: the replay fast path (src/runtime/fast-parse.ts) compiles literals.
       verdict: z.literal(['same', 'different']),
       reason: nonEmptyText(1_000),

@@ -6,10 +6,10 @@ export const messageEvents = {
   /** The async message board: to one instance, a whole role ("role:builder") or everyone ("all"). */
   MessagePosted: () =>
     z.strictObject({
-      messageId: Id,
-      from: InstanceId,
-      to: Recipient,
+      messageId: Id(),
+      from: InstanceId(),
+      to: Recipient(),
       body: nonEmptyText(10_000),
-      replyTo: Id.optional(),
+      replyTo: Id().optional(),
     }),
 };

@@ -22,7 +22,7 @@ export function parseEvent(raw: RawEvent, upcasters: UpcasterRegistry = defaultU
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ValidationError([{ field: '(event)', reason: 'must be an object with type, data and metadata' }]);
   }
-  const metadata = parseOrThrow(EventMetadata, raw.metadata, 'metadata');
+  const metadata = parseOrThrow(EventMetadata(), raw.metadata, 'metadata');
   if (metadata.schemaVersion > upcasters.currentVersion) {
     throw new ValidationError([
       { field: 'metadata.schemaVersion', reason: `${metadata.schemaVersion} is newer than this cairn understands (${upcasters.currentVersion})` },

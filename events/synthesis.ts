@@ -6,11 +6,11 @@ export const synthesisEvents = {
   /** The Reflector's integration of several findings into one statement. */
   SynthesisPublished: () =>
     z.strictObject({
-      synthesisId: Id,
-      by: InstanceId,
+      synthesisId: Id(),
+      by: InstanceId(),
       summary: nonEmptyText(10_000),
-      integrates: z.array(Id).min(1, { message: 'must name at least one finding' }).max(200),
-      questionId: Id.optional(),
-      tags: Tags,
+      integrates: z.array(Id()).min(1, { message: 'must name at least one finding' }).max(200),
+      questionId: Id().optional(),
+      tags: Tags(),
     }),
 };

@@ -17,7 +17,7 @@ export function requireIdentity(caller: Caller): string {
   if (!caller.instanceId) {
     throw new ValidationError([{ field: '--as', reason: 'is required to write: pass --as ID or set CAIRN_INSTANCE' }]);
   }
-  return parseOrThrow(InstanceId, caller.instanceId, '--as');
+  return parseOrThrow(InstanceId(), caller.instanceId, '--as');
 }
 
 /** Loads the caller's instance; writing needs a joined, present instance. */

@@ -71,7 +71,7 @@ type ContentShownEvent = EventOf<'ContentShown'>;
  * what was new to it, in as few events as fit, nothing at all when nothing was new.
  */
 export async function recordExposure(app: App, caller: Caller, via: string, shown: Shown): Promise<StoredEvent[]> {
-  const reader = caller.instanceId === undefined ? undefined : parseOrThrow(InstanceId, caller.instanceId, '--as');
+  const reader = caller.instanceId === undefined ? undefined : parseOrThrow(InstanceId(), caller.instanceId, '--as');
   const candidates = [...shown.streams];
   if (candidates.length === 0 && shown.everything !== true) return [];
   const tables = await app.tables();

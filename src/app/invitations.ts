@@ -9,7 +9,7 @@ import { duration } from './duration.js';
 import type { Caller } from './operation.js';
 
 /** An invitation lasts a day unless told otherwise (at most a week, as any duration). */
-export const inviteInput = () => z.strictObject({ role: Role, for: InstanceId.optional(), expires: duration().default(24 * 3_600_000) });
+export const inviteInput = () => z.strictObject({ role: Role(), for: InstanceId().optional(), expires: duration().default(24 * 3_600_000) });
 export type InviteInput = z.output<ReturnType<typeof inviteInput>>;
 
 /** `inv-<hex>.<secret>`: the id names the stream to read, the secret proves the holder got it from the issuer. */

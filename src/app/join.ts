@@ -5,7 +5,7 @@ import { instanceDecider, loadInstance } from '../domain/instance.js';
 import { requireIdentity } from './actor.js';
 import { defineOperation } from './operation.js';
 
-const joinInput = () => z.strictObject({ role: Role, description: text(500).optional() });
+const joinInput = () => z.strictObject({ role: Role(), description: text(500).optional() });
 
 /** Joining is idempotent: the same role twice appends nothing; a new role appends RoleChanged. */
 export const join = defineOperation({

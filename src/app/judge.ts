@@ -11,7 +11,7 @@ import { requireExisting } from './references.js';
 /** A candidate as `convergence` prints it: two finding ids joined by "~" (either order). */
 const linkRef = () => z.string().transform((value, ctx) => {
   const parts = value.split('~');
-  const ids = parts.map((p) => Id.safeParse(p));
+  const ids = parts.map((p) => Id().safeParse(p));
   if (parts.length !== 2 || !ids.every((r) => r.success)) {
     ctx.addIssue({ code: 'custom', message: 'must be two finding ids joined by "~", e.g. f-1~f-2, as `cairn convergence` prints them' });
     return z.NEVER;

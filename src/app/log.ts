@@ -11,7 +11,7 @@ const logInput = () =>
     type: z.array(z.enum(EVENT_TYPES as [string, ...string[]], { message: `must be one of ${EVENT_TYPES.join(', ')}` })).optional(),
     /** A stream name or a prefix of one (`task-` for every task). */
     stream: z.string().max(100).optional(),
-    instance: Id.optional(),
+    instance: Id().optional(),
     since: logPoint().optional(),
     /** Bounded by default like every listing; `next` continues (a position: events after it). */
     limit: z.number().int().min(1).max(100_000).default(DEFAULT_LIMIT),

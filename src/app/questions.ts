@@ -23,7 +23,7 @@ async function runQuestionCommand(app: App, caller: Caller, questionId: string, 
 export const ask = defineOperation({
   name: 'ask',
   summary: 'Pose a research question several roles can work on',
-  input: () => z.strictObject({ text: nonEmptyText(2_000), tags: Tags.default([]), id: Id.optional() }),
+  input: () => z.strictObject({ text: nonEmptyText(2_000), tags: Tags().default([]), id: Id().optional() }),
   writes: true,
   run: (app, input, caller) => {
     const questionId = input.id ?? newEntityId('q');
@@ -34,7 +34,7 @@ export const ask = defineOperation({
 export const closeQuestion = defineOperation({
   name: 'close-question',
   summary: 'Close a research question, optionally with its resolution',
-  input: () => z.strictObject({ question: Id, resolution: text(10_000).optional() }),
+  input: () => z.strictObject({ question: Id(), resolution: text(10_000).optional() }),
   writes: true,
   run: (app, input, caller) =>
     runQuestionCommand(app, caller, input.question, (actor) => ({

@@ -19,7 +19,7 @@ export const tasks = defineOperation({
   input: () => z.strictObject({
     status: z.enum(['open', 'claimed', 'completed', 'abandoned']).optional(),
     all: z.boolean().default(false),
-    owner: Id.optional(),
+    owner: Id().optional(),
     ...paging(),
   }),
   writes: false,
@@ -35,10 +35,10 @@ export const findings = defineOperation({
   name: 'findings',
   summary: 'List findings and syntheses, newest first, filtered by topic, tag, question, author or since a point',
   input: () => z.strictObject({
-    topic: Topic.optional(),
-    tag: Tag.optional(),
-    question: Id.optional(),
-    by: Id.optional(),
+    topic: Topic().optional(),
+    tag: Tag().optional(),
+    question: Id().optional(),
+    by: Id().optional(),
     since: logPoint().optional(),
     all: z.boolean().default(false),
     ...paging(),

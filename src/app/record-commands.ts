@@ -12,11 +12,11 @@ import { requireBasis, requireExisting } from './references.js';
 const findInput = () =>
   z.strictObject({
     summary: nonEmptyText(4_000),
-    topic: Topic.optional(),
-    tags: Tags.default([]),
-    cites: z.array(Id).max(50, { message: 'must have at most 50 entries' }).default([]),
-    question: Id.optional(),
-    id: Id.optional(),
+    topic: Topic().optional(),
+    tags: Tags().default([]),
+    cites: z.array(Id()).max(50, { message: 'must have at most 50 entries' }).default([]),
+    question: Id().optional(),
+    id: Id().optional(),
   });
 
 /** Records a shared learning. Its `seenUpTo` is what later proves whether it was reached independently. */
@@ -77,11 +77,11 @@ async function embed(summary: string): Promise<{ embedding?: { model: string; ve
 
 // "role:" alone or "role:Builders" also passes as an instance id; a role prefix must name a role.
 const sayRecipient = () =>
-  Recipient.refine((to) => !to.startsWith('role:') || Role.safeParse(to.slice(5)).success, {
+  Recipient().refine((to) => !to.startsWith('role:') || Role().safeParse(to.slice(5)).success, {
     message: 'must be an instance id, "role:NAME" (a lower-case role name) or "all"',
   });
 
-const sayInput = () => z.strictObject({ body: nonEmptyText(10_000), to: sayRecipient(), replyTo: Id.optional(), id: Id.optional() });
+const sayInput = () => z.strictObject({ body: nonEmptyText(10_000), to: sayRecipient(), replyTo: Id().optional(), id: Id().optional() });
 
 export const say = defineOperation({
   name: 'say',
@@ -105,10 +105,10 @@ export const say = defineOperation({
 const synthesizeInput = () =>
   z.strictObject({
     summary: nonEmptyText(10_000),
-    integrates: z.array(Id).min(1, { message: 'must name at least one finding' }).max(200),
-    question: Id.optional(),
-    tags: Tags.default([]),
-    id: Id.optional(),
+    integrates: z.array(Id()).min(1, { message: 'must name at least one finding' }).max(200),
+    question: Id().optional(),
+    tags: Tags().default([]),
+    id: Id().optional(),
   });
 
 /** The Reflector's integration of several findings into one statement. */

@@ -48,9 +48,9 @@ export const search = defineOperation({
   input: () => z.strictObject({
     query: z.string().max(500, { message: 'must be at most 500 characters' }),
     kind: z.enum(KINDS).optional(),
-    by: Id.optional(),
-    role: Role.optional(),
-    topic: Topic.optional(),
+    by: Id().optional(),
+    role: Role().optional(),
+    topic: Topic().optional(),
     since: logPoint().optional(),
     until: logPoint().optional(),
     /** Re-rank the best matches by meaning (CAIRN_EMBEDDINGS): closest to the query's embedding first. */

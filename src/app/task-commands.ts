@@ -41,7 +41,7 @@ async function runTaskCommand(
 }
 
 const proposeInput = () =>
-  z.strictObject({ title: nonEmptyText(200), description: text(10_000).optional(), tags: Tags.default([]), id: Id.optional() });
+  z.strictObject({ title: nonEmptyText(200), description: text(10_000).optional(), tags: Tags().default([]), id: Id().optional() });
 
 export const propose = defineOperation({
   name: 'propose',
@@ -67,7 +67,7 @@ export const propose = defineOperation({
   },
 });
 
-const taskRef = () => z.strictObject({ task: Id });
+const taskRef = () => z.strictObject({ task: Id() });
 const leaseInput = () => taskRef().extend({ lease: duration().default(DEFAULT_LEASE_MS) });
 
 export const claim = defineOperation({

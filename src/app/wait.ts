@@ -15,10 +15,10 @@ import { defineOperation, type Caller } from './operation.js';
 const waitInput = () =>
   z
     .strictObject({
-      task: Id.optional(),
+      task: Id().optional(),
       state: z.enum(['open', 'claimed', 'completed', 'abandoned']).optional(),
       message: z.boolean().default(false),
-      question: Id.optional(),
+      question: Id().optional(),
       findings: z.number().int().min(1).max(10_000).optional(),
       timeout: duration().default(60_000),
     })

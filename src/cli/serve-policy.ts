@@ -55,7 +55,7 @@ function roles(raw: string | undefined): Set<string> {
   if (raw === undefined) return new Set(['coordinator']);
   if (raw === 'none') return new Set();
   const names = raw.split(',').map((r) => r.trim());
-  const bad = names.find((name) => !Role.safeParse(name).success);
+  const bad = names.find((name) => !Role().safeParse(name).success);
   if (bad !== undefined) fail('--restrict-roles', `"${bad}" is not a role name: give roles separated by commas, or "none"`);
   return new Set(names);
 }

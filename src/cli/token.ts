@@ -21,8 +21,8 @@ export function registerToken(program: Command): void {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const instanceId = options.reader === undefined ? identityOf(globals) : undefined;
       if (options.reader === undefined && !instanceId) throw new ValidationError([{ field: '--as', reason: 'is required: the instance to issue a token for (or --reader NAME for a read-only token)' }]);
-      const reader = options.reader === undefined ? undefined : parseOrThrow(Id, options.reader, '--reader');
-      const id = instanceId === undefined ? undefined : parseOrThrow(InstanceId, instanceId, '--as');
+      const reader = options.reader === undefined ? undefined : parseOrThrow(Id(), options.reader, '--reader');
+      const id = instanceId === undefined ? undefined : parseOrThrow(InstanceId(), instanceId, '--as');
       const { store, cacheDir, describe } = await openStore(storeUrlOf(globals));
       await store.close();
       if (cacheDir === undefined) throw new ValidationError([{ field: '--store', reason: `${describe} keeps nothing between runs, so it cannot hold tokens` }]);

@@ -129,7 +129,7 @@ function validated<E extends CairnEvent>(event: E, streamName: string): E {
 
 function envelope<E extends CairnEvent>(event: E, source: CommandMetadata, eventId: string): Envelope<E> {
   const metadata = parseOrThrow(
-    EventMetadata,
+    EventMetadata(),
     withoutUndefined({
       eventId,
       instanceId: source.instanceId,

@@ -248,7 +248,7 @@ const asSchema = (schema: z.ZodType): Schema => schema as unknown as Schema;
 // call parses a handful of events of a few types, a replay millions of every type.
 const dataValidators = new Map<unknown, Validator | undefined>();
 
-const metadataOf = once((): Validator | undefined => compile(asSchema(EventMetadata)));
+const metadataOf = once((): Validator | undefined => compile(asSchema(EventMetadata())));
 
 /** The compiled validator of a type's data; undefined for an unknown type, or a schema the compiler does not know. */
 function dataOf(type: unknown): Validator | undefined {

@@ -29,7 +29,7 @@ export function joinRoute(app: App, tokens: TokenStore, policy: AccessPolicy): H
   routes.post('/join', async (c) => {
     const body = await jsonBody(c);
     const { instanceId: rawId, ...rest } = (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
-    const instanceId = parseOrThrow(InstanceId, rawId, 'instanceId');
+    const instanceId = parseOrThrow(InstanceId(), rawId, 'instanceId');
     const input = parseOrThrow(join.input, rest);
     const presented = c.req.header(JOIN_SECRET_HEADER);
     const invitation = presented !== undefined && isInvitationCode(presented) ? presented : undefined;
