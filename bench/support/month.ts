@@ -1,5 +1,5 @@
 import { CURRENT_SCHEMA_VERSION } from '../../events/index.js';
-import type { ExportedEvent } from '../../src/app/transfer.js';
+import type { ExportedEvent } from '../../src/app/export-line.js';
 import { mix32 } from '../../src/similarity/simhash.js';
 import { uuidFor } from './events.js';
 

@@ -11,8 +11,6 @@ import { batchesOf, lineTargets } from './line-targets.js';
  * twice is a no-op) and appends each event at its original stream revision.
  */
 
-export type { ExportedEvent };
-
 export async function* exportLog(store: EventStore, options: Pick<ReadAllOptions, 'after' | 'streamPrefixes'> = {}): AsyncGenerator<ExportedEvent> {
   for await (const recorded of store.readAll(options)) {
     const event = toStored(recorded);
