@@ -37,6 +37,17 @@ const BUSY_TIMEOUT_MS = 10_000;
 export const PAGE_SIZE = 8192;
 /** Transactions in a row that may reuse what the writer read from the tables: bounds its memory. */
 const CACHED_TRANSACTIONS = 20;
+/**
+ * SQLite's page cache (KiB) while reading, and while folding more than FOLD_CACHE_FROM events.
+ * Each page the cache takes is fresh memory, and a page fault is dear on these machines: with
+ * 64 MiB, `health`'s calibration query at a million events took 280 ms in a new process, with
+ * 4 MiB 58 ms (the pages it reads once come from the OS's cache either way). A fold rewrites
+ * index pages all over the file: catching up 268,000 events took 22.0 s with 64 MiB, 23.5 s
+ * with 16, 25.9 s with 8 (docs/scale.md).
+ */
+const READ_CACHE_KIB = 4_096;
+const FOLD_CACHE_KIB = 65_536;
+const FOLD_CACHE_FROM = 1_000;
 
 /**
  * The read models as tables (schema.ts), in `<cacheDir>/read.db` (in memory without a cache
@@ -59,6 +70,8 @@ export class ReadStore {
   private cachedTransactions = 0;
   /** The latest `at` folded in this transaction (epoch ms). */
   private latestAt = -Infinity;
+  /** The page cache's size now (KiB). */
+  private cacheKib = 0;
 
   private constructor(
     db: Database.Database,
@@ -73,7 +86,7 @@ export class ReadStore {
     withBusyRetrySync(() => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = OFF'); // a cache: a crash costs a rebuild, never an acknowledged event
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('cache_size = -65536'); // 64 MiB: a catch-up touches indexes all over the file
+    this.useCache(READ_CACHE_KIB);
     // Checked again under the write lock: of processes opening an old file at once, one rebuilds it.
     if (!this.current()) withBusyRetrySync(() => this.rebuild((store) => !store.current()));
     this.causality = new CausalityQueries(db);
@@ -161,6 +174,7 @@ export class ReadStore {
   /** Folds batch after batch until the tables reach `head`, saying how far after each. */
   private async foldUpTo(store: EventStore, head: bigint, reached: (position: bigint) => void): Promise<void> {
     let watermark = this.watermark();
+    this.cacheFor(head - watermark);
     while (watermark < head) {
       const events: RecordedEvent[] = [];
       const after = watermark;
@@ -225,6 +239,7 @@ export class ReadStore {
    * very next ones after the watermark; otherwise leaves them to the next catch-up.
    */
   follow(events: readonly StoredEvent[]): boolean {
+    this.cacheFor(BigInt(events.length));
     const writer = this.writerNow();
     const reached = this.db.transaction((): bigint | undefined => {
       const from = this.watermark();
@@ -254,6 +269,7 @@ export class ReadStore {
    * process writes (PastTables), which may leave out events a past moment had not seen.
    */
   foldEvents(events: readonly StoredEvent[], through: bigint): void {
+    this.cacheFor(BigInt(events.length));
     const writer = this.writerNow();
     this.db.transaction(() => {
       const folded = this.watermark();
@@ -263,6 +279,20 @@ export class ReadStore {
       if (through > folded) this.setMeta('watermark', String(through));
     }).immediate();
     this.committed(this.watermark());
+  }
+
+  /**
+   * The fold's cache, from a fold of more than a few events on: kept from then on, as imports
+   * and replays fold batch after batch, and what a fold just read is what its reader reads next.
+   */
+  private cacheFor(events: bigint): void {
+    if (events > BigInt(FOLD_CACHE_FROM)) this.useCache(FOLD_CACHE_KIB);
+  }
+
+  private useCache(kib: number): void {
+    if (kib === this.cacheKib) return;
+    this.db.pragma(`cache_size = -${kib}`);
+    this.cacheKib = kib;
   }
 
   /** Starts a fold's transaction at `folded`: the writer keeps what it read only if this process folded last. */
