@@ -186,7 +186,8 @@ async function bundleOf({ entry, register }, prefix, warmUp, template) {
     alias: { stopword: 'stopword/src/stopword.js' },
     plugins: [moduleUrls(), lazyCommandsUnbundled()],
   });
-  const code = asciiOnly(lazyBuiltins(result.outputFiles[0].text));
+  const { wrap } = await import(pathToFileURL(join(cliDir, 'launch.cjs')).href);
+  const code = wrap(asciiOnly(lazyBuiltins(result.outputFiles[0].text)));
   const name = `${prefix}.${createHash('sha256').update(code).digest('hex').slice(0, 12)}.cjs`;
   const file = join(cliDir, name);
   writeFileSync(file, code);
