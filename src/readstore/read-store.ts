@@ -352,7 +352,7 @@ export class ReadStore {
     this.db.transaction(() => this.setMeta(`hook:${instance}`, encodeJson(state))).immediate();
   }
 
-  /** With `atExit`, the file is left to the OS (see EventStore.close). */
+  /** With `atExit`, the file is left open for the process's end to close (see EventStore.close). */
   close(options: { atExit?: boolean } = {}): void {
     if (!options.atExit) this.db.close();
   }

@@ -119,9 +119,8 @@ export interface EventStore {
   searchIndex?(wordsVersion: number): Promise<StoreSearchIndex>;
   /**
    * Ends the store's work and releases it. With `atExit` (a one-shot CLI process about to
-   * exit) a file-backed store may leave its files to the operating system instead of closing
-   * them: SQLite would otherwise checkpoint its WAL into the database on every call, work
-   * the next writer does anyway, and nothing committed is lost either way.
+   * exit) a file-backed store may leave its files open for the process's end to close, after
+   * the command's output; nothing committed is lost either way.
    */
   close(options?: { atExit?: boolean }): Promise<void>;
 }

@@ -232,7 +232,10 @@ export class SqliteEventStore implements EventStore {
     this.stopPolling();
     this.closed = true;
     this.statements.clear();
-    // At exit the OS closes the file: closing it here would checkpoint the WAL (~2 ms a call).
+    // Left open at exit: better-sqlite3 closes it as Node tears the process down, after the
+    // command's output, with the same checkpoint a close here would run before it. Exiting
+    // without that close (process.exit) leaves the WAL to the next process, which recovers it:
+    // measured slower (stop 37: `find` 1.02 and `tasks` 1.05 of the time with the close).
     if (!options.atExit) this.db.close();
   }
 
