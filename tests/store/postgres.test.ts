@@ -196,7 +196,9 @@ describe.skipIf(!live)('PostgreSQL store', () => {
         await writer.append(`${p}s`, [first]);
         expect((await take(it, 1))[0]!.id).toBe(first.id);
         const listening = `LISTEN "cairn_${schemaOf(url)}"`;
-        const [before] = await sql<{ pid: number }>(live!, 'SELECT pid FROM pg_stat_activity WHERE query = $1', [listening]);
+        // The first event may reach the subscriber before its LISTEN has run: wait for the LISTEN to cut.
+        let before: { pid: number } | undefined;
+        for (let i = 0; i < 100 && before === undefined; i++, await sleep(50)) [before] = await sql<{ pid: number }>(live!, 'SELECT pid FROM pg_stat_activity WHERE query = $1', [listening]);
         expect(before).toBeDefined();
         await sql(live!, 'SELECT pg_terminate_backend($1)', [before!.pid]);
         const meanwhile = event();
