@@ -35,6 +35,20 @@ async function take(iterator: AsyncIterator<RecordedEvent>, count: number, ms = 
   return out;
 }
 
+/** The connections listening for the appends of the log at `log`. */
+const listenerPids = async (log: string): Promise<number[]> =>
+  (await sql<{ pid: number }>(live!, 'SELECT pid FROM pg_stat_activity WHERE query = $1', [`LISTEN "cairn_${schemaOf(log)}"`])).map((row) => row.pid);
+
+/** Reads again every `everyMs`, 100 times at most, until `done` holds of the answer; returns the last answer. */
+async function pollUntil<T>(read: () => Promise<T>, done: (answer: T) => boolean, everyMs = 20): Promise<T> {
+  let answer = await read();
+  for (let i = 0; i < 100 && !done(answer); i++) {
+    await sleep(everyMs);
+    answer = await read();
+  }
+  return answer;
+}
+
 async function withStores<T>(count: number, body: (...stores: EventStore[]) => Promise<T>): Promise<T> {
   const stores = await Promise.all(Array.from({ length: count }, () => openPostgresStore(url)));
   try {
@@ -195,18 +209,15 @@ describe.skipIf(!live)('PostgreSQL store', () => {
         const first = event();
         await writer.append(`${p}s`, [first]);
         expect((await take(it, 1))[0]!.id).toBe(first.id);
-        const listening = `LISTEN "cairn_${schemaOf(url)}"`;
         // The first event may reach the subscriber before its LISTEN has run: wait for the LISTEN to cut.
-        let before: { pid: number } | undefined;
-        for (let i = 0; i < 100 && before === undefined; i++, await sleep(50)) [before] = await sql<{ pid: number }>(live!, 'SELECT pid FROM pg_stat_activity WHERE query = $1', [listening]);
+        const [before] = await pollUntil(() => listenerPids(url), (pids) => pids.length > 0, 50);
         expect(before).toBeDefined();
-        await sql(live!, 'SELECT pg_terminate_backend($1)', [before!.pid]);
+        await sql(live!, 'SELECT pg_terminate_backend($1)', [before!]);
         const meanwhile = event();
         await writer.append(`${p}s`, [meanwhile]); // while no LISTEN may be active
         expect((await take(it, 1))[0]!.id).toBe(meanwhile.id);
         // And it is listening again: a later append still wakes it.
-        let again: { pid: number }[] = [];
-        for (let i = 0; i < 100 && again.length === 0; i++, await sleep(50)) again = await sql(live!, 'SELECT pid FROM pg_stat_activity WHERE query = $1 AND pid <> $2', [listening, before!.pid]);
+        const again = await pollUntil(async () => (await listenerPids(url)).filter((pid) => pid !== before), (pids) => pids.length > 0, 50);
         expect(again).toHaveLength(1);
         const after = event();
         await writer.append(`${p}s`, [after]);
@@ -218,17 +229,16 @@ describe.skipIf(!live)('PostgreSQL store', () => {
     it('the LISTEN connection is held only while someone is subscribed', async () => {
       const log = freshLog(live!, 'idle');
       const store = await openPostgresStore(log, { create: true });
-      const listeners = async () => (await sql(live!, 'SELECT pid FROM pg_stat_activity WHERE query = $1', [`LISTEN "cairn_${schemaOf(log)}"`])).length;
       try {
         const sub = store.subscribe({});
         const it = sub[Symbol.asyncIterator]();
         const pending = it.next();
-        for (let i = 0; i < 100 && (await listeners()) === 0; i++) await sleep(20);
-        expect(await listeners()).toBe(1);
+        await pollUntil(() => listenerPids(log), (pids) => pids.length > 0);
+        expect(await listenerPids(log)).toHaveLength(1);
         await sub.close();
         await pending;
-        for (let i = 0; i < 100 && (await listeners()) > 0; i++) await sleep(20);
-        expect(await listeners()).toBe(0);
+        await pollUntil(() => listenerPids(log), (pids) => pids.length === 0);
+        expect(await listenerPids(log)).toHaveLength(0);
       } finally {
         await store.close();
       }
