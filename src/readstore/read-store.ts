@@ -47,7 +47,7 @@ const CACHED_TRANSACTIONS = 20;
  */
 const READ_CACHE_KIB = 4_096;
 const FOLD_CACHE_KIB = 65_536;
-const FOLD_CACHE_FROM = 1_000;
+const FOLD_CACHE_FROM = 1_000n;
 
 /**
  * The read models as tables (schema.ts), in `<cacheDir>/read.db` (in memory without a cache
@@ -286,7 +286,7 @@ export class ReadStore {
    * and replays fold batch after batch, and what a fold just read is what its reader reads next.
    */
   private cacheFor(events: bigint): void {
-    if (events > BigInt(FOLD_CACHE_FROM)) this.useCache(FOLD_CACHE_KIB);
+    if (events > FOLD_CACHE_FROM) this.useCache(FOLD_CACHE_KIB);
   }
 
   private useCache(kib: number): void {
