@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { once } from '../src/memo.js';
+import { ID_MAX, ID_PATTERN, hasNoControlCharacters, isNotAnAddress, isNotAnonymous, isNotBlank, isRecipient } from './predicates.js';
 
 /**
  * Field schemas shared by every event and every input. Limits are deliberate: agents write
@@ -13,33 +14,30 @@ import { once } from '../src/memo.js';
  * first schema it does make pays zod's set-up instead (README, "The CLI").
  */
 
-// C0 controls other than tab, newline and carriage return, plus DEL.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
 /** Free text written by an agent: bounded, no control characters beyond \t \n \r. */
 export const text = (max: number) =>
   z
     .string()
     .max(max, { message: `must be at most ${max} characters` })
-    .refine((s) => !CONTROL.test(s), { message: 'must not contain control characters' });
+    .refine(hasNoControlCharacters, { message: 'must not contain control characters' });
 
 export const nonEmptyText = (max: number) =>
-  text(max).refine((s) => s.trim().length > 0, { message: 'must not be empty' });
+  text(max).refine(isNotBlank, { message: 'must not be empty' });
 
 /** Identifiers end up in stream names and on command lines: keep them plain. */
 export const Id = once(() =>
   z
     .string()
     .min(1, { message: 'must not be empty' })
-    .max(64, { message: 'must be at most 64 characters' })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, {
+    .max(ID_MAX, { message: `must be at most ${ID_MAX} characters` })
+    .regex(ID_PATTERN, {
       message: 'must start with a letter or digit and contain only letters, digits, ".", "_", ":" or "-"',
     }),
 );
 
 /** "all" and "role:NAME" address many instances in a message: no instance may be called that. */
 const NotAnAddress = once(() =>
-  Id().refine((id) => id !== 'all' && !id.startsWith('role:'), {
+  Id().refine(isNotAnAddress, {
     message: 'must not be "all" or start with "role:" (those address many instances)',
   }),
 );
@@ -49,7 +47,7 @@ export const Author = NotAnAddress;
 
 /** An instance's id. "anonymous" is what reads without an identity are recorded as. */
 export const InstanceId = once(() =>
-  NotAnAddress().refine((id) => id !== 'anonymous', {
+  NotAnAddress().refine(isNotAnonymous, {
     message: 'must not be "anonymous" (reads without an identity are recorded under that name)',
   }),
 );
@@ -91,7 +89,7 @@ export const Recipient = once(() =>
   z
     .string()
     .max(70, { message: 'must be at most 70 characters' })
-    .refine((s) => s === 'all' || /^role:[a-z][a-z0-9_-]{0,31}$/.test(s) || Id().safeParse(s).success, {
+    .refine(isRecipient, {
       message: 'must be an instance id, "role:NAME" or "all"',
     }),
 );

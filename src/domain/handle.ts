@@ -15,6 +15,7 @@ import type { AppendResult, EventStore } from '../store/port.js';
 import { foldEvents, type Decider } from './decider.js';
 import type { SnapshotStore } from '../runtime/snapshots.js';
 import { loadState } from './load.js';
+import { fastParseMetadata, fastParseNewEvent } from '../runtime/fast-parse.js';
 
 /** Who writes, and what they had seen: stamped on every event the command produces. */
 export interface CommandMetadata {
@@ -118,9 +119,14 @@ export async function appendFacts<E extends CairnEvent>(
   return locate(store, stream, envelopes, result);
 }
 
-/** Bad data never reaches the store: each event is checked against its schema and its stream. */
+/**
+ * Bad data never reaches the store: each event is checked against its schema and its stream.
+ * Optional fields a decider left undefined are dropped first, so a valid event takes the
+ * generated validator (fast-parse.ts) and builds no zod schema; zod decides the rest.
+ */
 function validated<E extends CairnEvent>(event: E, streamName: string): E {
-  const parsed = parseNewEvent(event) as E;
+  const candidate = { ...event, data: withoutUndefined(event.data) };
+  const parsed = (fastParseNewEvent(candidate) ?? parseNewEvent(candidate)) as E;
   const target = streamOf(parsed);
   // A programming error (the command names another entity than the stream), not bad input.
   if (target !== streamName) throw new Error(`${parsed.type} belongs to stream ${target}, not ${streamName}`);
@@ -128,20 +134,17 @@ function validated<E extends CairnEvent>(event: E, streamName: string): E {
 }
 
 function envelope<E extends CairnEvent>(event: E, source: CommandMetadata, eventId: string): Envelope<E> {
-  const metadata = parseOrThrow(
-    EventMetadata(),
-    withoutUndefined({
-      eventId,
-      instanceId: source.instanceId,
-      role: source.role,
-      at: source.at.toISOString(),
-      seenUpTo: String(source.seenUpTo),
-      causationId: source.causationId,
-      correlationId: source.correlationId,
-      schemaVersion: CURRENT_SCHEMA_VERSION,
-    }),
-    'metadata',
-  );
+  const candidate = withoutUndefined({
+    eventId,
+    instanceId: source.instanceId,
+    role: source.role,
+    at: source.at.toISOString(),
+    seenUpTo: String(source.seenUpTo),
+    causationId: source.causationId,
+    correlationId: source.correlationId,
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+  });
+  const metadata = fastParseMetadata(candidate) ?? parseOrThrow(EventMetadata(), candidate, 'metadata');
   return { ...event, metadata };
 }
 
