@@ -51,7 +51,8 @@ describe('cairn hook: a scripted session', () => {
     expectExit(await ws.as('ada', ['find', 'The upload client ignores the Retry-After header and retries at once', '--topic', 'uploads']), 0);
     expectExit(await ws.as('ada', ['propose', 'Map the upload paths', '--id', 't-map']), 0);
     expectExit(await ws.as('ada', ['claim', 't-map', '--lease', '3m']), 0);
-    expect(lines((await ws.as('ada', ['hook'])).stdout)).toEqual([expect.stringMatching(/^- your claim on t-map "Map the upload paths" runs out in 3m00s: cairn renew t-map/)]);
+    // The lease was 3m when claimed; a loaded machine may take seconds between the two calls.
+    expect(lines((await ws.as('ada', ['hook'])).stdout)).toEqual([expect.stringMatching(/^- your claim on t-map "Map the upload paths" runs out in (3m00s|2m[345]\ds): cairn renew t-map/)]);
     expect((await ws.as('ada', ['hook'])).stdout).toBe('');
 
     expectExit(await ws.as('bo', ['find', 'Uploads retry immediately because the client ignores the Retry-After header', '--topic', 'uploads']), 0);
