@@ -3,6 +3,7 @@ import { InstanceId, parseOrThrow } from '../../events/index.js';
 import { loadInstance } from '../domain/instance.js';
 import type { App } from './app.js';
 import type { Caller } from './operation.js';
+import { INSTANCE_ID } from '../runtime/validate/events.generated.js';
 
 /** The instance a write is made as, with what its events' metadata must carry. */
 export interface Actor {
@@ -17,7 +18,12 @@ export function requireIdentity(caller: Caller): string {
   if (!caller.instanceId) {
     throw new ValidationError([{ field: '--as', reason: 'is required to write: pass --as ID or set CAIRN_INSTANCE' }]);
   }
-  return parseOrThrow(InstanceId(), caller.instanceId, '--as');
+  return instanceIdOf(caller.instanceId);
+}
+
+/** A caller's instance id, checked: by the generated validator when valid (no zod schema made), else by zod, naming `--as`. */
+export function instanceIdOf(value: string): string {
+  return (INSTANCE_ID?.(value) as string | undefined) ?? parseOrThrow(InstanceId(), value, '--as');
 }
 
 /** Loads the caller's instance; writing needs a joined, present instance. */

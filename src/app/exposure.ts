@@ -1,8 +1,9 @@
-import { ANONYMOUS, InstanceId, MAX_SHOWN_STREAMS, parseOrThrow, type EventOf, type StoredEvent } from '../../events/index.js';
+import { ANONYMOUS, MAX_SHOWN_STREAMS, type EventOf, type StoredEvent } from '../../events/index.js';
 import { appendFacts } from '../domain/handle.js';
 import { loadInstance } from '../domain/instance.js';
 import type { App } from './app.js';
 import type { Caller, Operation, OperationContext } from './operation.js';
+import { instanceIdOf } from './actor.js';
 
 /**
  * Every read that shows an instance what others wrote is a receive in Lamport's sense, and is
@@ -71,7 +72,7 @@ type ContentShownEvent = EventOf<'ContentShown'>;
  * what was new to it, in as few events as fit, nothing at all when nothing was new.
  */
 export async function recordExposure(app: App, caller: Caller, via: string, shown: Shown): Promise<StoredEvent[]> {
-  const reader = caller.instanceId === undefined ? undefined : parseOrThrow(InstanceId(), caller.instanceId, '--as');
+  const reader = caller.instanceId === undefined ? undefined : instanceIdOf(caller.instanceId);
   const candidates = [...shown.streams];
   if (candidates.length === 0 && shown.everything !== true) return [];
   const tables = await app.tables();

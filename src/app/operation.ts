@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { once } from '../memo.js';
+import { ValidationError, issuesOf } from '../../events/validation.js';
 import type { App } from './app.js';
+import { INPUTS } from './inputs.generated.js';
 
 /**
  * One thing a user of cairn can do: join, claim, find, status… Each operation is declared
@@ -44,4 +46,19 @@ export function defineOperation<I extends z.ZodType, R>(spec: OperationSpec<I, R
       return input();
     },
   };
+}
+
+/**
+ * The input as the operation's schema parses it. A valid input takes the validator generated
+ * from that schema (inputs.generated.ts), which builds no zod schema: a CLI call parses one
+ * input, once, and making its schema cost more than the rest of its checking. Anything that
+ * validator is not sure of goes to zod, which decides and names each bad field (`label` says
+ * how a field is named to the caller: a flag, a path).
+ */
+export function parseInput<I extends z.ZodType>(op: Operation<I>, input: unknown, label: (field: string) => string = (field) => field): z.output<I> {
+  const fast = Object.hasOwn(INPUTS, op.name) ? INPUTS[op.name]!(input) : undefined;
+  if (fast !== undefined) return fast as z.output<I>;
+  const parsed = op.input.safeParse(input);
+  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error).map((issue) => ({ ...issue, field: label(issue.field) })));
+  return parsed.data;
 }

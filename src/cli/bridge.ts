@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import type { Operation } from '../app/operation.js';
-import { ValidationError, issuesOf } from '../../events/validation.js';
+import { parseInput, type Operation } from '../app/operation.js';
 import { runOperation, type GlobalOptions } from './context.js';
 import { RENDERS } from '../render/operations.js';
 import { printJson, printLine } from './output.js';
@@ -58,9 +57,8 @@ export function addOperation<R>(program: Command, spec: CliSpec<R>): Command {
     const cmd = params[params.length - 1] as Command;
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const input = inputFrom(spec, params.slice(0, (spec.args ?? []).length), cmd.opts());
-    const parsed = spec.op.input.safeParse(input);
-    if (!parsed.success) throw new ValidationError(issuesOf(parsed.error).map((i) => ({ ...i, field: labelOf(spec, i.field) })));
     // Checked here so errors name flags; the raw input goes on, to be validated where it runs (here or CAIRN_URL).
+    parseInput(spec.op, input, (field) => labelOf(spec, field));
     const result = (await runOperation(globals, spec.op, input)) as R;
     if (globals.json) printJson(result);
     else printLine(RENDERS[spec.op.name]!(result));

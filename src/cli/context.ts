@@ -1,8 +1,7 @@
 import { StoreUnavailableError } from '../errors.js';
-import { parseOrThrow } from '../../events/validation.js';
 import { resolveStoreUrl } from '../store/locate.js';
 import { appOver, openApp, type App } from '../app/app.js';
-import type { Operation } from '../app/operation.js';
+import { parseInput, type Operation } from '../app/operation.js';
 import { runRecorded } from '../app/exposure.js';
 import { RemoteClient, identityFromEnv } from '../client/remote.js';
 import { RemoteEventStore } from '../client/remote-store.js';
@@ -56,5 +55,5 @@ export async function withApp<T>(options: GlobalOptions, body: (app: App) => Pro
 export function runOperation<R>(options: GlobalOptions, op: Operation<any, R>, input: unknown): Promise<R> {
   const remote = remoteOf(options);
   if (remote) return remote.run(op, input) as Promise<R>;
-  return withApp(options, (app) => runRecorded(app, op, parseOrThrow(op.input, input), { instanceId: identityOf(options) }));
+  return withApp(options, (app) => runRecorded(app, op, parseInput(op, input), { instanceId: identityOf(options) }));
 }

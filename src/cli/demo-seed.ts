@@ -1,4 +1,4 @@
-import { parseOrThrow } from '../../events/validation.js';
+import { parseInput } from '../app/operation.js';
 import { appOver, type App } from '../app/app.js';
 import { operationNamed } from '../app/operations.js';
 
@@ -48,7 +48,7 @@ export async function seedDemo(store: App['store']): Promise<number> {
     const op = operationNamed(name);
     if (!op) continue; // an operation this build does not have
     at = now - minutesAgo * MINUTE;
-    await op.run(app, parseOrThrow(op.input, raw), { instanceId });
+    await op.run(app, parseInput(op, raw), { instanceId });
   }
   return Number(await store.headPosition());
 }

@@ -38,8 +38,13 @@ export function registerHook(program: Command): void {
       if (!FORMATS.includes(options.format)) throw new ValidationError([{ field: '--format', reason: `must be one of ${FORMATS.join(', ')}` }]);
       const limit = options.limit === undefined ? 6 : Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new ValidationError([{ field: '--limit', reason: 'must be a whole number from 1 to 50' }]);
-      const lease = duration().safeParse(options.leaseWarning ?? '5m');
-      if (!lease.success) throw new ValidationError([{ field: '--lease-warning', reason: lease.error.issues[0]?.message ?? 'must be a duration' }]);
+      // Left out when not given: the operation's own default (5m) then needs no duration parsed.
+      let leaseWarning: number | undefined;
+      if (options.leaseWarning !== undefined) {
+        const lease = duration().safeParse(options.leaseWarning);
+        if (!lease.success) throw new ValidationError([{ field: '--lease-warning', reason: lease.error.issues[0]?.message ?? 'must be a duration' }]);
+        leaseWarning = lease.data;
+      }
       const instanceId = identityOf(globals);
       if (!instanceId) throw new ValidationError([{ field: '--as', reason: 'is required: the hook digests what is new for one instance (pass --as ID or set CAIRN_INSTANCE)' }]);
       if (options.printConfig) return writeOut(`${JSON.stringify(claudeSettings(globals, instanceId), null, 2)}\n`);
@@ -48,7 +53,7 @@ export function registerHook(program: Command): void {
       if (event !== undefined && ![...CONTEXT_EVENTS, ...STOP_EVENTS].includes(event)) {
         throw new ValidationError([{ field: options.event ? '--event' : 'hook_event_name', reason: `must be one of ${[...CONTEXT_EVENTS, ...STOP_EVENTS].join(', ')}` }]);
       }
-      const digest = (await runOperation(globals, hook, { limit, leaseWarning: lease.data })) as HookDigest;
+      const digest = (await runOperation(globals, hook, leaseWarning === undefined ? { limit } : { limit, leaseWarning })) as HookDigest;
       if (globals.json) return printJson(digest);
       if (digest.items.length === 0) return; // silent: nothing new
       const text = renderHook(digest);

@@ -11,7 +11,7 @@ import { DEFAULT_LIMIT } from '../app/page.js';
 import { exportLog, importExport, type ExportLines, type ImportResult } from '../app/transfer.js';
 import { BackgroundFold } from '../readstore/background-fold.js';
 import type { Progress } from '../runtime/progress.js';
-import { ValidationError, issuesOf } from '../../events/validation.js';
+import { ValidationError } from '../../events/validation.js';
 import { toPlainJson } from '../runtime/json.js';
 import { toStored } from '../runtime/stored.js';
 import { recordExposure, shownStreams, type Shown } from '../app/exposure.js';
@@ -20,6 +20,7 @@ import { identityOf, remoteOf, storeUrlOf, withApp, type GlobalOptions } from '.
 import { clip, printJson, printLine } from './output.js';
 import { streamOut, writeErr, writeOut } from './std-streams.js';
 import { progressBar } from './progress.js';
+import { parseInput } from '../app/operation.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
 
@@ -48,15 +49,16 @@ export function registerLogCommands(program: Command): void {
     .option('--follow', 'after the history, keep printing new events as they are appended')
     .action(async (options: Record<string, unknown>, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const parsed = log.input.safeParse({
+      const given = {
         type: options.type,
         stream: options.stream,
         instance: options.instance,
         since: options.since,
         limit: typeof options.limit === 'string' && /^\d+$/.test(options.limit) ? Number(options.limit) : options.limit,
         cursor: options.cursor,
-      });
-      if (!parsed.success) throw new ValidationError(issuesOf(parsed.error).map((i) => ({ ...i, field: `--${i.field}` })));
+      };
+      // Options not given are left out, as an input from HTTP or MCP leaves them out.
+      const input = parseInput(log, Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)), (field) => `--${field}`);
       // Listening before anything is printed: whoever reads the first lines may stop it at once.
       const stop = new AbortController();
       if (options.follow) {
@@ -64,16 +66,15 @@ export function registerLogCommands(program: Command): void {
         process.once('SIGTERM', () => stop.abort());
       }
       await withApp(globals, async (app) => {
-        const { events, next } = await log.run(app, parsed.data, {});
+        const { events, next } = await log.run(app, input, {});
         await shown(app, globals, 'log', { streams: shownStreams(events) });
         for (const event of events) printEvent(event, globals.json);
         // On stderr: standard output stays one event per line.
         if (next !== null && !options.follow) {
-          const full = events.length >= parsed.data.limit;
+          const full = events.length >= input.limit;
           writeErr(full ? `… more events after these: --cursor ${next} (or a larger --limit)\n` : `… looked through the log up to position ${next}: --cursor ${next} looks further\n`);
         }
         if (!options.follow) return;
-        const input = parsed.data;
         // Following goes on from where the history stopped: the last event shown, or the last looked at.
         const after = next !== null ? BigInt(next) : events.length > 0 ? events[events.length - 1]!.position : await app.store.headPosition();
         for await (const recorded of app.store.subscribe({ after, signal: stop.signal, streamPrefixes: input.stream ? [input.stream] : undefined })) {

@@ -1,6 +1,5 @@
-import { parseOrThrow } from '../../events/validation.js';
 import { openApp, type App } from '../app/app.js';
-import type { Operation, OperationContext } from '../app/operation.js';
+import { parseInput, type Operation, type OperationContext } from '../app/operation.js';
 import { runRecorded } from '../app/exposure.js';
 import { RemoteClient } from '../client/remote.js';
 import type { StoredEvent } from '../../events/index.js';
@@ -35,7 +34,7 @@ export function localRunner(storeUrl: () => string, identity: string | undefined
     identity,
     remote: false,
     async run(op, input, context) {
-      return runRecorded(await open(), op, parseOrThrow(op.input, input), { instanceId: identity }, context);
+      return runRecorded(await open(), op, parseInput(op, input), { instanceId: identity }, context);
     },
     watch: (onEvent) => watchLog(open, onEvent),
     async close() {

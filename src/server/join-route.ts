@@ -11,6 +11,7 @@ import { jsonBody } from './body.js';
 import { HttpError } from './errors.js';
 import { secretMatches, type AccessPolicy } from './policy.js';
 import type { TokenStore } from './tokens.js';
+import { parseInput } from '../app/operation.js';
 
 /** Where a join presents the join secret or an invitation code (CAIRN_JOIN_SECRET in the CLI). */
 export const JOIN_SECRET_HEADER = 'X-Cairn-Join-Secret';
@@ -30,7 +31,7 @@ export function joinRoute(app: App, tokens: TokenStore, policy: AccessPolicy): H
     const body = await jsonBody(c);
     const { instanceId: rawId, ...rest } = (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
     const instanceId = parseOrThrow(InstanceId(), rawId, 'instanceId');
-    const input = parseOrThrow(join.input, rest);
+    const input = parseInput(join, rest);
     const presented = c.req.header(JOIN_SECRET_HEADER);
     const invitation = presented !== undefined && isInvitationCode(presented) ? presented : undefined;
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono } from 'hono';
-import { parseOrThrow } from '../../events/validation.js';
 import type { App } from '../app/app.js';
 import { runRecorded } from '../app/exposure.js';
 import { watchLog, type Runner } from '../mcp/runner.js';
@@ -12,6 +11,7 @@ import { HttpError } from './errors.js';
 import { admitRoleChange } from './join-route.js';
 import type { AccessPolicy } from './policy.js';
 import type { TokenStore } from './tokens.js';
+import { parseInput } from '../app/operation.js';
 
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
@@ -67,7 +67,7 @@ function sessionRunner(app: App, policy: AccessPolicy, instanceId: string | unde
     remote: false,
     identityHint: { field: 'Authorization', how: 'connect with "Authorization: Bearer <token>" (`cairn token --as ID` where the log is, or POST /api/join, issues one)' },
     async run(op, input, context) {
-      const parsed = parseOrThrow(op.input, input);
+      const parsed = parseInput(op, input);
       // An MCP client cannot present an invitation: a restricted role is taken with `cairn join`.
       if (op.name === 'join' && instanceId !== undefined) {
         // A refusal is the tool's error with the same code the HTTP route gives.

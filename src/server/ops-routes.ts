@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { parseOrThrow } from '../../events/index.js';
 import type { App } from '../app/app.js';
 import { HTTP_WAIT_CAP_MS, boundWait } from '../app/bounded-wait.js';
 import { runRecorded } from '../app/exposure.js';
@@ -12,6 +11,7 @@ import { HttpError } from './errors.js';
 import { admitRoleChange, JOIN_SECRET_HEADER } from './join-route.js';
 import type { AccessPolicy } from './policy.js';
 import type { TokenStore } from './tokens.js';
+import { parseInput } from '../app/operation.js';
 
 /** The index of operations: what each takes, as JSON Schema generated from the same zod schema that validates it. */
 function operationIndex() {
@@ -41,7 +41,7 @@ export function opsRoutes(app: App, tokens: TokenStore, policy: AccessPolicy): H
     if (!op) throw new HttpError(404, 'unknown_operation', `no operation "${c.req.param('name')}": GET /api/ops lists them`);
     const caller = callerOf(c, tokens, op.writes);
     const body = await jsonBody(c);
-    const input = parseOrThrow(op.input, op.name === 'wait' ? boundWait(body, HTTP_WAIT_CAP_MS) : body);
+    const input = parseInput(op, op.name === 'wait' ? boundWait(body, HTTP_WAIT_CAP_MS) : body);
     if (op.name === 'join') await admitRoleChange(app, policy, caller.instanceId!, (input as { role: string }).role, c.req.header(JOIN_SECRET_HEADER));
     return c.json(toPlainJson(await runRecorded(app, op, input, caller, { signal: c.req.raw.signal })) as object);
   });

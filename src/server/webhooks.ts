@@ -4,6 +4,7 @@ import type { StoredEvent } from '../../events/index.js';
 import type { App } from '../app/app.js';
 import { health } from '../app/signals.js';
 import { toStored } from '../runtime/stored.js';
+import { parseInput } from '../app/operation.js';
 
 /**
  * Webhooks: `serve` POSTs a small JSON to configured URLs when chosen things happen, so news
@@ -65,7 +66,7 @@ export function startWebhooks(app: App, options: WebhookOptions): { stop(): Prom
         for (const payload of await payloadsOf(app, event, options.kinds)) send(payload);
         if (options.kinds.includes('health') && app.clock().getTime() - lastHealthMs >= (options.healthEveryMs ?? DEFAULT_HEALTH_EVERY_MS)) {
           lastHealthMs = app.clock().getTime();
-          const report = await health.run(app, health.input.parse({}), {});
+          const report = await health.run(app, parseInput(health, {}), {});
           const warning = report.status === 'warning';
           if (warning && !healthWarned) {
             send({ kind: 'health', position: String(event.position), at: event.metadata.at, status: report.status, warnings: report.signals.filter((s) => s.status === 'warning').map((s) => ({ name: s.name, explanation: s.explanation })) });

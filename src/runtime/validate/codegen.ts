@@ -1,18 +1,20 @@
 import type { z } from 'zod';
-import { EVENT_TYPES, EventMetadata, dataSchemaOf } from '../../../events/index.js';
+import { EVENT_TYPES, EventMetadata, InstanceId, dataSchemaOf } from '../../../events/index.js';
 import * as predicates from '../../../events/predicates.js';
 
 /**
- * Writes events.generated.ts: a validator for each event's data and for the metadata, made of
- * combinators.ts, from the very same zod schemas. A process that reads or appends events then
- * builds no zod schema (building them, and compiling validators from them at run time, was the
- * biggest part of what a one-event `status` or a `log` spent on its own work), and replay runs
- * plain functions. tests/runtime/validate.test.ts holds the file equal to what this gives, so it
- * cannot drift from the schemas; `npx vitest run tests/runtime/validate.test.ts -u` rewrites it.
+ * Writes validators made of combinators.ts from zod schemas, as a module's text: one for each
+ * event's data and for the metadata (events.generated.ts, beside this), and one for each
+ * operation's input (src/app/inputs.generated.ts). A process that reads or appends events, or
+ * takes a command's input, then builds no zod schema: building them, and compiling validators
+ * from them at run time, was the biggest part of what a `log` or a `status` after one append
+ * spent on its own work. Replay runs plain functions. Tests hold each file equal to what this
+ * gives (toMatchFileSnapshot), so it cannot drift from the schemas; `-u` rewrites it.
  *
  * A schema part this does not know (a transform, a coercion, a refinement that is not one of
- * events/predicates.ts) gives that event type no validator: its events then go through zod,
- * slower but with the same answers, and the test that every type has one fails.
+ * events/predicates.ts): for events, that type gets no validator, so its events go through zod
+ * (slower, same answers; a test asks that every type has one). For inputs (`lenient`), that
+ * field becomes `unsure`: zod decides whenever the field is given.
  */
 
 /** String formats whose whole check is their pattern (zod's $ZodStringFormat default). */
@@ -20,6 +22,8 @@ const PATTERN_FORMATS = new Set(['regex', 'uuid', 'datetime']);
 
 interface Def {
   type: string;
+  defaultValue?: unknown;
+  entries?: Record<string, unknown>;
   checks?: { _zod: { def: CheckDef } }[];
   coerce?: boolean;
   format?: string;
@@ -48,6 +52,8 @@ const checksOf = (def: Def): CheckDef[] => (def.checks ?? []).map((check) => che
 
 /** The module's text, built up as the schemas are walked: shared parts become constants. */
 class ModuleText {
+  /** Whether a part it does not know becomes `unsure` (zod decides when it is there) rather than leaving the whole schema to zod. */
+  constructor(readonly lenient: boolean) {}
   private readonly constants = new Map<string, string>();
   readonly used = new Set<string>();
   private readonly predicateNames = new Map<unknown, string>(
@@ -69,9 +75,13 @@ class ModuleText {
     return name;
   }
 
+  predicatesUsed = false;
+
   predicate(fn: unknown): string | undefined {
     const name = this.predicateNames.get(fn);
-    return name === undefined ? undefined : `p.${name}`;
+    if (name === undefined) return undefined;
+    this.predicatesUsed = true;
+    return `p.${name}`;
   }
 
   declarations(): string[] {
@@ -144,9 +154,13 @@ function validatorOf(text: ModuleText, schema: Schema): string | undefined {
     }
     case 'boolean':
       return def.checks?.length ? undefined : text.combinator('boolean');
-    case 'literal': {
-      const values = def.values ?? [];
-      if (!values.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))) return undefined;
+    case 'literal':
+    case 'enum': {
+      // z.enum(['a', 'b']) keeps {a: 'a', b: 'b'}; an enum of other entries is left to zod.
+      const entries = Object.entries(def.entries ?? {});
+      if (def.type === 'enum' && !entries.every(([key, value]) => key === value)) return undefined;
+      const values = def.type === 'enum' ? entries.map(([, value]) => value) : (def.values ?? []);
+      if (!values.every(isPrimitive)) return undefined;
       return text.constant('v', `${text.combinator('literal')}(${JSON.stringify(values)})`);
     }
     case 'array': {
@@ -160,10 +174,9 @@ function validatorOf(text: ModuleText, schema: Schema): string | undefined {
       if (!catchall) return undefined;
       const fields: string[] = [];
       for (const [key, schema] of Object.entries(def.shape)) {
-        const optional = defOf(schema).type === 'optional';
-        const validate = validatorOf(text, optional ? defOf(schema).innerType! : schema);
-        if (!validate) return undefined;
-        fields.push(`[${JSON.stringify(key)}, ${optional}, ${validate}]`);
+        const field = fieldOf(text, schema);
+        if (!field) return undefined;
+        fields.push(`[${JSON.stringify(key)}, ${field}]`);
       }
       return text.constant('v', `${text.combinator('object')}([${fields.join(', ')}], ${catchall === 'strict'})`);
     }
@@ -172,33 +185,99 @@ function validatorOf(text: ModuleText, schema: Schema): string | undefined {
   }
 }
 
+const isPrimitive = (x: unknown): x is string | number | boolean | null => x === null || ['string', 'boolean'].includes(typeof x) || Number.isFinite(x);
+
+/** Plain JSON: what JSON.stringify writes and a literal in the generated code gives back the same. */
+function isJson(x: unknown): boolean {
+  if (isPrimitive(x)) return true;
+  if (Array.isArray(x)) return x.every(isJson);
+  return typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype && Object.values(x as object).every(isJson);
+}
+
+/** An object field's `optional, validator[, default]`, or undefined when the object must be left to zod. */
+function fieldOf(text: ModuleText, schema: Schema): string | undefined {
+  const def = defOf(schema);
+  const unknown = text.lenient ? `false, ${text.combinator('unsure')}` : undefined;
+  if (def.type === 'optional') {
+    const validate = validatorOf(text, def.innerType!) ?? (text.lenient ? text.combinator('unsure') : undefined);
+    return validate && `true, ${validate}`;
+  }
+  if (def.type === 'default') {
+    // zod gives the default, unchecked, when the key is left out (even where the schema
+    // transforms what is given); a default that is not plain JSON is left to zod.
+    const fallback = def.defaultValue;
+    const validate = validatorOf(text, def.innerType!) ?? (text.lenient ? text.combinator('unsure') : undefined);
+    return validate && isJson(fallback) ? `true, ${validate}, ${JSON.stringify(fallback)}` : unknown;
+  }
+  const validate = validatorOf(text, schema);
+  return validate ? `false, ${validate}` : unknown;
+}
+
 const asSchema = (schema: z.ZodType): Schema => schema as unknown as Schema;
 
-/** The text of events.generated.ts, from the schemas as they are now. */
-export function eventValidatorsModule(): string {
-  const text = new ModuleText();
-  const metadata = validatorOf(text, asSchema(EventMetadata()));
-  const data = EVENT_TYPES.flatMap((type) => {
-    const validate = validatorOf(text, asSchema(dataSchemaOf(type)));
-    return validate ? [`  ${type}: ${validate},`] : [];
+/** Where the generated module sits, as paths to what it imports, and what it says of itself. */
+export interface ModuleSpec {
+  /** The lines the module starts with (comments). */
+  header: string[];
+  predicates: string;
+  combinators: string;
+  /** Unknown parts become `unsure` rather than leaving the whole schema to zod (see ModuleText). */
+  lenient: boolean;
+}
+
+/**
+ * The text of a module exporting `name`: a record of validators by key, one for each schema the
+ * generator understands (others are left out, to zod), and a validator per `single` export.
+ */
+export function validatorsModule(spec: ModuleSpec, record: { name: string; doc: string; schemas: [string, z.ZodType][] }, single: { name: string; doc: string; schema: z.ZodType }[] = []): string {
+  const text = new ModuleText(spec.lenient);
+  const singles = single.map(({ name, doc, schema }) => [
+    `/** ${doc} */`,
+    `export const ${name}: Validator | undefined = ${validatorOf(text, asSchema(schema)) ?? 'undefined'};`,
+    '',
+  ]);
+  const entries = record.schemas.flatMap(([key, schema]) => {
+    const validate = validatorOf(text, asSchema(schema));
+    return validate ? [`  ${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${validate},`] : [];
   });
   const combinators = [...text.used].sort();
   return [
-    '// Generated by src/runtime/validate/codegen.ts from the zod schemas of events/: do not edit.',
-    '// tests/runtime/validate.test.ts fails while this differs from what the schemas give;',
-    '// `npx vitest run tests/runtime/validate.test.ts -u` writes it anew.',
-    "import * as p from '../../../events/predicates.js';",
-    `import { ${[...combinators, 'type Validator'].join(', ')} } from './combinators.js';`,
+    ...spec.header,
+    ...(text.predicatesUsed ? [`import * as p from '${spec.predicates}';`] : []),
+    `import { ${[...combinators, 'type Validator'].join(', ')} } from '${spec.combinators}';`,
     '',
     ...text.declarations(),
     '',
-    '/** Event metadata, as EventMetadata() parses it; undefined when its schema has a part the generator does not know. */',
-    `export const METADATA: Validator | undefined = ${metadata ?? 'undefined'};`,
-    '',
-    '/** Each event type\'s data, as dataSchemaOf(type) parses it; a type left out goes through zod. */',
-    'export const DATA: Readonly<Record<string, Validator>> = {',
-    ...data,
+    ...singles.flat(),
+    `/** ${record.doc} */`,
+    `export const ${record.name}: Readonly<Record<string, Validator>> = {`,
+    ...entries,
     '};',
     '',
   ].join('\n');
+}
+
+/** The text of events.generated.ts, from the schemas as they are now. */
+export function eventValidatorsModule(): string {
+  return validatorsModule(
+    {
+      header: [
+        '// Generated by src/runtime/validate/codegen.ts from the zod schemas of events/: do not edit.',
+        '// tests/runtime/validate.test.ts fails while this differs from what the schemas give;',
+        '// `npx vitest run tests/runtime/validate.test.ts -u` writes it anew.',
+      ],
+      predicates: '../../../events/predicates.js',
+      combinators: './combinators.js',
+      lenient: false,
+    },
+    {
+      name: 'DATA',
+      doc: "Each event type's data, as dataSchemaOf(type) parses it; a type left out goes through zod.",
+      schemas: EVENT_TYPES.map((type) => [type, dataSchemaOf(type)]),
+    },
+    [
+      { name: 'METADATA', doc: 'Event metadata, as EventMetadata() parses it; undefined when its schema has a part the generator does not know.', schema: EventMetadata() },
+      { name: 'INSTANCE_ID', doc: 'An instance id, as InstanceId() parses it (a writer\'s --as).', schema: InstanceId() },
+    ],
+  );
 }

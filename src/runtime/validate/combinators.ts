@@ -76,8 +76,17 @@ export function array(element: Validator, checks: readonly Check<unknown[]>[]): 
   };
 }
 
-/** A key of an object schema: its name, whether it may be left out, and its value's validator. */
-export type Field = readonly [key: string, optional: boolean, validate: Validator];
+/** Any value: zod must decide (a part of a schema the generator does not know, such as a transform). */
+export const unsure: Validator = () => undefined;
+
+/**
+ * A key of an object schema: its name, whether it may be left out, its value's validator, and
+ * the value zod gives when it is left out (`.default()`), if any.
+ */
+export type Field = readonly [key: string, optional: boolean, validate: Validator, fallback?: Json];
+
+/** A JSON value, as a default is written into generated code. */
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -87,10 +96,13 @@ export function object(fields: readonly Field[], strict: boolean): Validator {
   /** zod's answer: a new object with the shape's keys, in the shape's order. */
   const rebuild = (v: Record<string, unknown>): unknown => {
     const out: Record<string, unknown> = {};
-    for (const [key, optional, validate] of fields) {
+    for (const field of fields) {
+      const [key, optional, validate] = field;
       if (!Object.hasOwn(v, key)) {
-        if (optional) continue;
-        return undefined;
+        // A copy of an array or object default: what one caller does to it must not reach the next.
+        if (field.length > 3) out[key] = typeof field[3] === 'object' && field[3] !== null ? structuredClone(field[3]) : field[3];
+        else if (!optional) return undefined;
+        continue;
       }
       const result = v[key] === undefined ? undefined : validate(v[key]);
       if (result === undefined) return undefined;
@@ -114,7 +126,8 @@ export function object(fields: readonly Field[], strict: boolean): Validator {
     for (let i = 0; i < own.length; i++, j++) {
       const key = own[i]!;
       while (j < fields.length && fields[j]![0] !== key) {
-        if (!fields[j]![1]) return general(v); // out of order, or a required key missing: decided below
+        // Out of order, a required key missing, or one zod fills with its default: decided below.
+        if (!fields[j]![1] || fields[j]!.length > 3) return general(v);
         j++;
       }
       if (j === fields.length) return general(v); // an unknown key, or one out of order
@@ -124,7 +137,10 @@ export function object(fields: readonly Field[], strict: boolean): Validator {
       if (result === undefined) return undefined;
       if (result !== value) return general(v); // a value zod answers with a copy: so must this, and keys not walked yet may be unknown
     }
-    for (; j < fields.length; j++) if (!fields[j]![1]) return undefined; // a required key missing
+    for (; j < fields.length; j++) {
+      if (fields[j]!.length > 3) return general(v); // zod's answer has the default
+      if (!fields[j]![1]) return undefined; // a required key missing
+    }
     return v;
   };
 }

@@ -67,6 +67,9 @@ const v58 = object([["invitationId", false, v10], ["instanceId", false, v13]], t
 /** Event metadata, as EventMetadata() parses it; undefined when its schema has a part the generator does not know. */
 export const METADATA: Validator | undefined = v12;
 
+/** An instance id, as InstanceId() parses it (a writer's --as). */
+export const INSTANCE_ID: Validator | undefined = v13;
+
 /** Each event type's data, as dataSchemaOf(type) parses it; a type left out goes through zod. */
 export const DATA: Readonly<Record<string, Validator>> = {
   InstanceJoined: v15,
