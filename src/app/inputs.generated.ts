@@ -4,18 +4,18 @@
 import * as p from '../../events/predicates.js';
 import { array, boolean, greaterThan, lessThan, literal, matches, maxLength, minLength, number, object, safeInteger, string, unsure, type Validator } from '../runtime/validate/combinators.js';
 
-const r0 = new RegExp("^[a-z][a-z0-9_-]*$", "");
-const v1 = string(1, 32, [matches(r0)]);
+const c0 = matches("^[a-z][a-z0-9_-]*$", "");
+const v1 = string(1, 32, [c0]);
 const v2 = string(0, 500, [p.hasNoControlCharacters]);
 const v3 = object([["role", false, v1], ["description", true, v2]], true);
 const v4 = object([["reason", true, v2]], true);
 const v5 = string(0, 200, [p.hasNoControlCharacters, p.isNotBlank]);
 const v6 = string(0, 10000, [p.hasNoControlCharacters]);
-const r7 = new RegExp("^[\\p{L}\\p{N}][\\p{L}\\p{N}._:/-]*$", "u");
-const v8 = string(1, 40, [matches(r7)]);
+const c7 = matches("^[\\p{L}\\p{N}][\\p{L}\\p{N}._:/-]*$", "u");
+const v8 = string(1, 40, [c7]);
 const v9 = array(v8, [maxLength(20)]);
-const r10 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]*$", "");
-const v11 = string(1, 64, [matches(r10)]);
+const c10 = matches("^[A-Za-z0-9][A-Za-z0-9._:-]*$", "");
+const v11 = string(1, 64, [c10]);
 const v12 = object([["title", false, v5], ["description", true, v6], ["tags", true, v9, []], ["id", true, v11]], true);
 const v13 = object([["task", false, v11], ["lease", true, unsure, 900000]], true);
 const v14 = string(0, 2000, [p.hasNoControlCharacters]);
@@ -23,8 +23,8 @@ const v15 = object([["task", false, v11], ["reason", true, v14]], true);
 const v16 = object([["task", false, v11], ["outcome", true, v6]], true);
 const v17 = literal(["open","claimed","completed","abandoned"]);
 const v18 = number([safeInteger, greaterThan(1, true), lessThan(10000, true)]);
-const r19 = new RegExp("^\\d{1,20}$", "");
-const v20 = string(0, Infinity, [matches(r19)]);
+const c19 = matches("^\\d{1,20}$", "");
+const v20 = string(0, Infinity, [c19]);
 const v21 = object([["status", true, v17], ["all", true, boolean, false], ["owner", true, v11], ["limit", true, v18], ["cursor", true, v20]], true);
 const v22 = string(0, 2000, [p.hasNoControlCharacters, p.isNotBlank]);
 const v23 = object([["text", false, v22], ["tags", true, v9, []], ["id", true, v11]], true);
@@ -62,8 +62,8 @@ const v54 = number([safeInteger, greaterThan(1, true), lessThan(50, true)]);
 const v55 = object([["limit", true, v54, 6], ["leaseWarning", true, unsure, 300000]], true);
 const v56 = string(0, 500, []);
 const v57 = literal(["finding","synthesis","question","task","message"]);
-const r58 = new RegExp("^\\d{1,20}:\\d{1,9}$", "");
-const v59 = string(0, Infinity, [matches(r58)]);
+const c58 = matches("^\\d{1,20}:\\d{1,9}$", "");
+const v59 = string(0, Infinity, [c58]);
 const v60 = object([["query", false, v56], ["kind", true, v57], ["by", true, v11], ["role", true, v1], ["topic", true, v28], ["since", true, unsure], ["until", true, unsure], ["meaning", true, boolean, false], ["limit", true, v38, 20], ["cursor", true, v59]], true);
 
 /** Each operation's input, as its schema parses it, by the operation's name; one left out goes through zod. */

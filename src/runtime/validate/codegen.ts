@@ -91,9 +91,6 @@ class ModuleText {
 
 const numberText = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
 
-function pattern(text: ModuleText, regex: RegExp): string {
-  return text.constant('r', `new RegExp(${JSON.stringify(regex.source)}, ${JSON.stringify(regex.flags)})`);
-}
 
 /** The check as an expression, or undefined when it is not one the combinators know exactly. */
 function checkOf(text: ModuleText, check: CheckDef): string | undefined {
@@ -104,7 +101,7 @@ function checkOf(text: ModuleText, check: CheckDef): string | undefined {
       return `${text.combinator('minLength')}(${check.minimum!})`;
     case 'string_format':
       if (!PATTERN_FORMATS.has(check.format ?? '') || !(check.pattern instanceof RegExp)) return undefined;
-      return `${text.combinator('matches')}(${pattern(text, check.pattern)})`;
+      return text.constant('c', `${text.combinator('matches')}(${JSON.stringify(check.pattern.source)}, ${JSON.stringify(check.pattern.flags)})`);
     case 'number_format':
       return check.format === 'safeint' ? text.combinator('safeInteger') : undefined;
     case 'greater_than':
