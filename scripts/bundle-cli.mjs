@@ -51,6 +51,46 @@ const EXTERNAL = [
  */
 const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'fs/promises', 'stream/promises', 'worker_threads'];
 
+/**
+ * zod in the bundles of one command each: required from node_modules on first use, not bundled.
+ * Their common path checks events, input and --as with the validators generated from the
+ * schemas (src/runtime/validate/) and makes no schema, so zod is needed only for what those
+ * leave to it: naming what is wrong in bad input, and rare fields (a log point). Bundled, its
+ * 130 KiB were read, set up (about a hundred classes) and held in the code cache on every call;
+ * `status` built without it took 0.95 of the time (stop 38, `farm-bench -n 40`, paired). The
+ * names are the ones cairn's compiled code uses; one missing fails the build (see bundleOf).
+ * `config` is kept until zod loads: one-shot.ts sets it before any schema is made.
+ */
+const LAZY_ZOD = 'cairn:lazy-zod';
+const LAZY_ZOD_SOURCE = `
+let real;
+let pending;
+export let NEVER = Object.freeze({ status: 'aborted' });
+export let ZodError = class ZodErrorNotLoaded {};
+function zod() {
+  if (real === undefined) {
+    real = require('zod');
+    if (pending !== undefined) real.config(pending);
+    NEVER = real.NEVER;
+    ZodError = real.ZodError;
+  }
+  return real;
+}
+export function config(settings) {
+  if (real === undefined) pending = { ...pending, ...settings };
+  else real.config(settings);
+}
+const forward = (name) => (...args) => zod()[name](...args);
+export const string = forward('string'), strictObject = forward('strictObject'), looseObject = forward('looseObject');
+export const object = forward('object'), number = forward('number'), array = forward('array'), boolean = forward('boolean');
+export const record = forward('record'), unknown = forward('unknown'), uuid = forward('uuid'), literal = forward('literal');
+export const union = forward('union'), toJSONSchema = forward('toJSONSchema');
+const enumOf = forward('enum');
+export { enumOf as enum };
+export const iso = { datetime: (...args) => zod().iso.datetime(...args) };
+export const coerce = { number: (...args) => zod().coerce.number(...args) };
+`;
+
 /** [expected exit code, ...args]: V8 caches what a run compiled, so warm it on what agents run. */
 const WARM = [
   [0, '--help'],
@@ -200,8 +240,11 @@ async function bundleOf({ entry, register }, prefix, warmUp, template, checks = 
     write: false,
     logLevel: 'warning',
     alias: { stopword: 'stopword/src/stopword.js' },
-    plugins: [moduleUrls(), lazyCommandsUnbundled()],
+    plugins: [moduleUrls(), lazyCommandsUnbundled(), ...(register ? [lazyZod()] : [])],
   });
+  // A name the lazy zod does not forward would be undefined at run time: refuse the bundle.
+  const missing = result.warnings.filter((w) => /no matching export/.test(w.text));
+  if (missing.length > 0) throw new Error(`${prefix}: ${missing.map((w) => w.text).join('; ')} (add it to LAZY_ZOD_SOURCE)`);
   const { wrap } = await import(pathToFileURL(join(cliDir, 'launch.cjs')).href);
   const code = wrap(asciiOnly(lazyBuiltins(result.outputFiles[0].text)));
   const name = `${prefix}.${createHash('sha256').update(code).digest('hex').slice(0, 12)}.cjs`;
@@ -285,6 +328,17 @@ function lazyCommandsUnbundled() {
         const target = relative(cliDir, resolve(dirname(args.importer), args.path));
         return { path: target.startsWith('.') ? target : `./${target}`, external: true };
       });
+    },
+  };
+}
+
+/** Resolves cairn's imports of zod to LAZY_ZOD_SOURCE, whose own require of zod is left to Node. */
+function lazyZod() {
+  return {
+    name: 'lazy-zod',
+    setup(build) {
+      build.onResolve({ filter: /^zod$/ }, (args) => (args.namespace === LAZY_ZOD ? { path: 'zod', external: true } : { path: LAZY_ZOD, namespace: LAZY_ZOD }));
+      build.onLoad({ filter: /.*/, namespace: LAZY_ZOD }, () => ({ contents: LAZY_ZOD_SOURCE, loader: 'js', resolveDir: cliDir }));
     },
   };
 }

@@ -1,11 +1,13 @@
 import { validatorsModule } from '../runtime/validate/codegen.js';
+import { duration } from './duration.js';
 import { OPERATIONS } from './operations.js';
 
 /**
  * The text of inputs.generated.ts: each operation's input validator, generated from its zod
  * schema (src/runtime/validate/codegen.ts), so a CLI call that takes valid input builds no
- * schema. An input field the generator does not know (a duration, a log point: transforms) is
- * `unsure`, so zod parses any input that gives it; an input with a check across its fields
+ * schema. A duration has a validator of its own (durationMs, from duration()'s own parts); an
+ * input field the generator does not know (a log point: a transform) is `unsure`, so zod
+ * parses any input that gives it; an input with a check across its fields
  * (wait, judge) is left to zod whole. tests/app/inputs.test.ts holds the file to this.
  */
 export function inputValidatorsModule(): string {
@@ -19,6 +21,8 @@ export function inputValidatorsModule(): string {
       predicates: '../../events/predicates.js',
       combinators: '../runtime/validate/combinators.js',
       lenient: true,
+      // A lease or a wait: the schema transforms what is written ("15m") into milliseconds.
+      known: [{ schema: duration(), expression: 'durationMs', importLine: "import { durationMs } from './duration.js';" }],
     },
     {
       name: 'INPUTS',

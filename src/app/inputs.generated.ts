@@ -3,6 +3,7 @@
 // `npx vitest run tests/app/inputs.test.ts -u` writes it anew.
 import * as p from '../../events/predicates.js';
 import { array, boolean, greaterThan, lessThan, literal, matches, maxLength, minLength, number, object, safeInteger, string, unsure, type Validator } from '../runtime/validate/combinators.js';
+import { durationMs } from './duration.js';
 
 const c0 = matches("^[a-z][a-z0-9_-]*$", "");
 const v1 = string(1, 32, [c0]);
@@ -17,7 +18,7 @@ const v9 = array(v8, [maxLength(20)]);
 const c10 = matches("^[A-Za-z0-9][A-Za-z0-9._:-]*$", "");
 const v11 = string(1, 64, [c10]);
 const v12 = object([["title", false, v5], ["description", true, v6], ["tags", true, v9, []], ["id", true, v11]], true);
-const v13 = object([["task", false, v11], ["lease", true, unsure, 900000]], true);
+const v13 = object([["task", false, v11], ["lease", true, durationMs, 900000]], true);
 const v14 = string(0, 2000, [p.hasNoControlCharacters]);
 const v15 = object([["task", false, v11], ["reason", true, v14]], true);
 const v16 = object([["task", false, v11], ["outcome", true, v6]], true);
@@ -55,11 +56,11 @@ const v47 = object([["type", true, v44], ["stream", true, v45], ["instance", tru
 const v48 = number([greaterThan(0, true), lessThan(1, true)]);
 const v49 = number([safeInteger, greaterThan(1, true), lessThan(1000, true)]);
 const v50 = object([["threshold", true, v48], ["limit", true, v49, 4], ["all", true, boolean, false]], true);
-const v51 = object([["window", true, unsure, 86400000], ["threshold", true, v48]], true);
+const v51 = object([["window", true, durationMs, 86400000], ["threshold", true, v48]], true);
 const v52 = number([safeInteger, greaterThan(1, true), lessThan(5000, true)]);
 const v53 = object([["text", false, v22], ["recent", true, v52, 200]], true);
 const v54 = number([safeInteger, greaterThan(1, true), lessThan(50, true)]);
-const v55 = object([["limit", true, v54, 6], ["leaseWarning", true, unsure, 300000]], true);
+const v55 = object([["limit", true, v54, 6], ["leaseWarning", true, durationMs, 300000]], true);
 const v56 = string(0, 500, []);
 const v57 = literal(["finding","synthesis","question","task","message"]);
 const c58 = matches("^\\d{1,20}:\\d{1,9}$", "");

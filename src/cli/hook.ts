@@ -38,7 +38,7 @@ export function registerHook(program: Command): void {
       if (!FORMATS.includes(options.format)) throw new ValidationError([{ field: '--format', reason: `must be one of ${FORMATS.join(', ')}` }]);
       const limit = options.limit === undefined ? 6 : Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new ValidationError([{ field: '--limit', reason: 'must be a whole number from 1 to 50' }]);
-      // Left out when not given: the operation's own default (5m) then needs no duration parsed.
+      // Left out when not given: the default of the operation (5m) then needs no duration parsed.
       let leaseWarning: number | undefined;
       if (options.leaseWarning !== undefined) {
         const lease = duration().safeParse(options.leaseWarning);

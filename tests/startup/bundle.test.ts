@@ -55,12 +55,14 @@ describe('the CLI bundle', () => {
     expect(bundleFor(['status'], {}, fake)).toBe(join(fake, 'cairn.0.cjs'));
   });
 
-  it('loads, for the commands agents run most, none of the built-ins they do not use', () => {
+  it('loads, for the commands agents run most, none of the built-ins they do not use, and not zod', () => {
     // Each of these costs a compile in every process (worker_threads ~5 ms: node's streams
     // come with it); the bundle requires them on first use (LAZY_BUILTINS in scripts/bundle-cli.mjs).
+    // zod is required on first use too (LAZY_ZOD): valid input and events take the generated validators.
     const store = join(dir, 'lean.db');
     const probe = join(dir, 'loaded.cjs');
-    writeFileSync(probe, `process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'));`);
+    const zodLoaded = `(Object.keys(require.cache).some((f) => f.includes('/node_modules/zod/')) ? ' zod' : '')`;
+    writeFileSync(probe, `process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + ${zodLoaded} + '\\n'));`);
     const run = (...args: string[]) => {
       const result = spawnSync(process.execPath, ['--require', probe, CLI, ...args], { env: { ...process.env, CAIRN_STORE: store, CAIRN_INSTANCE: '' }, encoding: 'utf8', cwd: dir });
       expect(result.status, result.stderr).toBe(0);
@@ -69,9 +71,10 @@ describe('the CLI bundle', () => {
     run('init');
     run('join', '--role', 'builder', '--as', 'ada');
     run('propose', 'Map the retry paths', '--id', 't-1', '--as', 'ada');
-    const unused = ['child_process', 'crypto', 'readline', 'fs/promises', 'stream/promises', 'worker_threads', 'net'];
+    const unused = ['child_process', 'crypto', 'readline', 'fs/promises', 'stream/promises', 'worker_threads', 'net', 'zod'];
     expect(run('--help')).toContain('fs'); // the probe sees what a command loads
-    for (const args of [['status'], ['tasks'], ['inbox', '--as', 'ada'], ['hook', '--as', 'ada'], ['log', '--limit', '20'], ['claim', 't-1', '--as', 'ada'], ['find', 'Retries ignore Retry-After', '--as', 'ada']]) {
+    expect(run('log', '--since', '1')).toContain('zod'); // and zod, once a field the generated validators leave to it is given
+    for (const args of [['status'], ['tasks'], ['inbox', '--as', 'ada'], ['hook', '--as', 'ada'], ['log', '--limit', '20'], ['claim', 't-1', '--as', 'ada', '--lease', '20m'], ['find', 'Retries ignore Retry-After', '--as', 'ada']]) {
       expect({ args, loaded: run(...args).filter((name) => unused.includes(name)) }).toEqual({ args, loaded: [] });
     }
   });
@@ -93,6 +96,9 @@ describe('the CLI bundle', () => {
       ['hook', '--as', 'ada', '--format', 'xml'],
       ['hook', '--json'],
       ['status', '--json', '--limit', 'x'],
+      ['claim', 't-1', '--as', 'ada', '--lease', '8d'],
+      ['claim', 't-1', '--as', 'ada', '--lease', 'soon'],
+      ['log', '--since', 'yesterday'],
       ['tasks'],
       ['inbox', '--json'],
       ['find', '--as', 'ada'],

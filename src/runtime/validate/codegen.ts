@@ -52,8 +52,15 @@ const checksOf = (def: Def): CheckDef[] => (def.checks ?? []).map((check) => che
 
 /** The module's text, built up as the schemas are walked: shared parts become constants. */
 class ModuleText {
-  /** Whether a part it does not know becomes `unsure` (zod decides when it is there) rather than leaving the whole schema to zod. */
-  constructor(readonly lenient: boolean) {}
+  /**
+   * `lenient`: whether a part it does not know becomes `unsure` (zod decides when it is there)
+   * rather than leaving the whole schema to zod. `known`: schemas (by identity) with a validator
+   * of their own, written in plain code beside the schema from the same parts.
+   */
+  constructor(
+    readonly lenient: boolean,
+    readonly known: ReadonlyMap<unknown, string> = new Map(),
+  ) {}
   private readonly constants = new Map<string, string>();
   readonly used = new Set<string>();
   private readonly predicateNames = new Map<unknown, string>(
@@ -128,6 +135,8 @@ function checksList(text: ModuleText, checks: readonly CheckDef[]): string | und
 
 /** An expression of a validator returning zod's output for `schema`, or undefined when the schema has parts it does not know. */
 function validatorOf(text: ModuleText, schema: Schema): string | undefined {
+  const known = text.known.get(schema);
+  if (known !== undefined) return known;
   const def = defOf(schema);
   switch (def.type) {
     case 'string': {
@@ -220,6 +229,8 @@ export interface ModuleSpec {
   combinators: string;
   /** Unknown parts become `unsure` rather than leaving the whole schema to zod (see ModuleText). */
   lenient: boolean;
+  /** Schemas with a validator of their own: the expression that calls it, and the import line it needs. */
+  known?: { schema: z.ZodType; expression: string; importLine: string }[];
 }
 
 /**
@@ -227,7 +238,7 @@ export interface ModuleSpec {
  * generator understands (others are left out, to zod), and a validator per `single` export.
  */
 export function validatorsModule(spec: ModuleSpec, record: { name: string; doc: string; schemas: [string, z.ZodType][] }, single: { name: string; doc: string; schema: z.ZodType }[] = []): string {
-  const text = new ModuleText(spec.lenient);
+  const text = new ModuleText(spec.lenient, new Map(spec.known?.map(({ schema, expression }) => [schema, expression])));
   const singles = single.map(({ name, doc, schema }) => [
     `/** ${doc} */`,
     `export const ${name}: Validator | undefined = ${validatorOf(text, asSchema(schema)) ?? 'undefined'};`,
@@ -242,6 +253,7 @@ export function validatorsModule(spec: ModuleSpec, record: { name: string; doc: 
     ...spec.header,
     ...(text.predicatesUsed ? [`import * as p from '${spec.predicates}';`] : []),
     `import { ${[...combinators, 'type Validator'].join(', ')} } from '${spec.combinators}';`,
+    ...(spec.known ?? []).map(({ importLine }) => importLine),
     '',
     ...text.declarations(),
     '',
