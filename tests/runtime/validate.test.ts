@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InstanceId } from '../../events/index.js';
-import { eventValidatorsModule } from '../../src/runtime/validate/codegen.js';
+import { eventValidatorsModule } from '../../src/runtime/validate/event-codegen.js';
 import { INSTANCE_ID } from '../../src/runtime/validate/events.generated.js';
 
 describe('the generated event validators', () => {
