@@ -1,13 +1,14 @@
 import { validatorsModule } from '../runtime/validate/codegen.js';
 import { duration } from './duration.js';
+import { logPoint } from './point.js';
 import { OPERATIONS } from './operations.js';
 
 /**
  * The text of inputs.generated.ts: each operation's input validator, generated from its zod
  * schema (src/runtime/validate/codegen.ts), so a CLI call that takes valid input builds no
- * schema. A duration has a validator of its own (durationMs, from duration()'s own parts); an
- * input field the generator does not know (a log point: a transform) is `unsure`, so zod
- * parses any input that gives it; an input with a check across its fields
+ * schema. A duration and a log point have validators of their own (durationMs, logPointOf,
+ * made of their schemas' own parts); an input field the generator does not know is `unsure`,
+ * so zod parses any input that gives it; an input with a check across its fields
  * (wait, judge) is left to zod whole. tests/app/inputs.test.ts holds the file to this.
  */
 export function inputValidatorsModule(): string {
@@ -22,7 +23,11 @@ export function inputValidatorsModule(): string {
       combinators: '../runtime/validate/combinators.js',
       lenient: true,
       // A lease or a wait: the schema transforms what is written ("15m") into milliseconds.
-      known: [{ schema: duration(), expression: 'durationMs', importLine: "import { durationMs } from './duration.js';" }],
+      // A log point: "1234" becomes a position, a time a Date.
+      known: [
+        { schema: duration(), expression: 'durationMs', importLine: "import { durationMs } from './duration.js';" },
+        { schema: logPoint(), expression: 'logPointOf', importLine: "import { logPointOf } from './point.js';" },
+      ],
     },
     {
       name: 'INPUTS',

@@ -4,6 +4,7 @@
 import * as p from '../../events/predicates.js';
 import { array, boolean, greaterThan, lessThan, literal, matches, maxLength, minLength, number, object, safeInteger, string, unsure, type Validator } from '../runtime/validate/combinators.js';
 import { durationMs } from './duration.js';
+import { logPointOf } from './point.js';
 
 const c0 = matches("^[a-z][a-z0-9_-]*$", "");
 const v1 = string(1, 32, [c0]);
@@ -36,7 +37,7 @@ const v27 = string(0, 4000, [p.hasNoControlCharacters, p.isNotBlank]);
 const v28 = string(0, 80, [p.hasNoControlCharacters, p.isNotBlank]);
 const v29 = array(v11, [maxLength(50)]);
 const v30 = object([["summary", false, v27], ["topic", true, v28], ["tags", true, v9, []], ["cites", true, v29, []], ["question", true, v11], ["id", true, v11]], true);
-const v31 = object([["topic", true, v28], ["tag", true, v8], ["question", true, v11], ["by", true, v11], ["since", true, unsure], ["all", true, boolean, false], ["limit", true, v18], ["cursor", true, v20]], true);
+const v31 = object([["topic", true, v28], ["tag", true, v8], ["question", true, v11], ["by", true, v11], ["since", true, logPointOf], ["all", true, boolean, false], ["limit", true, v18], ["cursor", true, v20]], true);
 const v32 = string(0, 10000, [p.hasNoControlCharacters, p.isNotBlank]);
 const v33 = object([["body", false, v32], ["to", false, unsure], ["replyTo", true, v11], ["id", true, v11]], true);
 const v34 = object([["all", true, boolean, false], ["markRead", true, boolean, false], ["limit", true, v18], ["cursor", true, v20]], true);
@@ -47,12 +48,12 @@ const v38 = number([safeInteger, greaterThan(1, true), lessThan(200, true)]);
 const v39 = object([["limit", true, v38, 10]], true);
 const v40 = object([], true);
 const v41 = string(0, 40, []);
-const v42 = object([["at", false, unsure], ["projection", true, v41], ["limit", true, v18], ["cursor", true, v20], ["all", true, boolean, false]], true);
+const v42 = object([["at", false, logPointOf], ["projection", true, v41], ["limit", true, v18], ["cursor", true, v20], ["all", true, boolean, false]], true);
 const v43 = literal(["InstanceJoined","RoleChanged","InstanceLeft","InstanceSynced","InboxRead","TaskProposed","TaskClaimed","ClaimRenewed","ClaimReleased","TaskCompleted","TaskAbandoned","QuestionPosed","QuestionClosed","FindingRecorded","MessagePosted","SynthesisPublished","ContentShown","ConvergenceJudged","InvitationIssued","InvitationAccepted"]);
 const v44 = array(v43, []);
 const v45 = string(0, 100, []);
 const v46 = number([safeInteger, greaterThan(1, true), lessThan(100000, true)]);
-const v47 = object([["type", true, v44], ["stream", true, v45], ["instance", true, v11], ["since", true, unsure], ["limit", true, v46, 30], ["cursor", true, v20]], true);
+const v47 = object([["type", true, v44], ["stream", true, v45], ["instance", true, v11], ["since", true, logPointOf], ["limit", true, v46, 30], ["cursor", true, v20]], true);
 const v48 = number([greaterThan(0, true), lessThan(1, true)]);
 const v49 = number([safeInteger, greaterThan(1, true), lessThan(1000, true)]);
 const v50 = object([["threshold", true, v48], ["limit", true, v49, 4], ["all", true, boolean, false]], true);
@@ -65,7 +66,7 @@ const v56 = string(0, 500, []);
 const v57 = literal(["finding","synthesis","question","task","message"]);
 const c58 = matches("^\\d{1,20}:\\d{1,9}$", "");
 const v59 = string(0, Infinity, [c58]);
-const v60 = object([["query", false, v56], ["kind", true, v57], ["by", true, v11], ["role", true, v1], ["topic", true, v28], ["since", true, unsure], ["until", true, unsure], ["meaning", true, boolean, false], ["limit", true, v38, 20], ["cursor", true, v59]], true);
+const v60 = object([["query", false, v56], ["kind", true, v57], ["by", true, v11], ["role", true, v1], ["topic", true, v28], ["since", true, logPointOf], ["until", true, logPointOf], ["meaning", true, boolean, false], ["limit", true, v38, 20], ["cursor", true, v59]], true);
 
 /** Each operation's input, as its schema parses it, by the operation's name; one left out goes through zod. */
 export const INPUTS: Readonly<Record<string, Validator>> = {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
-import { duration } from '../app/duration.js';
+import { duration, durationMs } from '../app/duration.js';
 import { hook, type HookDigest } from '../app/hook.js';
 import { renderHook } from '../render/hook.js';
 import { identityOf, remoteOf, runOperation, storeUrlOf, type GlobalOptions } from './context.js';
@@ -39,12 +39,7 @@ export function registerHook(program: Command): void {
       const limit = options.limit === undefined ? 6 : Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new ValidationError([{ field: '--limit', reason: 'must be a whole number from 1 to 50' }]);
       // Left out when not given: the default of the operation (5m) then needs no duration parsed.
-      let leaseWarning: number | undefined;
-      if (options.leaseWarning !== undefined) {
-        const lease = duration().safeParse(options.leaseWarning);
-        if (!lease.success) throw new ValidationError([{ field: '--lease-warning', reason: lease.error.issues[0]?.message ?? 'must be a duration' }]);
-        leaseWarning = lease.data;
-      }
+      const leaseWarning = options.leaseWarning === undefined ? undefined : leaseWarningOf(options.leaseWarning);
       const instanceId = identityOf(globals);
       if (!instanceId) throw new ValidationError([{ field: '--as', reason: 'is required: the hook digests what is new for one instance (pass --as ID or set CAIRN_INSTANCE)' }]);
       if (options.printConfig) return writeOut(`${JSON.stringify(claudeSettings(globals, instanceId), null, 2)}\n`);
@@ -59,6 +54,15 @@ export function registerHook(program: Command): void {
       const text = renderHook(digest);
       writeOut(event === undefined ? `${text}\n` : `${JSON.stringify(claudeAnswer(event, text))}\n`);
     });
+}
+
+/** --lease-warning in milliseconds; zod, and its schema, only for a value durationMs does not take (to say why). */
+function leaseWarningOf(value: string): number {
+  const ms = durationMs(value);
+  if (ms !== undefined) return ms;
+  const lease = duration().safeParse(value);
+  if (lease.success) return lease.data;
+  throw new ValidationError([{ field: '--lease-warning', reason: lease.error.issues[0]?.message ?? 'must be a duration' }]);
 }
 
 /** What Claude Code reads from a hook: context for the model, or at a stop a reason to go on. */

@@ -63,18 +63,19 @@ describe('the CLI bundle', () => {
     const probe = join(dir, 'loaded.cjs');
     const zodLoaded = `(Object.keys(require.cache).some((f) => f.includes('/node_modules/zod/')) ? ' zod' : '')`;
     writeFileSync(probe, `process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + ${zodLoaded} + '\\n'));`);
-    const run = (...args: string[]) => {
+    const exiting = (code: number, ...args: string[]) => {
       const result = spawnSync(process.execPath, ['--require', probe, CLI, ...args], { env: { ...process.env, CAIRN_STORE: store, CAIRN_INSTANCE: '' }, encoding: 'utf8', cwd: dir });
-      expect(result.status, result.stderr).toBe(0);
+      expect(result.status, result.stderr).toBe(code);
       return /\nLOADED (.*)\n/.exec(result.stderr)![1]!.split(' ');
     };
+    const run = (...args: string[]) => exiting(0, ...args);
     run('init');
     run('join', '--role', 'builder', '--as', 'ada');
     run('propose', 'Map the retry paths', '--id', 't-1', '--as', 'ada');
     const unused = ['child_process', 'crypto', 'readline', 'fs/promises', 'stream/promises', 'worker_threads', 'net', 'zod'];
     expect(run('--help')).toContain('fs'); // the probe sees what a command loads
-    expect(run('log', '--since', '1')).toContain('zod'); // and zod, once a field the generated validators leave to it is given
-    for (const args of [['status'], ['tasks'], ['inbox', '--as', 'ada'], ['hook', '--as', 'ada'], ['log', '--limit', '20'], ['claim', 't-1', '--as', 'ada', '--lease', '20m'], ['find', 'Retries ignore Retry-After', '--as', 'ada']]) {
+    expect(exiting(2, 'status', '--limit', 'x')).toContain('zod'); // and zod, once input is bad and it must say why
+    for (const args of [['status'], ['tasks'], ['inbox', '--as', 'ada'], ['hook', '--as', 'ada'], ['log', '--limit', '20', '--since', '2'], ['claim', 't-1', '--as', 'ada', '--lease', '20m'], ['hook', '--as', 'ada', '--lease-warning', '10m'], ['find', 'Retries ignore Retry-After', '--as', 'ada']]) {
       expect({ args, loaded: run(...args).filter((name) => unused.includes(name)) }).toEqual({ args, loaded: [] });
     }
   });
