@@ -55,7 +55,7 @@ const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'fs/promises', 'st
  * zod in the bundles of one command each: required from node_modules on first use, not bundled.
  * Their common path checks events, input and --as with the validators generated from the
  * schemas (src/runtime/validate/) and makes no schema, so zod is needed only for what those
- * leave to it: naming what is wrong in bad input, and rare fields (a log point). Bundled, its
+ * leave to it: naming what is wrong in bad input (about 60 ms to load it then). Bundled, its
  * 130 KiB were read, set up (about a hundred classes) and held in the code cache on every call;
  * `status` built without it took 0.95 of the time (stop 38, `farm-bench -n 40`, paired). The
  * names are the ones cairn's compiled code uses; one missing fails the build (see bundleOf).
