@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { once } from '../src/memo.js';
-import { ID_MAX, ID_PATTERN, hasNoControlCharacters, isNotAnAddress, isNotAnonymous, isNotBlank, isRecipient } from './predicates.js';
+import { ID_MAX, ID_PATTERN, ROLE_MAX, ROLE_PATTERN, hasNoControlCharacters, isNotAnAddress, isNotAnonymous, isNotBlank, isRecipient } from './predicates.js';
 
 /**
  * Field schemas shared by every event and every input. Limits are deliberate: agents write
@@ -56,8 +56,8 @@ export const Role = once(() =>
   z
     .string()
     .min(1, { message: 'must not be empty' })
-    .max(32, { message: 'must be at most 32 characters' })
-    .regex(/^[a-z][a-z0-9_-]*$/, { message: 'must be lower-case letters, digits, "_" or "-", starting with a letter' }),
+    .max(ROLE_MAX, { message: `must be at most ${ROLE_MAX} characters` })
+    .regex(ROLE_PATTERN, { message: 'must be lower-case letters, digits, "_" or "-", starting with a letter' }),
 );
 
 /** The four roles the philosophy names; any other lower-case name is allowed too. */

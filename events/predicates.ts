@@ -12,6 +12,10 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 export const ID_MAX = 64;
 
+/** A role's name: lower-case, as the philosophy's roles are. */
+export const ROLE_PATTERN = /^[a-z][a-z0-9_-]*$/;
+export const ROLE_MAX = 32;
+
 const ROLE_ADDRESS = /^role:[a-z][a-z0-9_-]{0,31}$/;
 
 export const hasNoControlCharacters = (s: string): boolean => !CONTROL.test(s);
@@ -29,3 +33,9 @@ export const isId = (s: string): boolean => s.length <= ID_MAX && ID_PATTERN.tes
 
 /** A message's recipient: an instance id, "role:NAME" or "all". */
 export const isRecipient = (s: string): boolean => s === 'all' || ROLE_ADDRESS.test(s) || isId(s);
+
+/** What `Role()` accepts (its pattern already refuses the empty string). */
+export const isRole = (s: string): boolean => s.length <= ROLE_MAX && ROLE_PATTERN.test(s);
+
+/** "role:" alone or "role:Builders" also passes as an instance id: a recipient with the role prefix must name a role. */
+export const namesARoleIfPrefixed = (to: string): boolean => !to.startsWith('role:') || isRole(to.slice(5));

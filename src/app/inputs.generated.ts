@@ -39,34 +39,35 @@ const v29 = array(v11, [maxLength(50)]);
 const v30 = object([["summary", false, v27], ["topic", true, v28], ["tags", true, v9, []], ["cites", true, v29, []], ["question", true, v11], ["id", true, v11]], true);
 const v31 = object([["topic", true, v28], ["tag", true, v8], ["question", true, v11], ["by", true, v11], ["since", true, logPointOf], ["all", true, boolean, false], ["limit", true, v18], ["cursor", true, v20]], true);
 const v32 = string(0, 10000, [p.hasNoControlCharacters, p.isNotBlank]);
-const v33 = object([["body", false, v32], ["to", false, unsure], ["replyTo", true, v11], ["id", true, v11]], true);
-const v34 = object([["all", true, boolean, false], ["markRead", true, boolean, false], ["limit", true, v18], ["cursor", true, v20]], true);
-const v35 = object([["limit", true, v18], ["all", true, boolean, false]], true);
-const v36 = array(v11, [minLength(1), maxLength(200)]);
-const v37 = object([["summary", false, v32], ["integrates", false, v36], ["question", true, v11], ["tags", true, v9, []], ["id", true, v11]], true);
-const v38 = number([safeInteger, greaterThan(1, true), lessThan(200, true)]);
-const v39 = object([["limit", true, v38, 10]], true);
-const v40 = object([], true);
-const v41 = string(0, 40, []);
-const v42 = object([["at", false, logPointOf], ["projection", true, v41], ["limit", true, v18], ["cursor", true, v20], ["all", true, boolean, false]], true);
-const v43 = literal(["InstanceJoined","RoleChanged","InstanceLeft","InstanceSynced","InboxRead","TaskProposed","TaskClaimed","ClaimRenewed","ClaimReleased","TaskCompleted","TaskAbandoned","QuestionPosed","QuestionClosed","FindingRecorded","MessagePosted","SynthesisPublished","ContentShown","ConvergenceJudged","InvitationIssued","InvitationAccepted"]);
-const v44 = array(v43, []);
-const v45 = string(0, 100, []);
-const v46 = number([safeInteger, greaterThan(1, true), lessThan(100000, true)]);
-const v47 = object([["type", true, v44], ["stream", true, v45], ["instance", true, v11], ["since", true, logPointOf], ["limit", true, v46, 30], ["cursor", true, v20]], true);
-const v48 = number([greaterThan(0, true), lessThan(1, true)]);
-const v49 = number([safeInteger, greaterThan(1, true), lessThan(1000, true)]);
-const v50 = object([["threshold", true, v48], ["limit", true, v49, 4], ["all", true, boolean, false]], true);
-const v51 = object([["window", true, durationMs, 86400000], ["threshold", true, v48]], true);
-const v52 = number([safeInteger, greaterThan(1, true), lessThan(5000, true)]);
-const v53 = object([["text", false, v22], ["recent", true, v52, 200]], true);
-const v54 = number([safeInteger, greaterThan(1, true), lessThan(50, true)]);
-const v55 = object([["limit", true, v54, 6], ["leaseWarning", true, durationMs, 300000]], true);
-const v56 = string(0, 500, []);
-const v57 = literal(["finding","synthesis","question","task","message"]);
-const c58 = matches("^\\d{1,20}:\\d{1,9}$", "");
-const v59 = string(0, Infinity, [c58]);
-const v60 = object([["query", false, v56], ["kind", true, v57], ["by", true, v11], ["role", true, v1], ["topic", true, v28], ["since", true, logPointOf], ["until", true, logPointOf], ["meaning", true, boolean, false], ["limit", true, v38, 20], ["cursor", true, v59]], true);
+const v33 = string(0, 70, [p.isRecipient, p.namesARoleIfPrefixed]);
+const v34 = object([["body", false, v32], ["to", false, v33], ["replyTo", true, v11], ["id", true, v11]], true);
+const v35 = object([["all", true, boolean, false], ["markRead", true, boolean, false], ["limit", true, v18], ["cursor", true, v20]], true);
+const v36 = object([["limit", true, v18], ["all", true, boolean, false]], true);
+const v37 = array(v11, [minLength(1), maxLength(200)]);
+const v38 = object([["summary", false, v32], ["integrates", false, v37], ["question", true, v11], ["tags", true, v9, []], ["id", true, v11]], true);
+const v39 = number([safeInteger, greaterThan(1, true), lessThan(200, true)]);
+const v40 = object([["limit", true, v39, 10]], true);
+const v41 = object([], true);
+const v42 = string(0, 40, []);
+const v43 = object([["at", false, logPointOf], ["projection", true, v42], ["limit", true, v18], ["cursor", true, v20], ["all", true, boolean, false]], true);
+const v44 = literal(["InstanceJoined","RoleChanged","InstanceLeft","InstanceSynced","InboxRead","TaskProposed","TaskClaimed","ClaimRenewed","ClaimReleased","TaskCompleted","TaskAbandoned","QuestionPosed","QuestionClosed","FindingRecorded","MessagePosted","SynthesisPublished","ContentShown","ConvergenceJudged","InvitationIssued","InvitationAccepted"]);
+const v45 = array(v44, []);
+const v46 = string(0, 100, []);
+const v47 = number([safeInteger, greaterThan(1, true), lessThan(100000, true)]);
+const v48 = object([["type", true, v45], ["stream", true, v46], ["instance", true, v11], ["since", true, logPointOf], ["limit", true, v47, 30], ["cursor", true, v20]], true);
+const v49 = number([greaterThan(0, true), lessThan(1, true)]);
+const v50 = number([safeInteger, greaterThan(1, true), lessThan(1000, true)]);
+const v51 = object([["threshold", true, v49], ["limit", true, v50, 4], ["all", true, boolean, false]], true);
+const v52 = object([["window", true, durationMs, 86400000], ["threshold", true, v49]], true);
+const v53 = number([safeInteger, greaterThan(1, true), lessThan(5000, true)]);
+const v54 = object([["text", false, v22], ["recent", true, v53, 200]], true);
+const v55 = number([safeInteger, greaterThan(1, true), lessThan(50, true)]);
+const v56 = object([["limit", true, v55, 6], ["leaseWarning", true, durationMs, 300000]], true);
+const v57 = string(0, 500, []);
+const v58 = literal(["finding","synthesis","question","task","message"]);
+const c59 = matches("^\\d{1,20}:\\d{1,9}$", "");
+const v60 = string(0, Infinity, [c59]);
+const v61 = object([["query", false, v57], ["kind", true, v58], ["by", true, v11], ["role", true, v1], ["topic", true, v28], ["since", true, logPointOf], ["until", true, logPointOf], ["meaning", true, boolean, false], ["limit", true, v39, 20], ["cursor", true, v60]], true);
 
 /** Each operation's input, as its schema parses it, by the operation's name; one left out goes through zod. */
 export const INPUTS: Readonly<Record<string, Validator>> = {
@@ -84,17 +85,17 @@ export const INPUTS: Readonly<Record<string, Validator>> = {
   questions: v26,
   find: v30,
   findings: v31,
-  say: v33,
-  inbox: v34,
-  sync: v35,
-  synthesize: v37,
-  status: v39,
-  activity: v40,
-  replay: v42,
-  log: v47,
-  convergence: v50,
-  health: v51,
-  advise: v53,
-  hook: v55,
-  search: v60,
+  say: v34,
+  inbox: v35,
+  sync: v36,
+  synthesize: v38,
+  status: v40,
+  activity: v41,
+  replay: v43,
+  log: v48,
+  convergence: v51,
+  health: v52,
+  advise: v54,
+  hook: v56,
+  search: v61,
 };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { Id, Recipient, Role, Tags, Topic, nonEmptyText } from '../../events/index.js';
+import { Id, Recipient, Tags, Topic, nonEmptyText } from '../../events/index.js';
+import { namesARoleIfPrefixed } from '../../events/predicates.js';
 import { record } from '../domain/record.js';
 import { matchesOf } from '../readstore/convergence-queries.js';
 import { embeddingFor, embeddingProviderFromEnv } from '../similarity/embedding.js';
@@ -75,9 +76,8 @@ async function embed(summary: string): Promise<{ embedding?: { model: string; ve
   }
 }
 
-// "role:" alone or "role:Builders" also passes as an instance id; a role prefix must name a role.
 const sayRecipient = () =>
-  Recipient().refine((to) => !to.startsWith('role:') || Role().safeParse(to.slice(5)).success, {
+  Recipient().refine(namesARoleIfPrefixed, {
     message: 'must be an instance id, "role:NAME" (a lower-case role name) or "all"',
   });
 

@@ -20,6 +20,7 @@ const VALUES: unknown[] = [
   'open', 'closed', 'claimed', 'lost', '12', '007', '-3', '2026-01-01T00:00:00Z', 'Retries ignore Retry-After', 'ünïcode-tag',
   '15m', '90s', '500ms', '2h', '7d', '8d', '0m', '1000000000s', '15 m', 604_800_000, 604_800_001,
   '12345678901234567890', '123456789012345678901', '2026-13-45', '2026-11-24 18:00', 'x'.repeat(41),
+  'role:', 'role:Builders', 'role:reviewers', `role:${'r'.repeat(32)}`, `role:${'r'.repeat(33)}`, 'role:a:b',
   0, 1, 5, 10, 50, 51, 200, 201, -1, 1.5, Number.MAX_SAFE_INTEGER + 2, Number.NaN, true, false, null,
   [], ['t-1'], ['uploads', 'retry'], ['bad id!'], [1], {}, { task: 't-1' },
 ];
