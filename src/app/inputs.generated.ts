@@ -2,7 +2,7 @@
 // tests/app/inputs.test.ts fails while this differs from what the schemas give;
 // `npx vitest run tests/app/inputs.test.ts -u` writes it anew.
 import * as p from '../../events/predicates.js';
-import { array, boolean, greaterThan, lessThan, literal, matches, maxLength, minLength, number, object, safeInteger, string, unsure, type Validator } from '../runtime/validate/combinators.js';
+import { array, boolean, greaterThan, lessThan, literal, matches, maxLength, minLength, number, object, safeInteger, string, type Validator } from '../runtime/validate/combinators.js';
 import { durationMs } from './duration.js';
 import { logPointOf } from './point.js';
 

@@ -199,23 +199,25 @@ function isJson(x: unknown): boolean {
   return typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype && Object.values(x as object).every(isJson);
 }
 
+/** The validator of a field's value; when the generator does not know it, `unsure` if lenient. */
+const valueOf = (text: ModuleText, schema: Schema): string | undefined => validatorOf(text, schema) ?? (text.lenient ? text.combinator('unsure') : undefined);
+
 /** An object field's `optional, validator[, default]`, or undefined when the object must be left to zod. */
 function fieldOf(text: ModuleText, schema: Schema): string | undefined {
   const def = defOf(schema);
-  const unknown = text.lenient ? `false, ${text.combinator('unsure')}` : undefined;
   if (def.type === 'optional') {
-    const validate = validatorOf(text, def.innerType!) ?? (text.lenient ? text.combinator('unsure') : undefined);
+    const validate = valueOf(text, def.innerType!);
     return validate && `true, ${validate}`;
   }
   if (def.type === 'default') {
     // zod gives the default, unchecked, when the key is left out (even where the schema
-    // transforms what is given); a default that is not plain JSON is left to zod.
-    const fallback = def.defaultValue;
-    const validate = validatorOf(text, def.innerType!) ?? (text.lenient ? text.combinator('unsure') : undefined);
-    return validate && isJson(fallback) ? `true, ${validate}, ${JSON.stringify(fallback)}` : unknown;
+    // transforms what is given); a default that is not plain JSON is left to zod, always.
+    if (!isJson(def.defaultValue)) return text.lenient ? `false, ${text.combinator('unsure')}` : undefined;
+    const validate = valueOf(text, def.innerType!);
+    return validate && `true, ${validate}, ${JSON.stringify(def.defaultValue)}`;
   }
-  const validate = validatorOf(text, schema);
-  return validate ? `false, ${validate}` : unknown;
+  const validate = valueOf(text, schema);
+  return validate && `false, ${validate}`;
 }
 
 const asSchema = (schema: z.ZodType): Schema => schema as unknown as Schema;
