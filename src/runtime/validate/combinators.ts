@@ -96,6 +96,9 @@ export type Json = string | number | boolean | null | readonly Json[] | { readon
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Whether zod fills the field in when it is left out. */
+const hasDefault = (field: Field): field is readonly [string, boolean, Validator, Json] => field.length > 3;
+
 /** An object schema: unknown keys stripped, as zod's z.object does, or refused when `strict`. */
 export function object(fields: readonly Field[], strict: boolean): Validator {
   const known = new Set(fields.map(([key]) => key));
@@ -106,7 +109,7 @@ export function object(fields: readonly Field[], strict: boolean): Validator {
       const [key, optional, validate] = field;
       if (!Object.hasOwn(v, key)) {
         // A copy of an array or object default: what one caller does to it must not reach the next.
-        if (field.length > 3) out[key] = typeof field[3] === 'object' && field[3] !== null ? structuredClone(field[3]) : field[3];
+        if (hasDefault(field)) out[key] = typeof field[3] === 'object' && field[3] !== null ? structuredClone(field[3]) : field[3];
         else if (!optional) return undefined;
         continue;
       }
@@ -133,7 +136,7 @@ export function object(fields: readonly Field[], strict: boolean): Validator {
       const key = own[i]!;
       while (j < fields.length && fields[j]![0] !== key) {
         // Out of order, a required key missing, or one zod fills with its default: decided below.
-        if (!fields[j]![1] || fields[j]!.length > 3) return general(v);
+        if (!fields[j]![1] || hasDefault(fields[j]!)) return general(v);
         j++;
       }
       if (j === fields.length) return general(v); // an unknown key, or one out of order
@@ -144,7 +147,7 @@ export function object(fields: readonly Field[], strict: boolean): Validator {
       if (result !== value) return general(v); // a value zod answers with a copy: so must this, and keys not walked yet may be unknown
     }
     for (; j < fields.length; j++) {
-      if (fields[j]!.length > 3) return general(v); // zod's answer has the default
+      if (hasDefault(fields[j]!)) return general(v); // zod's answer has the default
       if (!fields[j]![1]) return undefined; // a required key missing
     }
     return v;
