@@ -121,8 +121,9 @@ export async function appendFacts<E extends CairnEvent>(
 
 /**
  * Bad data never reaches the store: each event is checked against its schema and its stream.
- * Optional fields a decider left undefined are dropped first, so a valid event takes the
- * generated validator (fast-parse.ts) and builds no zod schema; zod decides the rest.
+ * Optional fields a decider left undefined are dropped first (they are simply absent in the
+ * log, and zod adds none back), so a valid event takes the generated validator (fast-parse.ts)
+ * and builds no zod schema; zod decides the rest.
  */
 function validated<E extends CairnEvent>(event: E, streamName: string): E {
   const candidate = { ...event, data: withoutUndefined(event.data) };
@@ -130,7 +131,7 @@ function validated<E extends CairnEvent>(event: E, streamName: string): E {
   const target = streamOf(parsed);
   // A programming error (the command names another entity than the stream), not bad input.
   if (target !== streamName) throw new Error(`${parsed.type} belongs to stream ${target}, not ${streamName}`);
-  return { ...parsed, data: withoutUndefined(parsed.data) };
+  return parsed;
 }
 
 function envelope<E extends CairnEvent>(event: E, source: CommandMetadata, eventId: string): Envelope<E> {
