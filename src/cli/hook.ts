@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
-import { duration, durationMs } from '../app/duration.js';
+import { parseInput } from '../app/operation.js';
 import { hook, type HookDigest } from '../app/hook.js';
 import { renderHook } from '../render/hook.js';
 import { identityOf, remoteOf, runOperation, storeUrlOf, type GlobalOptions } from './context.js';
@@ -38,8 +38,10 @@ export function registerHook(program: Command): void {
       if (!FORMATS.includes(options.format)) throw new ValidationError([{ field: '--format', reason: `must be one of ${FORMATS.join(', ')}` }]);
       const limit = options.limit === undefined ? 6 : Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new ValidationError([{ field: '--limit', reason: 'must be a whole number from 1 to 50' }]);
-      // Left out when not given: the default of the operation (5m) then needs no duration parsed.
-      const leaseWarning = options.leaseWarning === undefined ? undefined : leaseWarningOf(options.leaseWarning);
+      // Checked here so errors name the flags; the input goes on as given, as bridge.ts does
+      // (left out when not given: the operation's default then applies).
+      const input = options.leaseWarning === undefined ? { limit } : { limit, leaseWarning: options.leaseWarning };
+      parseInput(hook, input, (field) => (field === 'leaseWarning' ? '--lease-warning' : `--${field}`));
       const instanceId = identityOf(globals);
       if (!instanceId) throw new ValidationError([{ field: '--as', reason: 'is required: the hook digests what is new for one instance (pass --as ID or set CAIRN_INSTANCE)' }]);
       if (options.printConfig) return writeOut(`${JSON.stringify(claudeSettings(globals, instanceId), null, 2)}\n`);
@@ -48,21 +50,12 @@ export function registerHook(program: Command): void {
       if (event !== undefined && ![...CONTEXT_EVENTS, ...STOP_EVENTS].includes(event)) {
         throw new ValidationError([{ field: options.event ? '--event' : 'hook_event_name', reason: `must be one of ${[...CONTEXT_EVENTS, ...STOP_EVENTS].join(', ')}` }]);
       }
-      const digest = (await runOperation(globals, hook, leaseWarning === undefined ? { limit } : { limit, leaseWarning })) as HookDigest;
+      const digest = (await runOperation(globals, hook, input)) as HookDigest;
       if (globals.json) return printJson(digest);
       if (digest.items.length === 0) return; // silent: nothing new
       const text = renderHook(digest);
       writeOut(event === undefined ? `${text}\n` : `${JSON.stringify(claudeAnswer(event, text))}\n`);
     });
-}
-
-/** --lease-warning in milliseconds; zod, and its schema, only for a value durationMs does not take (to say why). */
-function leaseWarningOf(value: string): number {
-  const ms = durationMs(value);
-  if (ms !== undefined) return ms;
-  const lease = duration().safeParse(value);
-  if (lease.success) return lease.data;
-  throw new ValidationError([{ field: '--lease-warning', reason: lease.error.issues[0]?.message ?? 'must be a duration' }]);
 }
 
 /** What Claude Code reads from a hook: context for the model, or at a stop a reason to go on. */
