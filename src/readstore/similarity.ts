@@ -1,18 +1,39 @@
 import type Database from 'better-sqlite3';
 import { lazily } from '../runtime/lazily.js';
-import type { IndexStore, IndexedDoc } from '../similarity/similarity-index.js';
+import type { IndexStore, IndexedDoc, Tally } from '../similarity/similarity-index.js';
 
 /**
  * The similarity index of findings (src/similarity/similarity-index.ts) kept in tables, so
  * folding a new finding reads the few buckets and documents it is compared with instead of
  * loading every finding's features. Within one catch-up transaction, frequencies and buckets
  * are read once and written once at its end: a batch of findings shares its common terms.
+ * Ids and stems read are numbered as met (until the next reset), so the two loops a new
+ * finding runs most, tallying up to 768 bucket entries and scoring up to 48 candidates stem by
+ * stem, mark numbers in arrays instead of hashing strings (folding 300,000 events of a month:
+ * 0.92 of the time, five runs each, alternating).
  */
 export class SimilarityTables implements IndexStore {
   private readonly s;
   private readonly docs = new Map<string, IndexedDoc | undefined>();
   private readonly dfs = new Map<string, number>();
-  private readonly buckets = new Map<string, string[] | undefined>();
+  /** Each bucket read or filed, as numbers of `ids`. */
+  private readonly buckets = new Map<string, number[] | undefined>();
+  /** The ids the buckets hold, by number, and each id's number. */
+  private readonly ids: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  /** Per number, the tally that last met it and its slot there. */
+  private readonly met: number[] = [];
+  private readonly slots: number[] = [];
+  private tallies = 0;
+  /** Each document read or put, as the numbers of its stems, in order. */
+  private readonly docStems = new Map<string, number[]>();
+  private readonly stems: string[] = [];
+  private readonly stemNumbers = new Map<string, number>();
+  /** Per stem number, the scoring that last weighed or marked it, and its squared weight then. */
+  private readonly weighed: number[] = [];
+  private readonly weights: number[] = [];
+  private readonly marked: number[] = [];
+  private scorings = 0;
   private readonly dirtyDf = new Set<string>();
   private readonly dirtyBuckets = new Set<string>();
   private docCount: number | undefined;
@@ -36,6 +57,16 @@ export class SimilarityTables implements IndexStore {
     this.docs.clear();
     this.dfs.clear();
     this.buckets.clear();
+    this.ids.length = 0;
+    this.numbers.clear();
+    this.met.length = 0;
+    this.slots.length = 0;
+    this.docStems.clear();
+    this.stems.length = 0;
+    this.stemNumbers.clear();
+    this.weighed.length = 0;
+    this.weights.length = 0;
+    this.marked.length = 0;
     this.dirtyDf.clear();
     this.dirtyBuckets.clear();
     this.docCount = undefined;
@@ -44,7 +75,7 @@ export class SimilarityTables implements IndexStore {
   /** Writes the frequencies, buckets and count changed in this transaction. */
   finish(): void {
     for (const term of this.dirtyDf) this.s.setDf.run(term, this.dfs.get(term)!);
-    for (const key of this.dirtyBuckets) this.s.setBucket.run(key, this.buckets.get(key)!.join('\n'));
+    for (const key of this.dirtyBuckets) this.s.setBucket.run(key, this.idsOf(this.buckets.get(key)!).join('\n'));
     if (this.docCount !== undefined) this.s.setSize.run(String(this.docCount));
     this.dirtyDf.clear();
     this.dirtyBuckets.clear();
@@ -82,21 +113,111 @@ export class SimilarityTables implements IndexStore {
   }
 
   bucket(key: string): readonly string[] | undefined {
+    const bucket = this.numbered(key);
+    return bucket && this.idsOf(bucket);
+  }
+
+  fileUnder(key: string, id: string, cap: number): void {
+    const bucket = this.numbered(key);
+    if (!bucket) this.buckets.set(key, [this.numberOf(id)]);
+    else {
+      bucket.push(this.numberOf(id));
+      if (bucket.length > cap) bucket.shift();
+    }
+    this.dirtyBuckets.add(key);
+  }
+
+  tally(keys: readonly string[], weights: readonly number[]): Tally {
+    const tally = ++this.tallies;
+    const { met, slots, ids: names } = this;
+    const ids: string[] = [];
+    const mass: number[] = [];
+    for (let k = 0; k < keys.length; k++) {
+      const bucket = this.numbered(keys[k]!);
+      if (!bucket) continue;
+      const w = weights[k]!;
+      for (const n of bucket) {
+        if (met[n] !== tally) {
+          met[n] = tally;
+          slots[n] = ids.length;
+          ids.push(names[n]!);
+          mass.push(0 + w);
+        } else mass[slots[n]!]! += w;
+      }
+    }
+    return { ids, mass };
+  }
+
+  lexical(terms: readonly string[], others: readonly string[], weight: (term: string) => number): number[] {
+    // tfidf.ts's cosine, with the same sums in the same order: the new document's stems are
+    // marked and summed once; each other's are summed in order, the shared ones into the dot.
+    const scoring = ++this.scorings;
+    const { weighed, weights, marked, stems } = this;
+    const squared = (n: number): number => {
+      if (weighed[n] !== scoring) {
+        weighed[n] = scoring;
+        weights[n] = weight(stems[n]!) ** 2;
+      }
+      return weights[n]!;
+    };
+    let na = 0;
+    for (const term of terms) {
+      const n = this.stemNumber(term);
+      marked[n] = scoring;
+      na += squared(n);
+    }
+    return others.map((other) => {
+      let dot = 0;
+      let nb = 0;
+      for (const n of this.stemsOf(other)) {
+        const w = squared(n);
+        nb += w;
+        if (marked[n] === scoring) dot += w;
+      }
+      return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+    });
+  }
+
+  private stemsOf(id: string): number[] {
+    let numbers = this.docStems.get(id);
+    if (!numbers) this.docStems.set(id, (numbers = this.doc(id)!.terms.map((term) => this.stemNumber(term))));
+    return numbers;
+  }
+
+  private stemNumber(stem: string): number {
+    let n = this.stemNumbers.get(stem);
+    if (n === undefined) {
+      this.stemNumbers.set(stem, (n = this.stems.length));
+      this.stems.push(stem);
+      this.weighed.push(0);
+      this.weights.push(0);
+      this.marked.push(0);
+    }
+    return n;
+  }
+
+  /** A bucket as numbers, read once. */
+  private numbered(key: string): number[] | undefined {
     if (this.buckets.has(key)) return this.buckets.get(key);
     const ids = this.s.bucket.get(key) as string | undefined;
-    const bucket = ids === undefined ? undefined : ids.split('\n');
+    const bucket = ids === undefined ? undefined : ids.split('\n').map((id) => this.numberOf(id));
     this.buckets.set(key, bucket);
     return bucket;
   }
 
-  fileUnder(key: string, id: string, cap: number): void {
-    const bucket = this.bucket(key) as string[] | undefined;
-    if (!bucket) this.buckets.set(key, [id]);
-    else {
-      bucket.push(id);
-      if (bucket.length > cap) bucket.shift();
+  private numberOf(id: string): number {
+    let n = this.numbers.get(id);
+    if (n === undefined) {
+      this.numbers.set(id, (n = this.ids.length));
+      this.ids.push(id);
+      this.met.push(0);
+      this.slots.push(0);
     }
-    this.dirtyBuckets.add(key);
+    return n;
+  }
+
+  private idsOf(bucket: readonly number[]): string[] {
+    return bucket.map((n) => this.ids[n]!);
   }
 }
 

@@ -79,18 +79,58 @@ export interface IndexStore {
   count(terms: readonly string[]): void;
   bucket(key: string): readonly string[] | undefined;
   fileUnder(key: string, id: string, cap: number): void;
+  /**
+   * The ids filed under `keys`, each once, in the order first met, with the sum of the
+   * `weights` of the keys that hold it (added in key order). `tallyBuckets` does it for any
+   * store; the tables' store counts without hashing an id (similarity.ts).
+   */
+  tally(keys: readonly string[], weights: readonly number[]): Tally;
+  /** `cosine` of `terms` (sorted, distinct) with each of the documents `others`, weighted by `weight`, in order. */
+  lexical(terms: readonly string[], others: readonly string[], weight: (term: string) => number): number[];
+}
+
+/** Candidates tallied by shared keys: ids and their sums, parallel. */
+export interface Tally {
+  ids: string[];
+  mass: number[];
+}
+
+/** The tally of any store, by its buckets: one map lookup per entry. */
+export function tallyBuckets(bucketOf: IndexStore['bucket'], keys: readonly string[], weights: readonly number[]): Tally {
+  const slots = new Map<string, number>();
+  const ids: string[] = [];
+  const mass: number[] = [];
+  for (let k = 0; k < keys.length; k++) {
+    const bucket = bucketOf(keys[k]!);
+    if (!bucket) continue;
+    const w = weights[k]!;
+    for (const other of bucket) {
+      const slot = slots.get(other);
+      if (slot === undefined) {
+        slots.set(other, ids.length);
+        ids.push(other);
+        mass.push(0 + w);
+      } else mass[slot]! += w;
+    }
+  }
+  return { ids, mass };
 }
 
 /** A fold's index, as plain JSON in its state. */
-export const jsonIndexStore = (index: SimilarityIndex): IndexStore => ({
-  doc: (id) => own(index.docs, id),
-  putDoc: (id, doc) => void (index.docs[id] = doc),
-  size: () => index.corpus.docs,
-  df: (term) => documentFrequency(index.corpus, term),
-  count: (terms) => addToCorpus(index.corpus, terms),
-  bucket: (key) => own(index.buckets, key),
-  fileUnder: (key, id, cap) => fileUnder(index.buckets, key, id, cap),
-});
+export function jsonIndexStore(index: SimilarityIndex): IndexStore {
+  const bucket = (key: string) => own(index.buckets, key);
+  return {
+    doc: (id) => own(index.docs, id),
+    putDoc: (id, doc) => void (index.docs[id] = doc),
+    size: () => index.corpus.docs,
+    df: (term) => documentFrequency(index.corpus, term),
+    count: (terms) => addToCorpus(index.corpus, terms),
+    bucket,
+    fileUnder: (key, id, cap) => fileUnder(index.buckets, key, id, cap),
+    tally: (keys, weights) => tallyBuckets(bucket, keys, weights),
+    lexical: (terms, others, weight) => others.map((other) => cosine(terms, own(index.docs, other)!.terms, weight)),
+  };
+}
 
 /** The score that decides: the embedding when both have one of the same model, else the stems. */
 export const decisiveScore = (n: { lexical: number; semantic?: number }): number => n.semantic ?? n.lexical;
@@ -154,33 +194,19 @@ export function addDocument(
   const bandKeys = q ? simhashBands(q).map((band) => `e:${model}:${band}`) : [];
 
   // Tally candidates: shared IDF mass of the looked-up terms, and shared SimHash bands.
-  // One map lookup per entry (slot of each id; scores in a parallel array), sums in the same order as ever.
-  const slots = new Map<string, number>();
-  const tallied: string[] = [];
-  const mass: number[] = [];
-  for (const t of rarest) {
-    const w = weight(t) ** 2;
-    const bucket = store.bucket(termKey(t));
-    if (!bucket) continue;
-    for (const other of bucket) {
-      const slot = slots.get(other);
-      if (slot === undefined) {
-        slots.set(other, tallied.length);
-        tallied.push(other);
-        mass.push(0 + w);
-      } else mass[slot]! += w;
-    }
-  }
+  const { ids: tallied, mass } = store.tally(rarest.map(termKey), rarest.map((t) => weight(t) ** 2));
   const bandTally = new Map<string, number>();
   for (const key of bandKeys) for (const other of store.bucket(key) ?? []) bandTally.set(other, (bandTally.get(other) ?? 0) + 1);
 
   const neighbours: Neighbour[] = [];
-  for (const other of new Set([...bestOf(tallied, mass, limits.rerank), ...best(bandTally, limits.rerank)])) {
-    const o = store.doc(other)!;
-    const n: Neighbour = { id: other, lexical: cosine(doc.terms, o.terms, weight) };
-    if (q && o.embedding && o.embedding.model === model) n.semantic = cosineQ(q, dequantize(o.embedding.q));
+  const chosen = [...new Set([...bestOf(tallied, mass, limits.rerank), ...best(bandTally, limits.rerank)])];
+  const lexical = store.lexical(doc.terms, chosen, weight);
+  chosen.forEach((other, i) => {
+    const n: Neighbour = { id: other, lexical: lexical[i]! };
+    const o = q && store.doc(other)!;
+    if (o && o.embedding && o.embedding.model === model) n.semantic = cosineQ(q, dequantize(o.embedding.q));
     if (n.lexical >= limits.lexicalFloor || (n.semantic ?? 0) >= limits.semanticFloor) neighbours.push(n);
-  }
+  });
 
   store.putDoc(id, doc);
   for (const t of doc.terms) store.fileUnder(termKey(t), id, limits.bucketCap);
