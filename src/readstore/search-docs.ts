@@ -28,10 +28,12 @@ export function searchWords(text: string): string[] {
 
 /** The document an event adds to search, if it adds one. */
 export function searchDocOf(event: StoredEvent): SearchDoc | undefined {
-  const base = { position: event.position, role: event.metadata.role, atMs: Date.parse(event.metadata.at) };
+  // Every field named, not spread from a shared base: a fold builds one per finding, task and
+  // message, and the spread made building a document four times as slow as finding its words.
   const doc = (kind: SearchDoc['kind'], ref: string, author: string, text: string, extra: readonly string[], topic: string | null = null): SearchDoc => {
-    const words = searchWords([text, ...extra].join('\n'));
-    return { ...base, kind, ref, author, topic, text, words: words.join(' '), length: words.length };
+    const words = searchWords(extra.length === 0 ? text : [text, ...extra].join('\n'));
+    const { role, at } = event.metadata;
+    return { position: event.position, role, atMs: Date.parse(at), kind, ref, author, topic, text, words: words.join(' '), length: words.length };
   };
   switch (event.type) {
     case 'FindingRecorded': {
