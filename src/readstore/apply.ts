@@ -35,6 +35,8 @@ export class TableWriter {
   private readonly parts: ReadonlySet<TablePart>;
   /** Also the tables only search, advice, suggestions and the hook read (the `search` part). */
   private readonly full: boolean;
+  /** How far this transaction moved each open task stem's count (task_df), written at its end: only reads outside a fold read it. */
+  private readonly stemCounts = new Map<string, number>();
 
   constructor(db: Database.Database, { parts = EVERY_PART }: TableWrites = {}) {
     this.parts = withReads(parts);
@@ -82,6 +84,7 @@ export class TableWriter {
 
   /** Starts a transaction: what was cached from the tables may have changed since. */
   reset(): void {
+    this.stemCounts.clear(); // a rolled-back transaction's
     this.instances.reset();
     this.counters.reset();
     this.causality.reset();
@@ -92,6 +95,9 @@ export class TableWriter {
 
   /** Ends a transaction: writes what was kept for its end. */
   finish(): void {
+    // Every stem touched is written, even one that came back to where it was, as one upsert per change left it.
+    for (const [term, delta] of this.stemCounts) this.s.df.run(term, delta);
+    this.stemCounts.clear();
     this.instances.flush();
     this.counters.finish();
     this.causality.finish();
@@ -118,7 +124,7 @@ export class TableWriter {
     const text = taskText({ title: row.title, description: row.description ?? undefined, tags: JSON.parse(row.tags) as string[] });
     for (const term of termSet(terms(text))) {
       (delta > 0 ? this.s.addTerm : this.s.dropTerm).run(term, row.proposed_position);
-      this.s.df.run(term, delta);
+      this.stemCounts.set(term, (this.stemCounts.get(term) ?? 0) + delta);
     }
   }
 
