@@ -168,6 +168,9 @@ export class ConvergenceTables {
   addFinding(event: Stored<'FindingRecorded'>): void {
     const { data, position } = event;
     const instance = event.metadata.instanceId;
+    // As its row says (apply.ts wrote it just now): later findings score it, and its cluster names its author.
+    this.findings.set(data.findingId, { position, instance });
+    this.people.set(position, { instance, role: event.metadata.role });
     const candidates = addDocument(this.index, data.findingId, data.summary, data.embedding, DEFAULT_LIMITS);
     const verdicts = this.verdictsOn(data.findingId, candidates.map((n) => n.id));
     const rows: LinkRow[] = [];
