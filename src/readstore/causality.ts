@@ -43,11 +43,18 @@ export class CausalityTables {
   private lastCarrier: bigint | undefined;
   /** Each stream's content events read in these transactions, oldest first: reads and cites return to the same streams. */
   private readonly carriers = new Map<string, Carrier[]>();
+  /**
+   * Clock entries as they stood when a content event was written (`learn`), by its author,
+   * the entry's author and its position: every reader of the same event asks the same, and
+   * the answer, made of raises before it, never changes.
+   */
+  private readonly pastEntries = new Map<string, bigint>();
 
   /** Forgets cached clocks: another process may have caught the tables up since. */
   reset(): void {
     this.clocks.clear();
     this.carriers.clear();
+    this.pastEntries.clear();
     this.dirty.clear();
     this.lastCarrier = undefined;
   }
@@ -115,8 +122,15 @@ export class CausalityTables {
     // Nothing to learn from an entry the reader already knows as far as it goes now.
     if (author === reader || entry.upTo <= this.knownUpTo(reader, author)) return;
     // The entry as the author had it when writing: its current value, unless raised since.
-    const v = entry.at <= carrier.position ? entry.upTo : ((this.s.valueAt.get(carrier.author, author, carrier.position) as bigint | undefined) ?? 0n);
+    const v = entry.at <= carrier.position ? entry.upTo : this.entryWhenWritten(carrier, author);
     if (v > 0n) this.raise(reader, author, v, at, why);
+  }
+
+  private entryWhenWritten(carrier: Carrier, author: string): bigint {
+    const key = `${carrier.author}\n${author}\n${carrier.position}`;
+    let v = this.pastEntries.get(key);
+    if (v === undefined) this.pastEntries.set(key, (v = (this.s.valueAt.get(carrier.author, author, carrier.position) as bigint | undefined) ?? 0n));
+    return v;
   }
 
   private carriersOf(stream: string): Carrier[] {
@@ -153,8 +167,13 @@ export class CausalityTables {
     if (event.type === 'InstanceSynced') this.raise(event.data.instanceId, FLOOR, BigInt(event.data.upTo), at, { kind: 'synced' });
     for (const s of referencesOf(event)) this.receiveStream(author, s, at, at, citedBy(s));
     if (CARRIES.has(event.type)) {
-      // Folded in log order: a new carrier is its stream's latest.
-      if (this.s.carrier.run(event.streamName, at, author).changes > 0) this.carriers.get(event.streamName)?.push({ position: at, author });
+      // Folded in log order: a new carrier is its stream's latest, and the first of a stream
+      // begun by it (a finding's, a question's): whoever reads or cites it next finds it here.
+      if (this.s.carrier.run(event.streamName, at, author).changes > 0) {
+        const known = this.carriers.get(event.streamName);
+        if (known) known.push({ position: at, author });
+        else if (event.revision === 0n) this.carriers.set(event.streamName, [{ position: at, author }]);
+      }
       this.lastCarrier = at;
     }
   }
