@@ -18,21 +18,19 @@ export class SimilarityTables implements IndexStore {
   private readonly dfs = new Map<string, number>();
   /** Each bucket read or filed, as numbers of `ids`. */
   private readonly buckets = new Map<string, number[] | undefined>();
-  /** The ids the buckets hold, by number, and each id's number. */
-  private readonly ids: string[] = [];
-  private readonly numbers = new Map<string, number>();
-  /** Per number, the tally that last met it and its slot there. */
+  /** Per id number, the tally that last met it and its slot there. */
   private readonly met: number[] = [];
   private readonly slots: number[] = [];
+  /** The ids the buckets hold, numbered. */
+  private readonly ids = new Numbering([this.met, this.slots]);
   private tallies = 0;
   /** Each document read or put, as the numbers of its stems, in order. */
   private readonly docStems = new Map<string, number[]>();
-  private readonly stems: string[] = [];
-  private readonly stemNumbers = new Map<string, number>();
   /** Per stem number, the scoring that last weighed or marked it, and its squared weight then. */
   private readonly weighed: number[] = [];
   private readonly weights: number[] = [];
   private readonly marked: number[] = [];
+  private readonly stems = new Numbering([this.weighed, this.weights, this.marked]);
   private scorings = 0;
   private readonly dirtyDf = new Set<string>();
   private readonly dirtyBuckets = new Set<string>();
@@ -57,16 +55,9 @@ export class SimilarityTables implements IndexStore {
     this.docs.clear();
     this.dfs.clear();
     this.buckets.clear();
-    this.ids.length = 0;
-    this.numbers.clear();
-    this.met.length = 0;
-    this.slots.length = 0;
+    this.ids.clear();
     this.docStems.clear();
-    this.stems.length = 0;
-    this.stemNumbers.clear();
-    this.weighed.length = 0;
-    this.weights.length = 0;
-    this.marked.length = 0;
+    this.stems.clear();
     this.dirtyDf.clear();
     this.dirtyBuckets.clear();
     this.docCount = undefined;
@@ -119,9 +110,9 @@ export class SimilarityTables implements IndexStore {
 
   fileUnder(key: string, id: string, cap: number): void {
     const bucket = this.numbered(key);
-    if (!bucket) this.buckets.set(key, [this.numberOf(id)]);
+    if (!bucket) this.buckets.set(key, [this.ids.of(id)]);
     else {
-      bucket.push(this.numberOf(id));
+      bucket.push(this.ids.of(id));
       if (bucket.length > cap) bucket.shift();
     }
     this.dirtyBuckets.add(key);
@@ -129,7 +120,8 @@ export class SimilarityTables implements IndexStore {
 
   tally(keys: readonly string[], weights: readonly number[]): Tally {
     const tally = ++this.tallies;
-    const { met, slots, ids: names } = this;
+    const { met, slots } = this;
+    const names = this.ids.names;
     const ids: string[] = [];
     const mass: number[] = [];
     for (let k = 0; k < keys.length; k++) {
@@ -152,7 +144,8 @@ export class SimilarityTables implements IndexStore {
     // tfidf.ts's cosine, with the same sums in the same order: the new document's stems are
     // marked and summed once; each other's are summed in order, the shared ones into the dot.
     const scoring = ++this.scorings;
-    const { weighed, weights, marked, stems } = this;
+    const { weighed, weights, marked } = this;
+    const stems = this.stems.names;
     const squared = (n: number): number => {
       if (weighed[n] !== scoring) {
         weighed[n] = scoring;
@@ -162,7 +155,7 @@ export class SimilarityTables implements IndexStore {
     };
     let na = 0;
     for (const term of terms) {
-      const n = this.stemNumber(term);
+      const n = this.stems.of(term);
       marked[n] = scoring;
       na += squared(n);
     }
@@ -180,44 +173,47 @@ export class SimilarityTables implements IndexStore {
 
   private stemsOf(id: string): number[] {
     let numbers = this.docStems.get(id);
-    if (!numbers) this.docStems.set(id, (numbers = this.doc(id)!.terms.map((term) => this.stemNumber(term))));
+    if (!numbers) this.docStems.set(id, (numbers = this.doc(id)!.terms.map((term) => this.stems.of(term))));
     return numbers;
   }
 
-  private stemNumber(stem: string): number {
-    let n = this.stemNumbers.get(stem);
-    if (n === undefined) {
-      this.stemNumbers.set(stem, (n = this.stems.length));
-      this.stems.push(stem);
-      this.weighed.push(0);
-      this.weights.push(0);
-      this.marked.push(0);
-    }
-    return n;
-  }
 
   /** A bucket as numbers, read once. */
   private numbered(key: string): number[] | undefined {
     if (this.buckets.has(key)) return this.buckets.get(key);
     const ids = this.s.bucket.get(key) as string | undefined;
-    const bucket = ids === undefined ? undefined : ids.split('\n').map((id) => this.numberOf(id));
+    const bucket = ids === undefined ? undefined : ids.split('\n').map((id) => this.ids.of(id));
     this.buckets.set(key, bucket);
     return bucket;
   }
 
-  private numberOf(id: string): number {
-    let n = this.numbers.get(id);
+
+  private idsOf(bucket: readonly number[]): string[] {
+    return bucket.map((n) => this.ids.names[n]!);
+  }
+}
+
+/** Strings numbered as first met; each number also indexes the scratch arrays given, which its users fill. */
+class Numbering {
+  private readonly numbers = new Map<string, number>();
+  readonly names: string[] = [];
+
+  constructor(private readonly scratch: readonly number[][]) {}
+
+  of(name: string): number {
+    let n = this.numbers.get(name);
     if (n === undefined) {
-      this.numbers.set(id, (n = this.ids.length));
-      this.ids.push(id);
-      this.met.push(0);
-      this.slots.push(0);
+      this.numbers.set(name, (n = this.names.length));
+      this.names.push(name);
+      for (const slots of this.scratch) slots.push(0);
     }
     return n;
   }
 
-  private idsOf(bucket: readonly number[]): string[] {
-    return bucket.map((n) => this.ids[n]!);
+  clear(): void {
+    this.numbers.clear();
+    this.names.length = 0;
+    for (const slots of this.scratch) slots.length = 0;
   }
 }
 
