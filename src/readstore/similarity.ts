@@ -177,7 +177,6 @@ export class SimilarityTables implements IndexStore {
     return numbers;
   }
 
-
   /** A bucket as numbers, read once. */
   private numbered(key: string): number[] | undefined {
     if (this.buckets.has(key)) return this.buckets.get(key);
@@ -186,7 +185,6 @@ export class SimilarityTables implements IndexStore {
     this.buckets.set(key, bucket);
     return bucket;
   }
-
 
   private idsOf(bucket: readonly number[]): string[] {
     return bucket.map((n) => this.ids.names[n]!);

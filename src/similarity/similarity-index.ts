@@ -96,7 +96,7 @@ export interface Tally {
 }
 
 /** The tally of any store, by its buckets: one map lookup per entry. */
-export function tallyBuckets(bucketOf: IndexStore['bucket'], keys: readonly string[], weights: readonly number[]): Tally {
+function tallyBuckets(bucketOf: IndexStore['bucket'], keys: readonly string[], weights: readonly number[]): Tally {
   const slots = new Map<string, number>();
   const ids: string[] = [];
   const mass: number[] = [];
